@@ -1,0 +1,32 @@
+package org.sparkbackprop.cli;
+
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+import org.sparkbackprop.network.Activation;
+import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Output;
+
+/** Option values parsed by the names users type: lower-case ids, comma-separated sizes. */
+final class Converters {
+    private Converters() {
+    }
+
+    static void register(CommandLine commandLine) {
+        commandLine.registerConverter(Output.class, byId(Output::fromId));
+        commandLine.registerConverter(Activation.class, byId(Activation::fromId));
+        commandLine.registerConverter(Initialization.class, byId(Initialization::fromId));
+        commandLine.registerConverter(InputFormat.class, byId(InputFormat::fromId));
+    }
+
+    private static <T> ITypeConverter<T> byId(Function<String, T> parse) {
+        return value -> {
+            try {
+                return parse.apply(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        };
+    }
+}

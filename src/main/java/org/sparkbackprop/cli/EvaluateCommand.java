@@ -1,0 +1,106 @@
+package org.sparkbackprop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.network.Scores;
+import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.DistributedSource;
+import org.sparkbackprop.spark.IdxSource;
+
+/** {@code evaluate}: the loss and accuracy of a saved model on a data set, computed on the executors. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Scores a saved model on a data set.")
+final class EvaluateCommand implements Callable<Integer> {
+    /** Rows scored per slice on an executor. */
+    private static final int SLICE_ROWS = 1024;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
+            description = "Properties file of defaults, keys being option names without the dashes; the command line wins.")
+    Path config;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "The model file (network2 JSON).")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "PATH", description = "The data: an IDX images file or a directory in MNIST's layout (its t10k set).")
+    String data;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "idx (inferred from the path when omitted).")
+    InputFormat format;
+
+    @Option(names = "--output", paramLabel = "OUTPUT",
+            description = "For a model file that does not state its output: softmax (default) or sigmoid.")
+    Output output;
+
+    @Option(names = "--partitions", description = "Partitions of the data (default: Spark's default parallelism).")
+    Integer partitions;
+
+    @Option(names = "--json", description = "Print the scores as one JSON object.")
+    boolean json;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        if (model == null) {
+            throw new BadInputException("evaluate: --model is required (the model file)");
+        }
+        if (data == null) {
+            throw new BadInputException("evaluate: --data is required (the data to score)");
+        }
+        LocalPaths.requireExists("--data", data);
+        if (partitions != null && partitions <= 0) {
+            throw new BadInputException("partitions must be a positive integer, got " + partitions);
+        }
+        ModelFile.Stored stored = ModelFile.read(model);
+        Parameters parameters = output != null ? stored.parameters(output) : stored.parameters();
+        Scores scores = SparkRun.with("spark-backprop evaluate", context -> {
+            CachedExamples examples = DataOptions.load(context, data, format, IdxSource.Role.TEST,
+                    parameters.architecture().inputSize(), parameters.architecture().outputSize(),
+                    partitions != null ? partitions : context.defaultParallelism());
+            Scores result = new DistributedSource(context, examples, SLICE_ROWS).score(parameters);
+            examples.release();
+            return result;
+        });
+        print(scores, parameters.architecture().output(), spec.commandLine().getOut());
+        return ExitCodes.OK;
+    }
+
+    private void print(Scores scores, Output modelOutput, PrintWriter out) {
+        if (json) {
+            ObjectNode node = new ObjectMapper().createObjectNode();
+            node.put("examples", scores.examples());
+            node.put("loss", scores.loss());
+            node.put("accuracy", scores.accuracy());
+            if (modelOutput == Output.SIGMOID) {
+                node.put("subset_accuracy", scores.accuracy());
+                node.put("hamming_loss", scores.hammingLoss());
+                node.put("micro_f1", scores.microF1());
+            }
+            out.println(node);
+        } else {
+            out.printf("examples  %d%n", scores.examples());
+            out.printf("loss      %.6f%n", scores.loss());
+            out.printf("accuracy  %.6f%s%n", scores.accuracy(), modelOutput == Output.SIGMOID ? " (subset)" : "");
+            if (modelOutput == Output.SIGMOID) {
+                out.printf("hamming   %.6f%n", scores.hammingLoss());
+                out.printf("micro-F1  %.6f%n", scores.microF1());
+            }
+        }
+        out.flush();
+    }
+}

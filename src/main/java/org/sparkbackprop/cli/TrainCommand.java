@@ -1,0 +1,161 @@
+package org.sparkbackprop.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.network.Activation;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.DistributedSource;
+import org.sparkbackprop.spark.IdxSource;
+import org.sparkbackprop.training.MiniBatchTrainer;
+import org.sparkbackprop.training.TrainingSettings;
+
+/** {@code train}: mini-batch gradient descent on Spark, writing the model as network2 JSON. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Trains a network by backpropagation with cross-entropy loss on Spark.")
+final class TrainCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+    private static final int[] DEFAULT_LAYERS = {784, 30, 10};
+
+    @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
+            description = "Properties file of defaults, keys being option names without the dashes; the command line wins.")
+    Path config;
+
+    @Option(names = "--train", paramLabel = "PATH", description = "Training data: an IDX images file or a directory in MNIST's layout.")
+    String train;
+
+    @Option(names = "--test", paramLabel = "PATH", description = "Test data, scored after every epoch.")
+    String test;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "idx (inferred from the path when omitted).")
+    InputFormat format;
+
+    @Option(names = "--layers", paramLabel = "SIZES", split = ",", arity = "1",
+            description = "Layer sizes, input first (default: 784,30,10, or those of --init-model).")
+    int[] layers;
+
+    @Option(names = "--output", paramLabel = "OUTPUT",
+            description = "softmax (single label, categorical cross-entropy) or sigmoid (multi-label, binary cross-entropy). Default: softmax, or that of --init-model.")
+    Output output;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "100", description = "Examples per mini-batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.5", description = "η in W ← W − (η/m) Σ ∂J/∂W (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--init", defaultValue = "scaled", paramLabel = "INIT",
+            description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (default: ${DEFAULT-VALUE}).")
+    Initialization init;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and of every epoch's order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--partitions", description = "Partitions of the cached data (default: Spark's default parallelism).")
+    Integer partitions;
+
+    @Option(names = "--init-model", paramLabel = "FILE", description = "Start from this model file instead of --init.")
+    Path initModel;
+
+    @Option(names = "--model-out", paramLabel = "FILE", description = "Write the trained model here (network2 JSON, atomically).")
+    Path modelOut;
+
+    @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write one JSON line per epoch here.")
+    Path metricsOut;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        if (train == null) {
+            throw new BadInputException("train: --train is required (the training data)");
+        }
+        LocalPaths.requireExists("--train", train);
+        if (test != null) {
+            LocalPaths.requireExists("--test", test);
+        }
+        if (partitions != null && partitions <= 0) {
+            throw new BadInputException("partitions must be a positive integer, got " + partitions);
+        }
+        ModelFile.Stored stored = initModel == null ? null : ModelFile.read(initModel);
+        Architecture architecture = architecture(stored);
+        TrainingSettings settings = settings(architecture);
+        Parameters initial = stored != null ? stored.parameters(architecture.output())
+                : init.initialize(architecture, seed);
+
+        Parameters trained = SparkRun.with("spark-backprop train", context -> {
+            int partitionCount = partitions != null ? partitions : context.defaultParallelism();
+            CachedExamples trainExamples = DataOptions.load(context, train, format, IdxSource.Role.TRAIN,
+                    architecture.inputSize(), architecture.outputSize(), partitionCount);
+            CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, format,
+                    IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount);
+            LOG.info("training {} on {} examples of {} in {} partitions; {} epochs, batch size {}, learning rate {}",
+                    architecture, trainExamples.exampleCount(), trainExamples.source(), trainExamples.partitions(),
+                    epochs, batchSize, learningRate);
+            MetricsLog metrics = new MetricsLog(epochs, architecture.output(), metricsOut);
+            Parameters result = new MiniBatchTrainer(settings).train(initial,
+                    new DistributedSource(context, trainExamples, batchSize),
+                    testExamples == null ? null : new DistributedSource(context, testExamples, batchSize),
+                    metrics);
+            trainExamples.release();
+            if (testExamples != null) {
+                testExamples.release();
+            }
+            return result;
+        });
+        if (modelOut != null) {
+            try {
+                ModelFile.write(trained, modelOut);
+            } catch (IOException e) {
+                throw new UncheckedIOException(modelOut + ": cannot write the model (" + e.getMessage() + ")", e);
+            }
+            LOG.info("model written to {}", modelOut);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The network's shape from --layers and --output, which must agree with --init-model when both are given. */
+    private Architecture architecture(ModelFile.Stored stored) {
+        int[] sizes = layers != null ? layers : stored != null ? stored.sizes() : DEFAULT_LAYERS;
+        if (stored != null && !Arrays.equals(sizes, stored.sizes())) {
+            throw new BadInputException("layers " + Architecture.describe(sizes) + " do not match " + initModel
+                    + ", whose sizes are " + Architecture.describe(stored.sizes()));
+        }
+        Output chosenOutput = output != null ? output
+                : stored != null && stored.output() != null ? stored.output() : Output.SOFTMAX;
+        if (stored != null && stored.output() != null && stored.output() != chosenOutput) {
+            throw new BadInputException("output " + chosenOutput.id() + " does not match " + initModel
+                    + ", whose output is " + stored.output().id());
+        }
+        Activation activation = stored != null ? stored.activation() : Activation.SIGMOID;
+        try {
+            return new Architecture(sizes, activation, chosenOutput);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
+    }
+
+    private TrainingSettings settings(Architecture architecture) {
+        try {
+            return new TrainingSettings(architecture, init, epochs, batchSize, learningRate, seed);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package org.sparkbackprop.model;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.network.Activation;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+
+/**
+ * The model file: JSON that Nielsen's network2 {@code load()} reads as it is,
+ * <pre>
+ * {"sizes": [784, 30, 10],
+ *  "weights": [W^l as n_l × n_{l−1} nested lists, per layer],
+ *  "biases": [b^l as n_l × 1 nested lists, per layer],
+ *  "cost": "CrossEntropyCost",
+ *  "output": "softmax", "activation": "sigmoid", "format": "spark-backprop-model/1"}
+ * </pre>
+ * The last three keys are ours; a file with network2's keys alone also loads, its output then
+ * being whatever the caller chooses. Doubles are written in the shortest form that reads back
+ * to the same bits.
+ */
+public final class ModelFile {
+    public static final String FORMAT = "spark-backprop-model/1";
+    /** network2's name for the cost whose output delta is a − y. */
+    private static final String CROSS_ENTROPY_COST = "CrossEntropyCost";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ModelFile() {
+    }
+
+    /** A model as read from a file: its sizes, the output if the file states one, and its numbers. */
+    public record Stored(Path path, int[] sizes, Output output, Activation activation, double[][][] weights,
+                         double[][] biases) {
+
+        /** The parameters with {@code chosenOutput}, which must agree with the file's output when it states one. */
+        public Parameters parameters(Output chosenOutput) {
+            if (output != null && output != chosenOutput) {
+                throw new BadInputException(path + ": the model's output is " + output.id()
+                        + " but output " + chosenOutput.id() + " was asked for");
+            }
+            Parameters parameters = new Parameters(new Architecture(sizes, activation, chosenOutput));
+            for (int l = 1; l < sizes.length; l++) {
+                for (int neuron = 0; neuron < sizes[l]; neuron++) {
+                    for (int input = 0; input < sizes[l - 1]; input++) {
+                        parameters.setWeight(l, neuron, input, weights[l - 1][neuron][input]);
+                    }
+                    parameters.setBias(l, neuron, biases[l - 1][neuron]);
+                }
+            }
+            return parameters;
+        }
+
+        /** The parameters with the file's own output, or softmax when it states none. */
+        public Parameters parameters() {
+            return parameters(output == null ? Output.SOFTMAX : output);
+        }
+    }
+
+    /** Writes {@code parameters} to {@code path} atomically. */
+    public static void write(Parameters parameters, Path path) throws IOException {
+        AtomicFiles.write(path, out -> {
+            try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
+                writeJson(parameters, json);
+            }
+        });
+    }
+
+    private static void writeJson(Parameters parameters, JsonGenerator json) throws IOException {
+        Architecture architecture = parameters.architecture();
+        int layers = architecture.weightLayers();
+        json.writeStartObject();
+        json.writeArrayFieldStart("sizes");
+        for (int size : architecture.sizes()) {
+            json.writeNumber(size);
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("weights");
+        for (int l = 1; l <= layers; l++) {
+            json.writeStartArray();
+            for (int neuron = 0; neuron < architecture.size(l); neuron++) {
+                json.writeStartArray();
+                for (int input = 0; input < architecture.size(l - 1); input++) {
+                    json.writeNumber(parameters.weight(l, neuron, input));
+                }
+                json.writeEndArray();
+            }
+            json.writeEndArray();
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("biases");
+        for (int l = 1; l <= layers; l++) {
+            json.writeStartArray();
+            for (int neuron = 0; neuron < architecture.size(l); neuron++) {
+                json.writeStartArray();
+                json.writeNumber(parameters.bias(l, neuron));
+                json.writeEndArray();
+            }
+            json.writeEndArray();
+        }
+        json.writeEndArray();
+        json.writeStringField("cost", CROSS_ENTROPY_COST);
+        json.writeStringField("output", architecture.output().id());
+        json.writeStringField("activation", architecture.hiddenActivation().id());
+        json.writeStringField("format", FORMAT);
+        json.writeEndObject();
+        json.writeRaw('\n');
+    }
+
+    /** Reads and checks a model file: every problem is reported naming the file and what was expected. */
+    public static Stored read(Path path) {
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(path)) {
+            root = MAPPER.readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(path + ": model file not found");
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(path + ": not a valid JSON model file (" + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ")");
+        } catch (IOException e) {
+            throw new BadInputException(path + ": cannot read model file (" + e.getMessage() + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadInputException(path + ": expected a JSON object with sizes, weights and biases");
+        }
+        int[] sizes = readSizes(path, root);
+        Output output = null;
+        if (root.has("output")) {
+            output = parseEnum(path, "output", root.get("output"), Output::fromId);
+        }
+        Activation activation = Activation.SIGMOID;
+        if (root.has("activation")) {
+            activation = parseEnum(path, "activation", root.get("activation"), Activation::fromId);
+        }
+        if (root.has("format") && !FORMAT.equals(root.get("format").asText())) {
+            throw new BadInputException(path + ": model format " + root.get("format")
+                    + " is not supported, expected \"" + FORMAT + "\"");
+        }
+        JsonNode weightsNode = requireArray(path, root, "weights", sizes.length - 1);
+        JsonNode biasesNode = requireArray(path, root, "biases", sizes.length - 1);
+        double[][][] weights = new double[sizes.length - 1][][];
+        double[][] biases = new double[sizes.length - 1][];
+        for (int l = 1; l < sizes.length; l++) {
+            weights[l - 1] = readMatrix(path, "weights[" + (l - 1) + "]", weightsNode.get(l - 1), sizes[l], sizes[l - 1]);
+            double[][] column = readMatrix(path, "biases[" + (l - 1) + "]", biasesNode.get(l - 1), sizes[l], 1);
+            biases[l - 1] = new double[sizes[l]];
+            for (int neuron = 0; neuron < sizes[l]; neuron++) {
+                biases[l - 1][neuron] = column[neuron][0];
+            }
+        }
+        return new Stored(path, sizes, output, activation, weights, biases);
+    }
+
+    private static int[] readSizes(Path path, JsonNode root) {
+        JsonNode node = root.get("sizes");
+        if (node == null || !node.isArray() || node.size() < 2) {
+            throw new BadInputException(path + ": \"sizes\" must be an array of at least two layer sizes");
+        }
+        int[] sizes = new int[node.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            JsonNode size = node.get(i);
+            if (!size.isIntegralNumber() || size.asLong() <= 0 || size.asLong() > Integer.MAX_VALUE) {
+                throw new BadInputException(path + ": \"sizes\"[" + i + "] is " + size + ", expected a positive integer");
+            }
+            sizes[i] = size.asInt();
+        }
+        return sizes;
+    }
+
+    private static JsonNode requireArray(Path path, JsonNode root, String key, int length) {
+        JsonNode node = root.get(key);
+        if (node == null || !node.isArray() || node.size() != length) {
+            throw new BadInputException(path + ": \"" + key + "\" must be an array of " + length
+                    + " layers to match \"sizes\"");
+        }
+        return node;
+    }
+
+    private static double[][] readMatrix(Path path, String name, JsonNode node, int rows, int columns) {
+        if (node == null || !node.isArray() || node.size() != rows) {
+            throw new BadInputException(path + ": " + name + " must have " + rows + " rows to match \"sizes\"");
+        }
+        double[][] matrix = new double[rows][columns];
+        for (int r = 0; r < rows; r++) {
+            JsonNode row = node.get(r);
+            if (!row.isArray() || row.size() != columns) {
+                throw new BadInputException(path + ": " + name + "[" + r + "] must be a list of " + columns
+                        + " numbers to match \"sizes\"");
+            }
+            for (int c = 0; c < columns; c++) {
+                JsonNode value = row.get(c);
+                if (!value.isNumber() || !Double.isFinite(value.asDouble())) {
+                    throw new BadInputException(path + ": " + name + "[" + r + "][" + c + "] is " + value
+                            + ", expected a finite number");
+                }
+                matrix[r][c] = value.asDouble();
+            }
+        }
+        return matrix;
+    }
+
+    private static <T> T parseEnum(Path path, String key, JsonNode node, java.util.function.Function<String, T> parse) {
+        try {
+            return parse.apply(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(path + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.sparkbackprop.spark;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkbackprop.data.ExampleBlock;
+import org.sparkbackprop.data.ExamplePartition;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Backpropagation;
+import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.network.Scores;
+import org.sparkbackprop.network.Workspace;
+import org.sparkbackprop.training.GradientSource;
+import org.sparkbackprop.training.InProcessSource;
+import org.sparkbackprop.training.ScoreSource;
+
+/**
+ * Gradients and scores computed by the executors over cached examples. One step:
+ * broadcast the parameters → every partition sums the gradients of its members of the batch
+ * in one pass per layer → the partial sums come back in partition order and are added in
+ * that order, so the result does not depend on which task finished first → the broadcast is
+ * destroyed. The batch is sent as its sorted global indices; each partition finds its
+ * members by binary search, never scanning its data.
+ */
+public final class DistributedSource implements GradientSource, ScoreSource {
+    private final JavaSparkContext context;
+    private final CachedExamples examples;
+    private final int batchCapacity;
+
+    /** {@code batchCapacity}: the largest batch a step will be asked for; workspaces are sized by it. */
+    public DistributedSource(JavaSparkContext context, CachedExamples examples, int batchCapacity) {
+        this.context = context;
+        this.examples = examples;
+        this.batchCapacity = batchCapacity;
+    }
+
+    @Override
+    public long exampleCount() {
+        return examples.exampleCount();
+    }
+
+    @Override
+    public Gradients sumGradients(Parameters parameters, long[] sortedBatch) {
+        Broadcast<Parameters> broadcast = context.broadcast(parameters);
+        try {
+            List<Gradients> partials = examples.blocks()
+                    .mapPartitions(new PartitionGradients(broadcast, sortedBatch, batchCapacity))
+                    .collect();
+            return sumInOrder(partials, parameters.architecture());
+        } finally {
+            broadcast.destroy();
+        }
+    }
+
+    @Override
+    public Scores score(Parameters parameters) {
+        Broadcast<Parameters> broadcast = context.broadcast(parameters);
+        try {
+            List<Scores> partials = examples.blocks()
+                    .mapPartitions(new PartitionScores(broadcast, batchCapacity))
+                    .collect();
+            Scores total = new Scores();
+            for (Scores partial : partials) {
+                total.add(partial);
+            }
+            return total;
+        } finally {
+            broadcast.destroy();
+        }
+    }
+
+    /** Σ of the partial sums, left to right: the first partial, then each next one added to it. */
+    static Gradients sumInOrder(List<Gradients> partials, Architecture architecture) {
+        if (partials.isEmpty()) {
+            return new Gradients(architecture);
+        }
+        Gradients total = partials.get(0);
+        for (int p = 1; p < partials.size(); p++) {
+            total.add(partials.get(p));
+        }
+        return total;
+    }
+
+    private static ExamplePartition partitionOf(Iterator<ExampleBlock> blocks) {
+        List<ExampleBlock> list = new ArrayList<>();
+        blocks.forEachRemaining(list::add);
+        return new ExamplePartition(list);
+    }
+
+    /** One partition's Σ of gradients over its members of the batch; nothing when it has none. */
+    private static final class PartitionGradients implements FlatMapFunction<Iterator<ExampleBlock>, Gradients> {
+        private static final long serialVersionUID = 1L;
+
+        private final Broadcast<Parameters> parameters;
+        private final long[] sortedBatch;
+        private final int capacity;
+
+        PartitionGradients(Broadcast<Parameters> parameters, long[] sortedBatch, int capacity) {
+            this.parameters = parameters;
+            this.sortedBatch = sortedBatch;
+            this.capacity = capacity;
+        }
+
+        @Override
+        public Iterator<Gradients> call(Iterator<ExampleBlock> blocks) {
+            Parameters current = parameters.value();
+            Workspace workspace = WorkspacePool.borrow(current.architecture(), capacity);
+            try {
+                if (partitionOf(blocks).copyMembers(sortedBatch, workspace) == 0) {
+                    return Collections.emptyIterator();
+                }
+                Gradients sums = new Gradients(current.architecture());
+                Backpropagation.accumulateGradients(current, workspace, sums);
+                return List.of(sums).iterator();
+            } finally {
+                WorkspacePool.release(workspace);
+            }
+        }
+    }
+
+    /** One partition's scores over all its examples. */
+    private static final class PartitionScores implements FlatMapFunction<Iterator<ExampleBlock>, Scores> {
+        private static final long serialVersionUID = 1L;
+
+        private final Broadcast<Parameters> parameters;
+        private final int capacity;
+
+        PartitionScores(Broadcast<Parameters> parameters, int capacity) {
+            this.parameters = parameters;
+            this.capacity = capacity;
+        }
+
+        @Override
+        public Iterator<Scores> call(Iterator<ExampleBlock> blocks) {
+            Parameters current = parameters.value();
+            Workspace workspace = WorkspacePool.borrow(current.architecture(), capacity);
+            try {
+                return List.of(InProcessSource.scoreAll(partitionOf(blocks), current, workspace)).iterator();
+            } finally {
+                WorkspacePool.release(workspace);
+            }
+        }
+    }
+}

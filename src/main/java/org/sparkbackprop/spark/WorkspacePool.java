@@ -1,0 +1,34 @@
+package org.sparkbackprop.spark;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Workspace;
+
+/**
+ * Workspaces kept on an executor between steps. A task borrows one for its partition and
+ * gives it back when done, so each workspace is used by one task at a time and the next
+ * step reuses it instead of allocating. At most one idle workspace per concurrent task stays.
+ */
+final class WorkspacePool {
+    private record Shape(Architecture architecture, int capacity) {
+    }
+
+    private static final Map<Shape, ConcurrentLinkedDeque<Workspace>> IDLE = new ConcurrentHashMap<>();
+
+    private WorkspacePool() {
+    }
+
+    static Workspace borrow(Architecture architecture, int capacity) {
+        Workspace idle = IDLE.computeIfAbsent(new Shape(architecture, capacity), shape -> new ConcurrentLinkedDeque<>())
+                .pollFirst();
+        return idle != null ? idle : new Workspace(architecture, capacity);
+    }
+
+    static void release(Workspace workspace) {
+        Shape shape = new Shape(workspace.architecture(), workspace.capacity());
+        Objects.requireNonNull(IDLE.get(shape), "released a workspace that was not borrowed").addFirst(workspace);
+    }
+}

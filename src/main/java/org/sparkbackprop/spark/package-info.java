@@ -1,0 +1,6 @@
+/**
+ * Spark: reading input on the executors into cached blocks, and the distributed step —
+ * broadcast the parameters, sum each partition's gradients of the batch, combine the partial
+ * sums in partition order, destroy the broadcast.
+ */
+package org.sparkbackprop.spark;

@@ -1,0 +1,13 @@
+package org.sparkbackprop.training;
+
+import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Parameters;
+
+/** Where a step's gradient sums come from: in this process, or from the partitions of a cluster. */
+public interface GradientSource {
+    /** N, the number of training examples, each with a global index in [0, N). */
+    long exampleCount();
+
+    /** Σ over the examples of {@code sortedBatch} of the gradients at {@code parameters}, with their losses. */
+    Gradients sumGradients(Parameters parameters, long[] sortedBatch);
+}

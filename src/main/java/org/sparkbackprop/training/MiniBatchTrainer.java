@@ -1,0 +1,57 @@
+package org.sparkbackprop.training;
+
+import org.sparkbackprop.network.GradientDescent;
+import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.network.Scores;
+
+/**
+ * Mini-batch gradient descent over epochs: for each epoch, its seeded order; for each batch
+ * of it, the gradient sums from a {@link GradientSource} and one update. Where the sums are
+ * computed is the source's business, so the same loop drives the in-process reference and
+ * the Spark trainer.
+ */
+public final class MiniBatchTrainer {
+    private final TrainingSettings settings;
+
+    public MiniBatchTrainer(TrainingSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Trains from {@code initial} (left unchanged) and returns the final parameters.
+     * {@code test} may be null.
+     */
+    public Parameters train(Parameters initial, GradientSource train, ScoreSource test, TrainingListener listener) {
+        if (!initial.architecture().equals(settings.architecture())) {
+            throw new IllegalArgumentException("initial parameters are for " + initial.architecture()
+                    + ", the settings for " + settings.architecture());
+        }
+        Parameters parameters = initial.copy();
+        GradientDescent descent = new GradientDescent(settings.learningRate());
+        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+            long started = System.nanoTime();
+            EpochOrder order = new EpochOrder(settings.seed(), epoch, train.exampleCount());
+            long steps = order.batchCount(settings.batchSize());
+            double lossSum = 0.0;
+            long examples = 0;
+            for (long step = 0; step < steps; step++) {
+                Gradients sums = train.sumGradients(parameters, order.batch(step, settings.batchSize()));
+                descent.apply(sums, parameters);
+                lossSum += sums.lossSum();
+                examples += sums.exampleCount();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Scores testScores = null;
+            double testSeconds = 0.0;
+            if (test != null) {
+                long testStarted = System.nanoTime();
+                testScores = test.score(parameters);
+                testSeconds = (System.nanoTime() - testStarted) / 1e9;
+            }
+            listener.epochEnded(new EpochMetrics(epoch + 1, steps, lossSum / examples, seconds,
+                    examples / seconds, testScores, testSeconds), parameters);
+        }
+        return parameters;
+    }
+}
