@@ -1,0 +1,85 @@
+package org.sparkbackprop.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.network.Activation;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+
+class ModelFileTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void roundTripKeepsEveryBit() throws Exception {
+        Architecture architecture = new Architecture(new int[] {7, 5, 4, 3}, Activation.SIGMOID, Output.SIGMOID);
+        Parameters parameters = Initialization.NORMAL.initialize(architecture, 99);
+        parameters.setWeight(1, 0, 0, Math.nextUp(1.0) / 3);
+        parameters.setBias(3, 2, -Double.MIN_NORMAL);
+        Path file = directory.resolve("model.json");
+        ModelFile.write(parameters, file);
+
+        ModelFile.Stored stored = ModelFile.read(file);
+        assertEquals(Output.SIGMOID, stored.output());
+        assertTrue(stored.parameters().bitwiseEquals(parameters));
+        try (var listing = Files.list(directory)) {
+            assertEquals(List.of(file), listing.toList(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void layoutIsNetwork2s() throws Exception {
+        Architecture architecture = new Architecture(new int[] {3, 2}, Activation.SIGMOID, Output.SOFTMAX);
+        Parameters parameters = new Parameters(architecture);
+        parameters.setWeight(1, 1, 2, 0.5);
+        parameters.setBias(1, 1, -2.0);
+        Path file = directory.resolve("model.json");
+        ModelFile.write(parameters, file);
+        String json = Files.readString(file);
+        assertTrue(json.startsWith("{\"sizes\":[3,2],\"weights\":[[[0.0,0.0,0.0],[0.0,0.0,0.5]]],"
+                + "\"biases\":[[[0.0],[-2.0]]],\"cost\":\"CrossEntropyCost\""), json);
+    }
+
+    @Test
+    void readsAFileWithNetwork2KeysAlone() throws Exception {
+        Path file = directory.resolve("network2.json");
+        Files.writeString(file, "{\"sizes\": [2, 1], \"weights\": [[[0.25, -1.5]]], \"biases\": [[[3.0]]],"
+                + " \"cost\": \"CrossEntropyCost\"}");
+        ModelFile.Stored stored = ModelFile.read(file);
+        assertNull(stored.output());
+        Parameters parameters = stored.parameters(Output.SIGMOID);
+        assertEquals(-1.5, parameters.weight(1, 0, 1));
+        assertEquals(3.0, parameters.bias(1, 0));
+    }
+
+    @Test
+    void badFilesAreNamedWithTheProblem() throws Exception {
+        assertProblem("{\"sizes\": [2, 1], \"weights\": [[[0.25]]], \"biases\": [[[3.0]]]}", "weights[0][0] must be a list of 2");
+        assertProblem("{\"sizes\": [2, 1], \"weights\": [[[0.25, 1]]], \"biases\": [[[3.0], [1]]]}", "biases[0] must have 1 rows");
+        assertProblem("{\"sizes\": [2, 1], \"weights\": [[[0.25, \"x\"]]], \"biases\": [[[3.0]]]}", "expected a finite number");
+        assertProblem("{\"sizes\": [2, 1], \"weights\": [[[0.25, 1]]], \"biases\": [[[3.0]]], \"output\": \"tanh\"}", "unknown output 'tanh'");
+        assertProblem("{\"sizes\": [2, 1], \"weights\": [[[0.25, 1]", "not a valid JSON model file");
+        assertProblem("{\"sizes\": [0, 1], \"weights\": [], \"biases\": []}", "\"sizes\"[0] is 0");
+        BadInputException missing = assertThrows(BadInputException.class, () -> ModelFile.read(directory.resolve("none.json")));
+        assertTrue(missing.getMessage().contains("none.json: model file not found"));
+    }
+
+    private void assertProblem(String content, String expected) throws Exception {
+        Path file = directory.resolve("bad.json");
+        Files.writeString(file, content);
+        BadInputException error = assertThrows(BadInputException.class, () -> ModelFile.read(file));
+        assertTrue(error.getMessage().startsWith(file.toString()) && error.getMessage().contains(expected),
+                error.getMessage());
+    }
+}

@@ -1,0 +1,67 @@
+package org.sparkbackprop.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkbackprop.data.ExampleBlock;
+import org.sparkbackprop.spark.CachedExamples;
+
+/**
+ * One local Spark for the test JVM, restarted only when a test asks for another master (or a
+ * command under test stopped it).
+ */
+public final class LocalSpark {
+    private static SparkSession session;
+    private static Map<String, String> settings;
+
+    private LocalSpark() {
+    }
+
+    /** A context with {@code master} and the extra Spark settings {@code extra}. */
+    public static synchronized JavaSparkContext context(String master, Map<String, String> extra) {
+        Map<String, String> wanted = new TreeMap<>(extra);
+        wanted.put("spark.master", master);
+        if (session != null && (!wanted.equals(settings) || session.sparkContext().isStopped())) {
+            session.stop();
+            session = null;
+        }
+        if (session == null) {
+            SparkSession.Builder builder = SparkSession.builder()
+                    .appName("spark-backprop tests")
+                    .config("spark.ui.enabled", "false");
+            wanted.forEach(builder::config);
+            session = builder.getOrCreate();
+            settings = wanted;
+        }
+        return JavaSparkContext.fromSparkContext(session.sparkContext());
+    }
+
+    public static JavaSparkContext context(String master) {
+        return context(master, Map.of());
+    }
+
+    public static JavaSparkContext context() {
+        return context("local[2]");
+    }
+
+    /** Spreads {@code blocks} over {@code partitions} partitions in contiguous runs, as a loader does, and caches them. */
+    public static CachedExamples cache(JavaSparkContext context, List<ExampleBlock> blocks, int partitions) {
+        List<List<ExampleBlock>> groups = new ArrayList<>();
+        int perPartition = (blocks.size() + partitions - 1) / partitions;
+        for (int p = 0; p < partitions; p++) {
+            int from = Math.min(blocks.size(), p * perPartition);
+            groups.add(new ArrayList<>(blocks.subList(from, Math.min(blocks.size(), from + perPartition))));
+        }
+        JavaRDD<ExampleBlock> rdd = context.parallelize(groups, partitions)
+                .flatMap(List::iterator)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long count = rdd.map(ExampleBlock::rows).fold(0, Integer::sum);
+        ExampleBlock first = blocks.get(0);
+        return new CachedExamples("synthetic", rdd, count, first.featureCount(), first.targetCount());
+    }
+}
