@@ -15,15 +15,19 @@ import org.sparkbackprop.data.BadInputException;
 public final class Main {
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs a command and returns its exit code: 0 done, 1 failed, 2 bad input or settings. */
-    public static int run(String... args) {
+    /**
+     * Runs a command, printing its results to {@code out} and its errors to {@code err}, and
+     * returns its exit code: 0 done, 1 failed, 2 bad input or settings.
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
         Converters.register(commandLine);
         boolean verbose = Arrays.asList(args).contains("--verbose");
-        PrintWriter err = commandLine.getErr();
         try {
             ConfigFile.apply(commandLine, args);
         } catch (BadInputException e) {

@@ -1,0 +1,147 @@
+package org.sparkbackprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.testing.IdxFiles;
+
+/**
+ * The commands as users run them (spark.master is local[2] in the test JVM): a small IDX data
+ * set trains, is scored the same way by evaluate, and bad input is answered with exit code 2
+ * and one line that names the problem.
+ */
+class CommandLineTest {
+    @TempDir
+    static Path directory;
+    static Path data;
+
+    record Result(int exitCode, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    @BeforeAll
+    static void writeData() throws Exception {
+        data = directory.resolve("idx");
+        IdxFiles.write(data, "train", 600, 1, -1, 0);
+        IdxFiles.write(data, "t10k", 200, 2, -1, 0);
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void trainsWritesModelAndMetricsAndEvaluateAgrees() throws Exception {
+        Path model = directory.resolve("model.json");
+        Path metrics = directory.resolve("metrics.jsonl");
+        Path config = directory.resolve("small.properties");
+        Files.writeString(config, String.join("\n",
+                "train = " + data, "test = " + data, "layers = 784,16,10", "epochs = 9",
+                "batch-size = 20", "learning-rate = 1.0", "partitions = 3", "seed = 4"));
+        Result train = run("train", "--config", config.toString(), "--epochs", "3",
+                "--model-out", model.toString(), "--metrics-out", metrics.toString());
+        assertEquals(0, train.exitCode(), train.err());
+
+        List<JsonNode> epochs = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            epochs.add(new ObjectMapper().readTree(line));
+        }
+        assertEquals(3, epochs.size(), "the command line's --epochs wins over the config file");
+        for (String key : List.of("epoch", "train_loss", "seconds", "examples_per_second", "test_loss", "test_accuracy")) {
+            assertTrue(epochs.get(2).has(key), key);
+        }
+        assertEquals(30, epochs.get(0).get("steps").asInt(), "600 examples in batches of 20");
+        double accuracy = epochs.get(2).get("test_accuracy").asDouble();
+        assertTrue(accuracy > 0.9, "test accuracy " + accuracy);
+        assertTrue(ModelFile.read(model).parameters().architecture().toString().startsWith("[784,16,10]"));
+
+        Result evaluate = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--json");
+        assertEquals(0, evaluate.exitCode(), evaluate.err());
+        JsonNode scores = new ObjectMapper().readTree(evaluate.out());
+        assertEquals(200, scores.get("examples").asInt());
+        assertEquals(accuracy, scores.get("accuracy").asDouble(), 0.0);
+        assertEquals(epochs.get(2).get("test_loss").asDouble(), scores.get("loss").asDouble(), 1e-12);
+
+        Result again = run("train", "--config", config.toString(), "--epochs", "1", "--init-model", model.toString(),
+                "--layers", "784,16,12");
+        assertBadInput(again, "layers 784,16,12 do not match " + model);
+    }
+
+    @Test
+    void aLabelOutOfRangeNamesFileAndRowAndLeavesTheModelFileAlone() throws Exception {
+        Path bad = directory.resolve("bad-labels");
+        IdxFiles.write(bad, "train", 300, 3, 217, 12);
+        Path model = directory.resolve("kept.json");
+        Files.writeString(model, "an earlier model");
+        Result result = run("train", "--train", bad.toString(), "--layers", "784,8,10", "--model-out", model.toString());
+        assertBadInput(result, "train-labels-idx1-ubyte.gz: label 12 at row 217 is outside [0, 10)");
+        assertEquals("an earlier model", Files.readString(model));
+    }
+
+    @Test
+    void layersThatDoNotMatchTheData() {
+        assertBadInput(run("train", "--train", data.toString(), "--layers", "100,30,10"),
+                "layers: the input size is 100 but");
+    }
+
+    @Test
+    void badOptionsAreNamed() throws Exception {
+        String train = data.toString();
+        assertBadInput(run("train", "--train", train, "--output", "tanh"), "unknown output 'tanh', expected one of: softmax, sigmoid");
+        assertBadInput(run("train", "--train", train, "--init", "zeros"), "unknown init 'zeros'");
+        assertBadInput(run("train", "--train", train, "--batch-size", "0"), "batch-size must be a positive integer, got 0");
+        assertBadInput(run("train", "--train", train, "--batch-size", "-5"), "batch-size must be a positive integer, got -5");
+        assertBadInput(run("train", "--train", train, "--learning-rate", "0"), "learning-rate must be a positive number, got 0.0");
+        assertBadInput(run("train", "--train", train, "--learning-rate", "-1"), "learning-rate must be a positive number, got -1.0");
+        assertBadInput(run("train", "--train", train, "--epochs", "0"), "epochs must be a positive integer, got 0");
+        assertBadInput(run("train", "--train", train, "--partitions", "0"), "partitions must be a positive integer, got 0");
+        assertBadInput(run("train", "--train", train, "--layers", "784,x,10"), "'--layers'");
+        assertBadInput(run("train", "--train", train, "--layers", "784"), "layers must name at least an input and an output size");
+        assertBadInput(run("train", "--train", train, "--layers", "784,10,1"), "output softmax needs at least 2 classes");
+        assertBadInput(run("train", "--train", "/no/such/data"), "--train /no/such/data: no such file or directory");
+        assertBadInput(run("train", "--train", train, "--test", "/no/such/test"), "--test /no/such/test: no such file or directory");
+        assertBadInput(run("train"), "--train is required");
+        assertBadInput(run("train", "--train", train, "--init-model", "/no/model.json"), "/no/model.json: model file not found");
+        assertBadInput(run("evaluate", "--data", train), "--model is required");
+        assertBadInput(run("train", "--train", train, "--bogus"), "Unknown option: '--bogus'");
+
+        Path config = directory.resolve("typo.properties");
+        Files.writeString(config, "bacth-size = 10\n");
+        assertBadInput(run("train", "--config", config.toString()), "bacth-size is not a setting of 'train'");
+        assertBadInput(run("train", "--config", directory.resolve("none.properties").toString()), "none.properties: config file not found");
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        Result help = run("train", "--help");
+        assertEquals(0, help.exitCode());
+        for (String option : List.of("--train", "--test", "--format", "--layers", "--output", "--epochs", "--batch-size",
+                "--learning-rate", "--init", "--seed", "--partitions", "--init-model", "--model-out", "--metrics-out", "--config")) {
+            assertTrue(help.out().contains(option), option);
+        }
+    }
+
+    private static void assertBadInput(Result result, String expected) {
+        assertEquals(2, result.exitCode(), result.err());
+        assertEquals(1, result.errLines().size(), "one line: " + result.err());
+        assertTrue(result.err().startsWith("error: ") && result.err().contains(expected),
+                "expected '" + expected + "' in: " + result.err());
+    }
+}

@@ -1,0 +1,64 @@
+package org.sparkbackprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fashion-MNIST, 60k training and 10k test images, through the train command with the
+ * example configuration, shortened to two epochs: the model learns (≥ 0.80 test accuracy) and
+ * Nielsen's network2 load() reads the saved file and classifies with the reported accuracy.
+ * The data comes from submit/get-fashion-mnist.sh, which .ci/run calls.
+ */
+class FashionMnistEndToEndTest {
+    private static final Path DATA = Path.of("data/fashion-mnist");
+
+    @TempDir
+    Path directory;
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void twoEpochsReachEightyPercentAndNetwork2AgreesOnTheSavedModel() throws Exception {
+        if (!Files.exists(DATA.resolve("t10k-images-idx3-ubyte.gz"))) {
+            fail(DATA + " is missing: run submit/get-fashion-mnist.sh first");
+        }
+        Path model = directory.resolve("model.json");
+        Path metrics = directory.resolve("metrics.jsonl");
+        CommandLineTest.Result result = CommandLineTest.run("train", "--config", "conf/fashion-mnist.properties",
+                "--epochs", "2", "--partitions", "2", "--model-out", model.toString(),
+                "--metrics-out", metrics.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        List<String> lines = Files.readAllLines(metrics);
+        assertEquals(2, lines.size());
+        JsonNode last = new ObjectMapper().readTree(lines.get(1));
+        double accuracy = last.get("test_accuracy").asDouble();
+        assertTrue(accuracy >= 0.80, "test accuracy " + accuracy);
+
+        String[] counts = network2Accuracy(model, DATA.resolve("t10k-images-idx3-ubyte.gz")).trim().split("\\s+");
+        assertEquals("10000", counts[1]);
+        double network2 = Integer.parseInt(counts[0]) / 10000.0;
+        assertEquals(accuracy, network2, 0.0, "network2's accuracy on the saved model");
+    }
+
+    private static String network2Accuracy(Path model, Path images) throws IOException, InterruptedException {
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        Process process = new ProcessBuilder(python, "src/test/python/network2_accuracy.py", model.toString(),
+                images.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "network2 check timed out");
+        assertEquals(0, process.exitValue(), "network2 check failed: " + output);
+        return output;
+    }
+}
