@@ -29,7 +29,9 @@ if [ -n "${SPARK_HOME:-}" ]; then
     --class org.sparkbackprop.cli.Main "$jar" "$@"
 fi
 
-mapfile -t module_options < <(grep -v '^\s*\(#\|$\)' "$project/conf/jvm-module-options")
+# Spark's module options, less the incubator vector module: no class on this classpath uses it
+# (the vector BLAS is MLlib's), and resolving it prints a warning on every run.
+mapfile -t module_options < <(grep -v -e '^\s*\(#\|$\)' -e 'jdk.incubator.vector' "$project/conf/jvm-module-options")
 exec java "${module_options[@]}" -Xmx"$driver_memory" -XX:+ExitOnOutOfMemoryError "$logging" \
   -cp "$(cat "$spark_classpath")" org.apache.spark.deploy.SparkSubmit \
   --master "$master" --driver-memory "$driver_memory" \
