@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import org.sparkbackprop.data.BadInputException;
@@ -28,9 +29,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
-            description = "Properties file of defaults, keys being option names without the dashes; the command line wins.")
-    Path config;
+    @Mixin
+    DataSetOptions dataSet;
 
     @Option(names = "--model", paramLabel = "FILE", description = "The model file (network2 JSON).")
     Path model;
@@ -38,21 +38,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "PATH", description = "The data: an IDX images file or a directory in MNIST's layout (its t10k set).")
     String data;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "idx (inferred from the path when omitted).")
-    InputFormat format;
 
     @Option(names = "--output", paramLabel = "OUTPUT",
             description = "For a model file that does not state its output: softmax (default) or sigmoid.")
     Output output;
 
-    @Option(names = "--partitions", description = "Partitions of the data (default: Spark's default parallelism).")
-    Integer partitions;
 
     @Option(names = "--json", description = "Print the scores as one JSON object.")
     boolean json;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
 
     @Override
     public Integer call() {
@@ -63,15 +57,13 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new BadInputException("evaluate: --data is required (the data to score)");
         }
         LocalPaths.requireExists("--data", data);
-        if (partitions != null && partitions <= 0) {
-            throw new BadInputException("partitions must be a positive integer, got " + partitions);
-        }
+        dataSet.validate();
         ModelFile.Stored stored = ModelFile.read(model);
         Parameters parameters = output != null ? stored.parameters(output) : stored.parameters();
         Scores scores = SparkRun.with("spark-backprop evaluate", context -> {
-            CachedExamples examples = DataOptions.load(context, data, format, IdxSource.Role.TEST,
+            CachedExamples examples = DataOptions.load(context, data, dataSet.format, IdxSource.Role.TEST,
                     parameters.architecture().inputSize(), parameters.architecture().outputSize(),
-                    partitions != null ? partitions : context.defaultParallelism());
+                    dataSet.partitionsOr(context.defaultParallelism()));
             Scores result = new DistributedSource(context, examples, SLICE_ROWS).score(parameters);
             examples.release();
             return result;

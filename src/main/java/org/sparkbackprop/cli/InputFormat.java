@@ -24,7 +24,10 @@ enum InputFormat {
         throw new IllegalArgumentException("unknown format '" + id + "', expected one of: idx");
     }
 
-    /** The format a path's name implies; IDX for MNIST's file names and for directories. */
+    /**
+     * The format a path implies. IDX is the one format so far, so every path is read as IDX,
+     * whose reader names the file when it is not an IDX images file or MNIST directory.
+     */
     static InputFormat inferFrom(String path) {
         return IDX;
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.model.ModelFile;
@@ -29,9 +30,8 @@ final class TrainCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
     private static final int[] DEFAULT_LAYERS = {784, 30, 10};
 
-    @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
-            description = "Properties file of defaults, keys being option names without the dashes; the command line wins.")
-    Path config;
+    @Mixin
+    DataSetOptions dataSet;
 
     @Option(names = "--train", paramLabel = "PATH", description = "Training data: an IDX images file or a directory in MNIST's layout.")
     String train;
@@ -39,8 +39,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test", paramLabel = "PATH", description = "Test data, scored after every epoch.")
     String test;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "idx (inferred from the path when omitted).")
-    InputFormat format;
 
     @Option(names = "--layers", paramLabel = "SIZES", split = ",", arity = "1",
             description = "Layer sizes, input first (default: 784,30,10, or those of --init-model).")
@@ -66,8 +64,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and of every epoch's order (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--partitions", description = "Partitions of the cached data (default: Spark's default parallelism).")
-    Integer partitions;
 
     @Option(names = "--init-model", paramLabel = "FILE", description = "Start from this model file instead of --init.")
     Path initModel;
@@ -78,8 +74,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write one JSON line per epoch here.")
     Path metricsOut;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
 
     @Override
     public Integer call() {
@@ -90,9 +84,7 @@ final class TrainCommand implements Callable<Integer> {
         if (test != null) {
             LocalPaths.requireExists("--test", test);
         }
-        if (partitions != null && partitions <= 0) {
-            throw new BadInputException("partitions must be a positive integer, got " + partitions);
-        }
+        dataSet.validate();
         ModelFile.Stored stored = initModel == null ? null : ModelFile.read(initModel);
         Architecture architecture = architecture(stored);
         TrainingSettings settings = settings(architecture);
@@ -100,10 +92,10 @@ final class TrainCommand implements Callable<Integer> {
                 : init.initialize(architecture, seed);
 
         Parameters trained = SparkRun.with("spark-backprop train", context -> {
-            int partitionCount = partitions != null ? partitions : context.defaultParallelism();
-            CachedExamples trainExamples = DataOptions.load(context, train, format, IdxSource.Role.TRAIN,
+            int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
+            CachedExamples trainExamples = DataOptions.load(context, train, dataSet.format, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
-            CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, format,
+            CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, dataSet.format,
                     IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount);
             LOG.info("training {} on {} examples of {} in {} partitions; {} epochs, batch size {}, learning rate {}",
                     architecture, trainExamples.exampleCount(), trainExamples.source(), trainExamples.partitions(),

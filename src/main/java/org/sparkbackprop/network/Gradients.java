@@ -2,46 +2,37 @@ package org.sparkbackprop.network;
 
 import java.io.Serializable;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * Sums over a set of examples of ∂J/∂W^l and ∂J/∂b^l, with the loss summed over the same
  * examples and their count. Sums, not means: dividing by the true count happens once, in
- * {@link GradientDescent}. Weight gradients share the layout of {@link Parameters#weights}.
+ * {@link GradientDescent}. A gradient lives where the parameters do, so the sums are held as
+ * {@link Parameters}: same shapes, same layout.
  */
 public final class Gradients implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final Architecture architecture;
-    private final DMatrixRMaj[] weights;
-    private final DMatrixRMaj[] biases;
+    private final Parameters sums;
     private double lossSum;
     private long exampleCount;
 
     /** Zero sums over no examples. */
     public Gradients(Architecture architecture) {
-        this.architecture = architecture;
-        int layers = architecture.weightLayers();
-        this.weights = new DMatrixRMaj[layers];
-        this.biases = new DMatrixRMaj[layers];
-        for (int l = 1; l <= layers; l++) {
-            weights[l - 1] = new DMatrixRMaj(architecture.size(l - 1), architecture.size(l));
-            biases[l - 1] = new DMatrixRMaj(1, architecture.size(l));
-        }
+        this.sums = new Parameters(architecture);
     }
 
     public Architecture architecture() {
-        return architecture;
+        return sums.architecture();
     }
 
     /** Σ ∂J/∂(W^l)ᵀ, {@code n_{l−1} × n_l}, for l in 1..H. */
     public DMatrixRMaj weights(int layer) {
-        return weights[layer - 1];
+        return sums.weights(layer);
     }
 
     /** Σ ∂J/∂b^l as a {@code 1 × n_l} row, for l in 1..H. */
     public DMatrixRMaj biases(int layer) {
-        return biases[layer - 1];
+        return sums.biases(layer);
     }
 
     /** Σ J over the examples. */
@@ -61,10 +52,7 @@ public final class Gradients implements Serializable {
 
     /** this ← this + other. Modifies this. */
     public void add(Gradients other) {
-        for (int l = 1; l <= architecture.weightLayers(); l++) {
-            CommonOps_DDRM.addEquals(weights(l), other.weights(l));
-            CommonOps_DDRM.addEquals(biases(l), other.biases(l));
-        }
+        sums.add(other.sums);
         lossSum += other.lossSum;
         exampleCount += other.exampleCount;
     }

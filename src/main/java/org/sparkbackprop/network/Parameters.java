@@ -2,6 +2,7 @@ package org.sparkbackprop.network;
 
 import java.io.Serializable;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * The numbers of a network: for each weight layer l = 1..H, its weights and biases.
@@ -61,6 +62,14 @@ public final class Parameters implements Serializable {
     /** Modifies this. */
     public void setBias(int layer, int neuron, double value) {
         biases[layer - 1].data[neuron] = value;
+    }
+
+    /** this ← this + other, weight by weight. Modifies this. */
+    public void add(Parameters other) {
+        for (int l = 1; l <= architecture.weightLayers(); l++) {
+            CommonOps_DDRM.addEquals(weights(l), other.weights(l));
+            CommonOps_DDRM.addEquals(biases(l), other.biases(l));
+        }
     }
 
     public Parameters copy() {

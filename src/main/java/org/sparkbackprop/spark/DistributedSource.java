@@ -14,7 +14,6 @@ import org.sparkbackprop.network.Backpropagation;
 import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
-import org.sparkbackprop.network.Workspace;
 import org.sparkbackprop.training.GradientSource;
 import org.sparkbackprop.training.InProcessSource;
 import org.sparkbackprop.training.ScoreSource;
@@ -109,17 +108,15 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         @Override
         public Iterator<Gradients> call(Iterator<ExampleBlock> blocks) {
             Parameters current = parameters.value();
-            Workspace workspace = WorkspacePool.borrow(current.architecture(), capacity);
-            try {
-                if (partitionOf(blocks).copyMembers(sortedBatch, workspace) == 0) {
-                    return Collections.emptyIterator();
+            ExamplePartition partition = partitionOf(blocks);
+            return WorkspacePool.withWorkspace(current.architecture(), capacity, workspace -> {
+                if (partition.copyMembers(sortedBatch, workspace) == 0) {
+                    return Collections.<Gradients>emptyIterator();
                 }
                 Gradients sums = new Gradients(current.architecture());
                 Backpropagation.accumulateGradients(current, workspace, sums);
                 return List.of(sums).iterator();
-            } finally {
-                WorkspacePool.release(workspace);
-            }
+            });
         }
     }
 
@@ -138,12 +135,9 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         @Override
         public Iterator<Scores> call(Iterator<ExampleBlock> blocks) {
             Parameters current = parameters.value();
-            Workspace workspace = WorkspacePool.borrow(current.architecture(), capacity);
-            try {
-                return List.of(InProcessSource.scoreAll(partitionOf(blocks), current, workspace)).iterator();
-            } finally {
-                WorkspacePool.release(workspace);
-            }
+            ExamplePartition partition = partitionOf(blocks);
+            return WorkspacePool.withWorkspace(current.architecture(), capacity,
+                    workspace -> List.of(InProcessSource.scoreAll(partition, current, workspace)).iterator());
         }
     }
 }

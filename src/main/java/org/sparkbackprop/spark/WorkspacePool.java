@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Function;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Workspace;
 
@@ -21,13 +22,23 @@ final class WorkspacePool {
     private WorkspacePool() {
     }
 
-    static Workspace borrow(Architecture architecture, int capacity) {
+    /** Runs {@code work} with a workspace of this shape borrowed for its duration. */
+    static <T> T withWorkspace(Architecture architecture, int capacity, Function<Workspace, T> work) {
+        Workspace workspace = borrow(architecture, capacity);
+        try {
+            return work.apply(workspace);
+        } finally {
+            release(workspace);
+        }
+    }
+
+    private static Workspace borrow(Architecture architecture, int capacity) {
         Workspace idle = IDLE.computeIfAbsent(new Shape(architecture, capacity), shape -> new ConcurrentLinkedDeque<>())
                 .pollFirst();
         return idle != null ? idle : new Workspace(architecture, capacity);
     }
 
-    static void release(Workspace workspace) {
+    private static void release(Workspace workspace) {
         Shape shape = new Shape(workspace.architecture(), workspace.capacity());
         Objects.requireNonNull(IDLE.get(shape), "released a workspace that was not borrowed").addFirst(workspace);
     }
