@@ -1,0 +1,18 @@
+package org.sparkbackprop.data;
+
+/**
+ * Input that cannot be used as it is: a malformed file, a row that does not fit the network,
+ * a setting out of range. The message is the whole answer to the user: it names the file,
+ * row or setting and what was expected.
+ */
+public class BadInputException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public BadInputException(String message) {
+        super(message);
+    }
+
+    public BadInputException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

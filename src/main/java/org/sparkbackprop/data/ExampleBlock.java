@@ -1,0 +1,88 @@
+package org.sparkbackprop.data;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * A dense block of examples with consecutive storage: row r has the global index
+ * {@code indices[r]} (strictly increasing), the features {@code features[r·F .. (r+1)·F)} and
+ * the one-hot or multi-hot targets {@code targets[r·C .. (r+1)·C)}. Features are stored as
+ * float32 to halve the cache; they become doubles when copied into a workspace.
+ */
+public final class ExampleBlock implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final long[] indices;
+    private final int featureCount;
+    private final float[] features;
+    private final int targetCount;
+    private final float[] targets;
+
+    public ExampleBlock(long[] indices, int featureCount, float[] features, int targetCount, float[] targets) {
+        if (features.length != indices.length * featureCount || targets.length != indices.length * targetCount) {
+            throw new IllegalArgumentException("block arrays do not match " + indices.length + " rows");
+        }
+        for (int r = 1; r < indices.length; r++) {
+            if (indices[r] <= indices[r - 1]) {
+                throw new IllegalArgumentException("block indices must be strictly increasing");
+            }
+        }
+        this.indices = indices;
+        this.featureCount = featureCount;
+        this.features = features;
+        this.targetCount = targetCount;
+        this.targets = targets;
+    }
+
+    public int rows() {
+        return indices.length;
+    }
+
+    public int featureCount() {
+        return featureCount;
+    }
+
+    public int targetCount() {
+        return targetCount;
+    }
+
+    public long firstIndex() {
+        return indices[0];
+    }
+
+    public long lastIndex() {
+        return indices[indices.length - 1];
+    }
+
+    public long index(int row) {
+        return indices[row];
+    }
+
+    /** The row holding global index {@code index}, or a negative number when this block lacks it. */
+    public int rowOf(long index) {
+        return Arrays.binarySearch(indices, index);
+    }
+
+    /**
+     * Copies row {@code row} into {@code inputs} at {@code inputOffset} and {@code outputs} at
+     * {@code targetOffset}, widening to double. Modifies {@code inputs} and {@code outputs}.
+     */
+    public void copyRow(int row, double[] inputs, int inputOffset, double[] outputs, int targetOffset) {
+        int featureStart = row * featureCount;
+        for (int i = 0; i < featureCount; i++) {
+            inputs[inputOffset + i] = features[featureStart + i];
+        }
+        int targetStart = row * targetCount;
+        for (int k = 0; k < targetCount; k++) {
+            outputs[targetOffset + k] = targets[targetStart + k];
+        }
+    }
+
+    public float feature(int row, int column) {
+        return features[row * featureCount + column];
+    }
+
+    public float target(int row, int column) {
+        return targets[row * targetCount + column];
+    }
+}
