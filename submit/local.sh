@@ -4,35 +4,16 @@
 # Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, otherwise Spark's own SparkSubmit
 # from the project's Maven-resolved Spark jars. Builds the application jar when it is missing
 # or older than the sources.
-# Environment: SPARK_MASTER (default local[*]), SPARK_DRIVER_MEMORY (default 4g),
-# SPARK_LOCAL_IP (default 127.0.0.1).
+# Environment: SPARK_MASTER (default local[*]; spark://HOST:PORT submits in client mode to a
+# standalone cluster), SPARK_DRIVER_MEMORY (default 4g), SPARK_LOCAL_IP (default 127.0.0.1).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-project=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-jar="$project/target/spark-backprop.jar"
-spark_classpath="$project/target/spark-classpath.txt"
-
-if [ ! -f "$jar" ] || [ ! -f "$spark_classpath" ] \
-    || [ -n "$(find "$project/src/main" "$project/pom.xml" -newer "$jar" -print -quit)" ]; then
-  echo "building $jar ..." >&2
-  (cd "$project" && mvn -q -B -DskipTests package) >&2
-fi
-
-master=${SPARK_MASTER:-local[*]}
+ensure_jar
 driver_memory=${SPARK_DRIVER_MEMORY:-4g}
-export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
-logging="-Dlog4j2.configurationFile=file:$project/conf/log4j2.properties"
-
+choose_spark_submit "$driver_memory"
+exec_args=("${spark_submit[@]}" --master "${SPARK_MASTER:-local[*]}" --driver-memory "$driver_memory")
 if [ -n "${SPARK_HOME:-}" ]; then
-  exec "$SPARK_HOME/bin/spark-submit" --master "$master" --driver-memory "$driver_memory" \
-    --driver-java-options "$logging -XX:+ExitOnOutOfMemoryError" \
-    --class org.sparkbackprop.cli.Main "$jar" "$@"
+  exec_args+=(--driver-java-options "-Dlog4j2.configurationFile=file:$project/conf/log4j2.properties -XX:+ExitOnOutOfMemoryError")
 fi
-
-# Spark's module options, less the incubator vector module: no class on this classpath uses it
-# (the vector BLAS is MLlib's), and resolving it prints a warning on every run.
-mapfile -t module_options < <(grep -v -e '^\s*\(#\|$\)' -e 'jdk.incubator.vector' "$project/conf/jvm-module-options")
-exec java "${module_options[@]}" -Xmx"$driver_memory" -XX:+ExitOnOutOfMemoryError "$logging" \
-  -cp "$(cat "$spark_classpath")" org.apache.spark.deploy.SparkSubmit \
-  --master "$master" --driver-memory "$driver_memory" \
-  --class org.sparkbackprop.cli.Main "$jar" "$@"
+run_or_print "${exec_args[@]}" --class org.sparkbackprop.cli.Main "$jar" "$@"

@@ -119,8 +119,30 @@ public final class IdxSource {
         }
     }
 
-    /** Records [first, end) of the file. */
-    private record RecordRange(long first, long end) implements Serializable {
+    /** For Kryo registration: the element type of the collection the loader parallelizes. */
+    static Class<?> recordRangeClass() {
+        return RecordRange.class;
+    }
+
+    /** Records [first, end) of the file. A class, not a record: Kryo 4 cannot write records. */
+    private static final class RecordRange implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final long first;
+        private final long end;
+
+        RecordRange(long first, long end) {
+            this.first = first;
+            this.end = end;
+        }
+
+        long first() {
+            return first;
+        }
+
+        long end() {
+            return end;
+        }
     }
 
     /** Runs on an executor: reads one partition's range of records into blocks. */

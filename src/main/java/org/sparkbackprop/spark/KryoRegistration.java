@@ -1,0 +1,38 @@
+package org.sparkbackprop.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import org.apache.spark.serializer.KryoRegistrator;
+import org.ejml.data.DMatrixRMaj;
+import org.sparkbackprop.data.ExampleBlock;
+import org.sparkbackprop.network.Activation;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.network.Scores;
+
+/**
+ * The classes Spark ships with Kryo: each step's broadcast parameters and returned gradient
+ * sums, the scores, the cached blocks when they spill, and the loaders' record ranges. With
+ * {@code spark.kryo.registrationRequired=true} (conf/spark-cluster.conf) a class missing here
+ * fails loudly instead of being written with its full name every time.
+ */
+public final class KryoRegistration implements KryoRegistrator {
+    @Override
+    public void registerClasses(Kryo kryo) {
+        kryo.register(Architecture.class);
+        kryo.register(Activation.class);
+        kryo.register(Output.class);
+        kryo.register(Parameters.class);
+        kryo.register(Gradients.class);
+        kryo.register(Gradients[].class);
+        kryo.register(Scores.class);
+        kryo.register(Scores[].class);
+        kryo.register(DMatrixRMaj.class);
+        kryo.register(DMatrixRMaj[].class);
+        kryo.register(ExampleBlock.class);
+        kryo.register(ExampleBlock[].class);
+        kryo.register(IdxSource.recordRangeClass());
+        kryo.register(Integer[].class);
+    }
+}

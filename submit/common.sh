@@ -1,0 +1,49 @@
+# Shared by the submit scripts (sourced, not run): where things are, the application jar, and
+# the spark-submit to use.
+
+project=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jar="$project/target/spark-backprop.jar"
+spark_classpath_file="$project/target/spark-classpath.txt"
+export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
+
+# Builds the application jar (and the Spark classpath file) when missing or older than the sources.
+ensure_jar() {
+  if [ ! -f "$jar" ] || [ ! -f "$spark_classpath_file" ] \
+      || [ -n "$(find "$project/src/main" "$project/pom.xml" -newer "$jar" -print -quit)" ]; then
+    echo "building $jar ..." >&2
+    (cd "$project" && mvn -q -B -DskipTests package) >&2
+  fi
+}
+
+# Spark's JVM options for Java 17 (conf/jvm-module-options), less the incubator vector module:
+# no class on this classpath uses it (the vector BLAS is MLlib's), and resolving it prints a
+# warning on every run.
+module_options() {
+  grep -v -e '^\s*\(#\|$\)' -e 'jdk.incubator.vector' "$project/conf/jvm-module-options"
+}
+
+# Sets the array spark_submit to $SPARK_HOME/bin/spark-submit, or, without SPARK_HOME, to Spark's
+# own SparkSubmit run from the project's Maven-resolved Spark jars with the JVM options it needs.
+# $1: the driver JVM's heap, for the second case (spark-submit's --driver-memory cannot resize a
+# JVM that is already running).
+choose_spark_submit() {
+  if [ -n "${SPARK_HOME:-}" ]; then
+    spark_submit=("$SPARK_HOME/bin/spark-submit")
+  else
+    local options
+    mapfile -t options < <(module_options)
+    spark_submit=(java "${options[@]}" -Xmx"$1" -XX:+ExitOnOutOfMemoryError
+      "-Dlog4j2.configurationFile=file:$project/conf/log4j2.properties"
+      -cp "$(cat "$spark_classpath_file")" org.apache.spark.deploy.SparkSubmit)
+  fi
+}
+
+# Prints the command instead of running it when DRY_RUN is set.
+run_or_print() {
+  if [ -n "${DRY_RUN:-}" ]; then
+    printf '%q ' "$@"
+    echo
+  else
+    "$@"
+  fi
+}
