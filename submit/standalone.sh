@@ -50,7 +50,7 @@ fi
 
 submit_log=$(mktemp)
 trap 'rm -f "$submit_log"' EXIT
-"${args[@]}" --conf spark.log.level=INFO --class org.sparkbackprop.cli.Main "$jar" "$@" 2>&1 | tee "$submit_log" >&2
+"${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "$@" 2>&1 | tee "$submit_log" >&2
 driver=$(grep -o 'driver-[0-9]*-[0-9]*' "$submit_log" | head -n 1 || true)
 if [ -z "$driver" ]; then
   echo "error: the driver was not submitted (spark-submit's output above says why)" >&2
@@ -87,7 +87,7 @@ fi
 echo "driver $driver ended $driver_state" >&2
 if [ -n "${worker_ui:-}" ]; then
   # The driver's own one-line error, from its stderr on the Worker that ran it.
-  curl -sf "$worker_ui/log?driverId=$driver&logType=stderr&byteLength=1000000" | grep '^error: ' >&2 \
+  curl -sfL "$worker_ui/log/?driverId=$driver&logType=stderr&byteLength=1000000" | grep '^error: ' >&2 \
     || echo "the driver's log: $worker_ui/logPage/?driverId=$driver&logType=stderr" >&2
 fi
 exit 1

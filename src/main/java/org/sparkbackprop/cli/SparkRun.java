@@ -3,6 +3,7 @@ package org.sparkbackprop.cli;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.sparkbackprop.spark.ExecutorLossLog;
 
 /**
  * Starts Spark for one command and stops it afterwards. The master and every other Spark
@@ -14,6 +15,7 @@ final class SparkRun {
 
     static <T> T with(String appName, Function<JavaSparkContext, T> work) {
         SparkSession session = SparkSession.builder().appName(appName).getOrCreate();
+        session.sparkContext().addSparkListener(new ExecutorLossLog());
         try {
             return work.apply(JavaSparkContext.fromSparkContext(session.sparkContext()));
         } finally {

@@ -52,6 +52,30 @@ public final class IdxFiles {
         return imagesFile;
     }
 
+    /**
+     * Copies the first {@code count} records of an IDX images file and of its labels file into
+     * {@code directory} as {@code prefix}-images-idx3-ubyte.gz and {@code prefix}-labels-idx1-ubyte.gz.
+     */
+    public static void subset(Path images, int count, Path directory, String prefix) throws IOException {
+        Files.createDirectories(directory);
+        Path labels = Path.of(org.sparkbackprop.data.Idx.labelsPathFor(images.toString()));
+        copyHead(images, 3, count, directory.resolve(prefix + "-images-idx3-ubyte.gz"));
+        copyHead(labels, 1, count, directory.resolve(prefix + "-labels-idx1-ubyte.gz"));
+    }
+
+    private static void copyHead(Path source, int dimensions, int count, Path target) throws IOException {
+        try (java.io.DataInputStream in = org.sparkbackprop.data.Idx.open(Files.newInputStream(source));
+             DataOutputStream out = gzip(target)) {
+            org.sparkbackprop.data.Idx.Header header = org.sparkbackprop.data.Idx.readHeader(in, source.toString(), dimensions);
+            out.writeInt(0x00000800 | dimensions);
+            out.writeInt(count);
+            for (int d = 1; d < dimensions; d++) {
+                out.writeInt(header.dimensions()[d]);
+            }
+            out.write(in.readNBytes(count * header.recordLength()));
+        }
+    }
+
     private static DataOutputStream gzip(Path file) throws IOException {
         OutputStream raw = Files.newOutputStream(file);
         return new DataOutputStream(new GZIPOutputStream(raw));

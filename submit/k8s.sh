@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Submits a spark-backprop command to Kubernetes in cluster mode:
+#   K8S_MASTER=k8s://https://HOST:443 SPARK_IMAGE=registry/spark:4.2.0 submit/k8s.sh COMMAND [OPTIONS]
+# The image must be a Spark 4.2.0 image (Scala 2.13, Java 17) with the application jar at
+# APP_JAR_IN_IMAGE (default /opt/spark-backprop/spark-backprop.jar), e.g. built FROM apache/spark
+# with COPY target/spark-backprop.jar /opt/spark-backprop/.
+# Needs SPARK_HOME: a Spark 4.2.0 distribution (Scala 2.13) with Kubernetes support.
+# Environment:
+#   K8S_MASTER        the API server, k8s://https://... (required)
+#   SPARK_IMAGE       the container image for driver and executors (required)
+#   NAMESPACE         namespace (default: default)
+#   SERVICE_ACCOUNT   service account allowed to create executor pods (default: spark)
+#   NUM_EXECUTORS     executor pods (default 2); partitions ≈ NUM_EXECUTORS × EXECUTOR_CORES
+#   EXECUTOR_CORES    cores per executor (default 2)
+#   EXECUTOR_MEMORY   heap per executor (default 2g)
+#   DRIVER_MEMORY     heap of the driver (default 1g)
+#   SPARK_CONF        Spark properties file (default conf/spark-cluster.conf)
+#   DRY_RUN           print the spark-submit command instead of running it
+# Data and outputs must live where the pods can reach them (s3a://, hdfs://, a mounted volume).
+# spark-submit waits for the driver pod and exits non-zero when it failed
+# (spark.kubernetes.submission.waitAppCompletion).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+# The project's own Spark jars hold no Kubernetes support: a Spark distribution's spark-submit is needed.
+if [ -z "${SPARK_HOME:-}" ] && [ -z "${DRY_RUN:-}" ]; then
+  echo "error: set SPARK_HOME to a Spark 4.2.0 distribution (Scala 2.13) built with Kubernetes support" >&2
+  exit 2
+fi
+
+: "${K8S_MASTER:?set K8S_MASTER to the API server, e.g. k8s://https://127.0.0.1:6443}"
+: "${SPARK_IMAGE:?set SPARK_IMAGE to a Spark 4.2.0 image holding the application jar}"
+driver_memory=${DRIVER_MEMORY:-1g}
+ensure_jar
+choose_spark_submit "$driver_memory"
+driver_options="$(module_options | tr '\n' ' ')-XX:+ExitOnOutOfMemoryError"
+run_or_print "${spark_submit[@]}" --master "$K8S_MASTER" --deploy-mode cluster \
+  --properties-file "${SPARK_CONF:-$project/conf/spark-cluster.conf}" \
+  --conf "spark.kubernetes.container.image=$SPARK_IMAGE" \
+  --conf "spark.kubernetes.namespace=${NAMESPACE:-default}" \
+  --conf "spark.kubernetes.authenticate.driver.serviceAccountName=${SERVICE_ACCOUNT:-spark}" \
+  --conf "spark.executor.instances=${NUM_EXECUTORS:-2}" \
+  --conf "spark.kubernetes.submission.waitAppCompletion=true" \
+  --conf "spark.driver.extraJavaOptions=$driver_options" \
+  --executor-cores "${EXECUTOR_CORES:-2}" --executor-memory "${EXECUTOR_MEMORY:-2g}" \
+  --driver-memory "$driver_memory" \
+  --class org.sparkbackprop.cli.Main "local://${APP_JAR_IN_IMAGE:-/opt/spark-backprop/spark-backprop.jar}" "$@"
