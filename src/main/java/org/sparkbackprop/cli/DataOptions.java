@@ -1,20 +1,68 @@
 package org.sparkbackprop.cli;
 
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.data.CsvLayout;
+import org.sparkbackprop.data.LibSvmParser;
+import org.sparkbackprop.data.ParsedExample;
 import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.Examples;
 import org.sparkbackprop.spark.IdxSource;
+import org.sparkbackprop.spark.ParquetSource;
+import org.sparkbackprop.spark.TextSource;
 
-/** Loads a data set named on the command line in the format given or inferred. */
+/** Reads a data set named on the command line, in the format given or inferred, on the executors. */
 final class DataOptions {
     private DataOptions() {
     }
 
-    static CachedExamples load(JavaSparkContext context, String path, InputFormat format, IdxSource.Role role,
+    /** The examples at {@code path} as cached blocks, their width checked against {@code inputSize}. */
+    static CachedExamples load(JavaSparkContext context, String path, DataSetOptions options, IdxSource.Role role,
                                int inputSize, int classes, int partitions) {
-        InputFormat chosen = format != null ? format : InputFormat.inferFrom(path);
-        return switch (chosen) {
-            case IDX -> IdxSource.load(context, IdxSource.resolveImages(path, role, context.hadoopConfiguration()),
+        InputFormat format = formatOf(context, path, options);
+        if (format == InputFormat.IDX) {
+            return IdxSource.load(context, IdxSource.resolveImages(path, role, context.hadoopConfiguration()),
                     inputSize, classes, partitions);
+        }
+        Parsed parsed = parse(context, path, options, classes);
+        if (parsed.featureCount() != inputSize) {
+            throw new BadInputException("layers: the input size is " + inputSize + " but " + path + " has "
+                    + parsed.featureCount() + " features per example");
+        }
+        return Examples.cache(path, parsed.examples(), parsed.featureCount(), classes, partitions);
+    }
+
+    /** Rows parsed on the executors, with their feature count. */
+    record Parsed(JavaRDD<ParsedExample> examples, int featureCount) {
+    }
+
+    static InputFormat formatOf(JavaSparkContext context, String path, DataSetOptions options) {
+        return options.format != null ? options.format : InputFormat.inferFrom(path, context.hadoopConfiguration());
+    }
+
+    /** Text and Parquet input parsed into examples (labels checked against {@code classes}, 0 for unchecked). */
+    static Parsed parse(JavaSparkContext context, String path, DataSetOptions options, int classes) {
+        SparkSession spark = SparkSession.builder().sparkContext(context.sc()).getOrCreate();
+        return switch (formatOf(context, path, options)) {
+            case CSV -> {
+                CsvLayout layout = CsvLayout.resolve(path, TextSource.firstLine(path, context.hadoopConfiguration()),
+                        options.header, options.labelCol, options.labelCols, options.featureCols, options.featureScale);
+                yield new Parsed(TextSource.csv(spark, path, layout, classes), layout.featureCount());
+            }
+            case LIBSVM -> {
+                TextSource.firstLine(path, context.hadoopConfiguration());
+                int width = options.numFeatures != null ? options.numFeatures : TextSource.libsvmWidth(spark, path);
+                LibSvmParser parser = new LibSvmParser(width, options.featureScale);
+                yield new Parsed(TextSource.libsvm(spark, path, parser, classes), width);
+            }
+            case PARQUET -> {
+                ParquetSource.Layout layout = ParquetSource.layout(spark, path, options.featureCols, options.featureScale);
+                int width = layout.featureCount(spark, path);
+                yield new Parsed(ParquetSource.parse(spark, path, layout, width, classes), width);
+            }
+            case IDX -> throw new IllegalStateException("IDX is read by IdxSource");
         };
     }
 }

@@ -1,6 +1,7 @@
 package org.sparkbackprop.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 import org.sparkbackprop.data.BadInputException;
 
@@ -10,8 +11,33 @@ final class DataSetOptions {
             description = "Properties file of defaults, keys being option names without the dashes; the command line wins.")
     Path config;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "idx (inferred from the path when omitted).")
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "idx, csv, libsvm or parquet (inferred from the path when omitted).")
     InputFormat format;
+
+    @Option(names = "--header", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "CSV: the first line of each file names the columns (default: true; --no-header when not).")
+    boolean header;
+
+    @Option(names = "--label-col", paramLabel = "NAME",
+            description = "CSV: the label column (default: 'label', or the first column). A cell may hold several classes separated by ';'.")
+    String labelCol;
+
+    @Option(names = "--label-cols", paramLabel = "NAMES", split = ",",
+            description = "CSV: one 0/1 column per class, for multi-label data.")
+    List<String> labelCols;
+
+    @Option(names = "--feature-cols", paramLabel = "NAMES", split = ",",
+            description = "CSV, Parquet: the feature columns (default: all but the label columns).")
+    List<String> featureCols;
+
+    @Option(names = "--feature-scale", paramLabel = "X", defaultValue = "1",
+            description = "Multiply every feature by X, e.g. 0.00392156862745098 (1/255) for raw pixels (default: 1). IDX is always scaled to [0, 1].")
+    double featureScale;
+
+    @Option(names = "--num-features", paramLabel = "N",
+            description = "LIBSVM: the number of features (default: the largest index in the data).")
+    Integer numFeatures;
 
     @Option(names = "--partitions", description = "Partitions of the cached data (default: Spark's default parallelism).")
     Integer partitions;
@@ -23,6 +49,12 @@ final class DataSetOptions {
     void validate() {
         if (partitions != null && partitions <= 0) {
             throw new BadInputException("partitions must be a positive integer, got " + partitions);
+        }
+        if (!(featureScale > 0) || !Double.isFinite(featureScale)) {
+            throw new BadInputException("feature-scale must be a positive number, got " + featureScale);
+        }
+        if (numFeatures != null && numFeatures <= 0) {
+            throw new BadInputException("num-features must be a positive integer, got " + numFeatures);
         }
     }
 

@@ -61,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ModelFile.Stored stored = ModelFile.read(model);
         Parameters parameters = output != null ? stored.parameters(output) : stored.parameters();
         Scores scores = SparkRun.with("spark-backprop evaluate", context -> {
-            CachedExamples examples = DataOptions.load(context, data, dataSet.format, IdxSource.Role.TEST,
+            CachedExamples examples = DataOptions.load(context, data, dataSet, IdxSource.Role.TEST,
                     parameters.architecture().inputSize(), parameters.architecture().outputSize(),
                     dataSet.partitionsOr(context.defaultParallelism()));
             Scores result = new DistributedSource(context, examples, SLICE_ROWS).score(parameters);

@@ -1,9 +1,23 @@
 package org.sparkbackprop.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
 /** The formats {@code --format} accepts; inferred from the path when not given. */
 enum InputFormat {
     /** MNIST's IDX: an images file (or a directory in the standard layout) and its labels file. */
-    IDX("idx");
+    IDX("idx"),
+    /** Comma-separated values, through Spark's text source. */
+    CSV("csv"),
+    /** LIBSVM's {@code label index:value ...}, through Spark's text source. */
+    LIBSVM("libsvm"),
+    /** Parquet, through Spark's Parquet source. */
+    PARQUET("parquet");
 
     private final String id;
 
@@ -21,14 +35,51 @@ enum InputFormat {
                 return format;
             }
         }
-        throw new IllegalArgumentException("unknown format '" + id + "', expected one of: idx");
+        throw new IllegalArgumentException("unknown format '" + id + "', expected one of: idx, csv, libsvm, parquet");
     }
 
     /**
-     * The format a path implies. IDX is the one format so far, so every path is read as IDX,
-     * whose reader names the file when it is not an IDX images file or MNIST directory.
+     * The format a path's name implies: {@code .csv}, {@code .libsvm}/{@code .svm},
+     * {@code .parquet}, or MNIST's {@code -ubyte} names (compressed or not); for a directory, the
+     * names of the files in it. IDX when nothing else fits, whose reader then names the file
+     * it cannot read.
      */
-    static InputFormat inferFrom(String path) {
+    static InputFormat inferFrom(String path, Configuration configuration) {
+        InputFormat byName = byName(path);
+        if (byName != null) {
+            return byName;
+        }
+        try {
+            Path given = new Path(path);
+            FileSystem fileSystem = given.getFileSystem(configuration);
+            if (fileSystem.exists(given) && fileSystem.getFileStatus(given).isDirectory()) {
+                for (FileStatus file : fileSystem.listStatus(given)) {
+                    InputFormat inside = byName(file.getPath().getName());
+                    if (inside != null) {
+                        return inside;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": " + e.getMessage(), e);
+        }
         return IDX;
+    }
+
+    private static InputFormat byName(String path) {
+        String name = path.toLowerCase(Locale.ROOT).replaceAll("\\.(gz|bz2|snappy|zst)$", "");
+        if (name.endsWith(".csv")) {
+            return CSV;
+        }
+        if (name.endsWith(".libsvm") || name.endsWith(".svm")) {
+            return LIBSVM;
+        }
+        if (name.endsWith(".parquet")) {
+            return PARQUET;
+        }
+        if (name.endsWith("-ubyte")) {
+            return IDX;
+        }
+        return null;
     }
 }

@@ -93,9 +93,9 @@ final class TrainCommand implements Callable<Integer> {
 
         Parameters trained = SparkRun.with("spark-backprop train", context -> {
             int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
-            CachedExamples trainExamples = DataOptions.load(context, train, dataSet.format, IdxSource.Role.TRAIN,
+            CachedExamples trainExamples = DataOptions.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
-            CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, dataSet.format,
+            CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, dataSet,
                     IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount);
             LOG.info("training {} on {} examples of {} in {} partitions; {} epochs, batch size {}, learning rate {}",
                     architecture, trainExamples.exampleCount(), trainExamples.source(), trainExamples.partitions(),

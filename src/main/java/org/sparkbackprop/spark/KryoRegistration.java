@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.ejml.data.DMatrixRMaj;
 import org.sparkbackprop.data.ExampleBlock;
+import org.sparkbackprop.data.ParsedExample;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Gradients;
@@ -13,7 +14,8 @@ import org.sparkbackprop.network.Scores;
 
 /**
  * The classes Spark ships with Kryo: each step's broadcast parameters and returned gradient
- * sums, the scores, the cached blocks when they spill, and the loaders' record ranges. With
+ * sums, the scores, the cached blocks when they spill, the loaders' record ranges and the parsed rows
+ * that the text and Parquet loaders shuffle into index ranges. With
  * {@code spark.kryo.registrationRequired=true} (conf/spark-cluster.conf) a class missing here
  * fails loudly instead of being written with its full name every time.
  */
@@ -34,5 +36,10 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(ExampleBlock[].class);
         kryo.register(IdxSource.recordRangeClass());
         kryo.register(Integer[].class);
+        kryo.register(ParsedExample.class);
+        kryo.register(float[].class);
+        kryo.register(int[].class);
+        kryo.register(long[].class);
+        kryo.register(double[].class);
     }
 }

@@ -1,0 +1,112 @@
+package org.sparkbackprop.spark;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.data.ExampleBlock;
+import org.sparkbackprop.data.ParsedExample;
+import scala.Tuple2;
+
+/**
+ * Turns parsed rows, in input order, into cached blocks: every row gets its global index (its
+ * position in the input, by zipWithIndex), then partition p of P receives the contiguous index
+ * range [p⌈N/P⌉, (p+1)⌈N/P⌉), sorted, packed in blocks. The layout is a function of the input
+ * and P only, whatever the file splits were.
+ */
+public final class Examples {
+    private Examples() {
+    }
+
+    public static CachedExamples cache(String source, JavaRDD<ParsedExample> parsed, int featureCount, int classes,
+                                int partitions) {
+        parsed.persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            JavaPairRDD<ParsedExample, Long> indexed = parsed.zipWithIndex();
+            long count = indexed.count();
+            if (count == 0) {
+                throw new BadInputException(source + ": no examples (the input is empty)");
+            }
+            int slices = (int) Math.max(1, Math.min(partitions, count));
+            JavaRDD<ExampleBlock> blocks = indexed
+                    .mapToPair(Tuple2::swap)
+                    .repartitionAndSortWithinPartitions(new IndexRanges(slices, count))
+                    .mapPartitions(new PackBlocks(featureCount, classes))
+                    .setName("examples of " + source)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            long loaded = blocks.map(ExampleBlock::rows).fold(0, Integer::sum);
+            if (loaded != count) {
+                throw new IllegalStateException(source + ": cached " + loaded + " of " + count + " examples");
+            }
+            return new CachedExamples(source, blocks, count, featureCount, classes);
+        } finally {
+            parsed.unpersist(false);
+        }
+    }
+
+    /** Global index i goes to partition ⌊i / ⌈N/P⌉⌋: contiguous ranges in partition order. */
+    static final class IndexRanges extends Partitioner {
+        private static final long serialVersionUID = 1L;
+
+        private final int partitions;
+        private final long perPartition;
+
+        IndexRanges(int partitions, long count) {
+            this.partitions = partitions;
+            this.perPartition = (count + partitions - 1) / partitions;
+        }
+
+        @Override
+        public int numPartitions() {
+            return partitions;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (int) ((Long) key / perPartition);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof IndexRanges that && that.partitions == partitions && that.perPartition == perPartition;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * partitions + Long.hashCode(perPartition);
+        }
+    }
+
+    /** Packs a partition's (index, example) pairs, sorted by index, into blocks of at most {@link IdxSource#BLOCK_ROWS}. */
+    private record PackBlocks(int featureCount, int classes)
+            implements FlatMapFunction<Iterator<Tuple2<Long, ParsedExample>>, ExampleBlock> {
+
+        @Override
+        public Iterator<ExampleBlock> call(Iterator<Tuple2<Long, ParsedExample>> rows) {
+            List<ExampleBlock> blocks = new ArrayList<>();
+            long[] indices = new long[IdxSource.BLOCK_ROWS];
+            ParsedExample[] examples = new ParsedExample[IdxSource.BLOCK_ROWS];
+            int filled = 0;
+            while (rows.hasNext()) {
+                Tuple2<Long, ParsedExample> row = rows.next();
+                if (row._2().features().length != featureCount) {
+                    throw new IllegalStateException("example " + row._1() + " has " + row._2().features().length
+                            + " features, expected " + featureCount);
+                }
+                indices[filled] = row._1();
+                examples[filled] = row._2();
+                if (++filled == IdxSource.BLOCK_ROWS || !rows.hasNext()) {
+                    blocks.add(ParsedExample.toBlock(java.util.Arrays.copyOf(indices, filled),
+                            java.util.Arrays.copyOf(examples, filled), featureCount, classes));
+                    filled = 0;
+                }
+            }
+            return blocks.iterator();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package org.sparkbackprop.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.data.ParsedExample;
+
+/**
+ * Parquet: features in a {@code features} column (array of double or float) or in numeric
+ * columns, and labels in {@code label} (integer) or {@code labels} (array of integer). Read by
+ * Spark's Parquet source on the executors; a bad row is named by file and row index.
+ */
+public final class ParquetSource {
+    private ParquetSource() {
+    }
+
+    /** Which columns are what, checked against the schema on the driver. */
+    public record Layout(String labelColumn, boolean multiLabel, String featuresArray, List<String> featureColumns,
+                         double featureScale) implements java.io.Serializable {
+        public int featureCount(SparkSession spark, String path) {
+            if (featuresArray == null) {
+                return featureColumns.size();
+            }
+            Row first = spark.read().parquet(path).select(featuresArray).first();
+            return first.getList(0).size();
+        }
+    }
+
+    /** The layout of the Parquet data at {@code path}, from its schema and the chosen feature columns (may be null). */
+    public static Layout layout(SparkSession spark, String path, List<String> featureCols, double featureScale) {
+        Dataset<Row> data = spark.read().parquet(path);
+        List<String> names = Arrays.asList(data.columns());
+        String labelColumn;
+        boolean multiLabel;
+        if (names.contains("labels")) {
+            requireType(path, data, "labels", DataTypes.createArrayType(DataTypes.IntegerType), "array<int>");
+            labelColumn = "labels";
+            multiLabel = true;
+        } else if (names.contains("label")) {
+            DataType type = data.schema().apply("label").dataType();
+            if (!(type.equals(DataTypes.IntegerType) || type.equals(DataTypes.LongType) || type.equals(DataTypes.ShortType))) {
+                throw new BadInputException(path + ": column label is " + type.simpleString() + ", expected an integer");
+            }
+            labelColumn = "label";
+            multiLabel = false;
+        } else {
+            throw new BadInputException(path + ": no label column: expected 'label' (integer) or 'labels' (array<int>)");
+        }
+        if ((featureCols == null || featureCols.isEmpty()) && names.contains("features")) {
+            DataType type = data.schema().apply("features").dataType();
+            if (!(type instanceof ArrayType array && array.elementType() instanceof NumericType)) {
+                throw new BadInputException(path + ": column features is " + type.simpleString()
+                        + ", expected array<double> or array<float>");
+            }
+            return new Layout(labelColumn, multiLabel, "features", null, featureScale);
+        }
+        List<String> features = new ArrayList<>();
+        if (featureCols != null && !featureCols.isEmpty()) {
+            for (String name : featureCols) {
+                if (!names.contains(name)) {
+                    throw new BadInputException("feature-cols: " + path + " has no column '" + name + "'");
+                }
+                features.add(name);
+            }
+        } else {
+            for (StructField field : data.schema().fields()) {
+                if (!field.name().equals(labelColumn) && field.dataType() instanceof NumericType) {
+                    features.add(field.name());
+                }
+            }
+        }
+        for (String name : features) {
+            if (!(data.schema().apply(name).dataType() instanceof NumericType)) {
+                throw new BadInputException(path + ": column " + name + " is "
+                        + data.schema().apply(name).dataType().simpleString() + ", expected a number");
+            }
+        }
+        if (features.isEmpty()) {
+            throw new BadInputException(path + ": no numeric feature columns and no 'features' array");
+        }
+        return new Layout(labelColumn, multiLabel, null, features, featureScale);
+    }
+
+    private static void requireType(String path, Dataset<Row> data, String column, DataType expected, String name) {
+        DataType actual = data.schema().apply(column).dataType();
+        if (!(actual instanceof ArrayType array && array.elementType() instanceof org.apache.spark.sql.types.IntegralType)) {
+            throw new BadInputException(path + ": column " + column + " is " + actual.simpleString() + ", expected " + name);
+        }
+    }
+
+    public static JavaRDD<ParsedExample> parse(SparkSession spark, String path, Layout layout, int featureCount,
+                                               int classes) {
+        List<String> columns = new ArrayList<>();
+        columns.add(layout.labelColumn());
+        if (layout.featuresArray() != null) {
+            columns.add(layout.featuresArray());
+        } else {
+            columns.addAll(layout.featureColumns());
+        }
+        columns.add("_metadata.file_name");
+        columns.add("_metadata.row_index");
+        JavaRDD<Row> rows = spark.read().parquet(path)
+                .selectExpr(columns.stream().map(c -> c.startsWith("_metadata") ? c : "`" + c + "`").toArray(String[]::new))
+                .javaRDD();
+        return rows.mapPartitions(new ParseRows(layout, featureCount, classes));
+    }
+
+    private record ParseRows(Layout layout, int featureCount, int classes)
+            implements FlatMapFunction<Iterator<Row>, ParsedExample> {
+        @Override
+        public Iterator<ParsedExample> call(Iterator<Row> rows) {
+            List<ParsedExample> examples = new ArrayList<>();
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                int width = row.length();
+                String where = row.getString(width - 2) + " row " + row.getLong(width - 1);
+                examples.add(parse(row, where));
+            }
+            return examples.iterator();
+        }
+
+        private ParsedExample parse(Row row, String where) {
+            if (row.isNullAt(0)) {
+                throw new BadInputException(where + ": " + layout.labelColumn() + " is null");
+            }
+            int[] labels;
+            if (layout.multiLabel()) {
+                List<Object> values = row.getList(0);
+                labels = new int[values.size()];
+                for (int i = 0; i < labels.length; i++) {
+                    labels[i] = checkLabel(((Number) values.get(i)).longValue(), where);
+                }
+            } else {
+                labels = new int[] {checkLabel(((Number) row.get(0)).longValue(), where)};
+            }
+            float[] features = new float[featureCount];
+            if (layout.featuresArray() != null) {
+                List<Object> values = row.isNullAt(1) ? null : row.getList(1);
+                if (values == null || values.size() != featureCount) {
+                    throw new BadInputException(where + ": features has " + (values == null ? "no" : values.size())
+                            + " values, expected " + featureCount);
+                }
+                for (int i = 0; i < featureCount; i++) {
+                    features[i] = feature(values.get(i), where, "features[" + i + "]");
+                }
+            } else {
+                for (int i = 0; i < featureCount; i++) {
+                    features[i] = feature(row.isNullAt(i + 1) ? null : row.get(i + 1), where,
+                            "column " + layout.featureColumns().get(i));
+                }
+            }
+            return new ParsedExample(features, labels);
+        }
+
+        private float feature(Object value, String where, String column) {
+            if (value == null) {
+                throw new BadInputException(where + ": " + column + " is null, expected a finite number");
+            }
+            double number = ((Number) value).doubleValue();
+            if (!Double.isFinite(number)) {
+                throw new BadInputException(where + ": " + column + " is " + number + ", expected a finite number");
+            }
+            return (float) (number * layout.featureScale());
+        }
+
+        private int checkLabel(long label, String where) {
+            if (label < 0 || (classes > 0 && label >= classes)) {
+                throw new BadInputException(where + ": label " + label + " is outside [0, "
+                        + (classes > 0 ? classes + "), the last layer size" : "∞)"));
+            }
+            return (int) label;
+        }
+    }
+}
