@@ -1,6 +1,7 @@
 package org.sparkbackprop.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import org.sparkbackprop.spark.IdxSource;
 
 /** {@code evaluate}: the loss and accuracy of a saved model on a data set, computed on the executors. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Scores a saved model on a data set.")
+        description = "Scores a saved model on a data set: loss, accuracy, per-class precision, recall and F1, "
+                + "the confusion matrix; for multi-label models subset accuracy, Hamming loss, micro- and macro-F1.")
 final class EvaluateCommand implements Callable<Integer> {
     /** Rows scored per slice on an executor. */
     private static final int SLICE_ROWS = 1024;
@@ -73,26 +75,66 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private void print(Scores scores, Output modelOutput, PrintWriter out) {
+        boolean multiLabel = modelOutput == Output.SIGMOID;
         if (json) {
-            ObjectNode node = new ObjectMapper().createObjectNode();
-            node.put("examples", scores.examples());
-            node.put("loss", scores.loss());
-            node.put("accuracy", scores.accuracy());
-            if (modelOutput == Output.SIGMOID) {
-                node.put("subset_accuracy", scores.accuracy());
-                node.put("hamming_loss", scores.hammingLoss());
-                node.put("micro_f1", scores.microF1());
-            }
-            out.println(node);
+            out.println(toJson(scores, multiLabel));
+            out.flush();
+            return;
+        }
+        out.printf("examples        %d%n", scores.examples());
+        out.printf("loss            %.6f%n", scores.loss());
+        if (multiLabel) {
+            out.printf("subset accuracy %.6f%n", scores.accuracy());
+            out.printf("Hamming loss    %.6f%n", scores.hammingLoss());
+            out.printf("micro-F1        %.6f%n", scores.microF1());
+            out.printf("macro-F1        %.6f%n", scores.macroF1());
         } else {
-            out.printf("examples  %d%n", scores.examples());
-            out.printf("loss      %.6f%n", scores.loss());
-            out.printf("accuracy  %.6f%s%n", scores.accuracy(), modelOutput == Output.SIGMOID ? " (subset)" : "");
-            if (modelOutput == Output.SIGMOID) {
-                out.printf("hamming   %.6f%n", scores.hammingLoss());
-                out.printf("micro-F1  %.6f%n", scores.microF1());
+            out.printf("accuracy        %.6f%n", scores.accuracy());
+        }
+        out.printf("%n%-7s %9s %9s %9s %9s%n", multiLabel ? "label" : "class", "precision", "recall", "F1", "support");
+        for (int k = 0; k < scores.classes(); k++) {
+            Scores.ClassScores c = scores.classScores(k);
+            out.printf("%-7d %9.4f %9.4f %9.4f %9d%n", k, c.precision(), c.recall(), c.f1(), c.support());
+        }
+        if (!multiLabel) {
+            out.printf("%nconfusion matrix (rows: actual class, columns: predicted class)%n");
+            for (int actual = 0; actual < scores.classes(); actual++) {
+                StringBuilder row = new StringBuilder(String.format("%-4d", actual));
+                for (int predicted = 0; predicted < scores.classes(); predicted++) {
+                    row.append(String.format(" %6d", scores.confusion(actual, predicted)));
+                }
+                out.println(row);
             }
         }
         out.flush();
+    }
+
+    private static ObjectNode toJson(Scores scores, boolean multiLabel) {
+        ObjectNode node = new ObjectMapper().createObjectNode();
+        node.put("examples", scores.examples());
+        node.put("loss", scores.loss());
+        node.put("accuracy", scores.accuracy());
+        if (multiLabel) {
+            node.put("subset_accuracy", scores.accuracy());
+            node.put("hamming_loss", scores.hammingLoss());
+            node.put("micro_f1", scores.microF1());
+        }
+        node.put("macro_f1", scores.macroF1());
+        ArrayNode perClass = node.putArray(multiLabel ? "per_label" : "per_class");
+        for (int k = 0; k < scores.classes(); k++) {
+            Scores.ClassScores c = scores.classScores(k);
+            perClass.addObject().put(multiLabel ? "label" : "class", k).put("precision", c.precision())
+                    .put("recall", c.recall()).put("f1", c.f1()).put("support", c.support());
+        }
+        if (!multiLabel) {
+            ArrayNode matrix = node.putArray("confusion_matrix");
+            for (int actual = 0; actual < scores.classes(); actual++) {
+                ArrayNode row = matrix.addArray();
+                for (int predicted = 0; predicted < scores.classes(); predicted++) {
+                    row.add(scores.confusion(actual, predicted));
+                }
+            }
+        }
+        return node;
     }
 }

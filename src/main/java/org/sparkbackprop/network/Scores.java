@@ -22,6 +22,10 @@ public final class Scores implements Serializable {
     private long truePositives;
     private long falsePositives;
     private long falseNegatives;
+    /** Softmax: confusion[actual · C + predicted]. Sigmoid: per label, [TP, FP, FN] at 3k. Sized on first use. */
+    private long[] perClass;
+    private int classes;
+    private boolean singleLabel;
 
     /** Adds a slice's outputs a and targets y (one row per example) with their summed loss. Modifies this. */
     void add(Output output, DMatrixRMaj activations, DMatrixRMaj targets, double loss) {
@@ -30,12 +34,20 @@ public final class Scores implements Serializable {
         int classes = activations.numCols;
         examples += rows;
         labelSlots += (long) rows * classes;
+        if (perClass == null) {
+            this.classes = classes;
+            this.singleLabel = output == Output.SOFTMAX;
+            perClass = new long[output == Output.SOFTMAX ? classes * classes : 3 * classes];
+        }
         double[] a = activations.data;
         double[] y = targets.data;
         for (int r = 0; r < rows; r++) {
             int offset = r * classes;
             if (output == Output.SOFTMAX) {
-                if (argmax(a, offset, classes) == argmax(y, offset, classes)) {
+                int predicted = argmax(a, offset, classes);
+                int actual = argmax(y, offset, classes);
+                perClass[actual * classes + predicted]++;
+                if (predicted == actual) {
                     correct++;
                 }
                 continue;
@@ -46,10 +58,13 @@ public final class Scores implements Serializable {
                 boolean actual = y[offset + k] >= THRESHOLD;
                 if (predicted && actual) {
                     truePositives++;
+                    perClass[3 * k]++;
                 } else if (predicted) {
                     falsePositives++;
+                    perClass[3 * k + 1]++;
                 } else if (actual) {
                     falseNegatives++;
+                    perClass[3 * k + 2]++;
                 }
                 if (predicted != actual) {
                     labelErrors++;
@@ -72,6 +87,72 @@ public final class Scores implements Serializable {
         truePositives += other.truePositives;
         falsePositives += other.falsePositives;
         falseNegatives += other.falseNegatives;
+        if (other.perClass != null) {
+            if (perClass == null) {
+                perClass = new long[other.perClass.length];
+                classes = other.classes;
+                singleLabel = other.singleLabel;
+            }
+            for (int i = 0; i < perClass.length; i++) {
+                perClass[i] += other.perClass[i];
+            }
+        }
+    }
+
+    /** The number of classes (labels) seen; 0 before any example. */
+    public int classes() {
+        return classes;
+    }
+
+    /** Softmax: how many examples of class {@code actual} were predicted as {@code predicted}. */
+    public long confusion(int actual, int predicted) {
+        return perClass[actual * classes + predicted];
+    }
+
+    /** Precision, recall and F1 of class (or label) k, and its support: the examples that have it. */
+    public record ClassScores(double precision, double recall, double f1, long support) {
+    }
+
+    /**
+     * Per-class scores. Softmax: from the confusion matrix, class k against the rest. Sigmoid:
+     * label k's TP, FP, FN. A ratio with nothing to count is 0.
+     */
+    public ClassScores classScores(int k) {
+        long truePositive;
+        long falsePositive;
+        long falseNegative;
+        if (singleLabel) {
+            truePositive = confusion(k, k);
+            long predictedK = 0;
+            long actualK = 0;
+            for (int other = 0; other < classes; other++) {
+                predictedK += confusion(other, k);
+                actualK += confusion(k, other);
+            }
+            falsePositive = predictedK - truePositive;
+            falseNegative = actualK - truePositive;
+        } else {
+            truePositive = perClass[3 * k];
+            falsePositive = perClass[3 * k + 1];
+            falseNegative = perClass[3 * k + 2];
+        }
+        double precision = ratio(truePositive, truePositive + falsePositive);
+        double recall = ratio(truePositive, truePositive + falseNegative);
+        double f1 = ratio(2 * truePositive, 2 * truePositive + falsePositive + falseNegative);
+        return new ClassScores(precision, recall, f1, truePositive + falseNegative);
+    }
+
+    /** The mean of the per-label F1 scores. */
+    public double macroF1() {
+        double sum = 0.0;
+        for (int k = 0; k < classes; k++) {
+            sum += classScores(k).f1();
+        }
+        return sum / classes;
+    }
+
+    private static double ratio(long numerator, long denominator) {
+        return denominator == 0 ? 0.0 : (double) numerator / denominator;
     }
 
     public long examples() {

@@ -78,6 +78,21 @@ class CommandLineTest {
         assertEquals(200, scores.get("examples").asInt());
         assertEquals(accuracy, scores.get("accuracy").asDouble(), 0.0);
         assertEquals(epochs.get(2).get("test_loss").asDouble(), scores.get("loss").asDouble(), 1e-12);
+        long diagonal = 0;
+        long total = 0;
+        for (int actual = 0; actual < 10; actual++) {
+            for (int predicted = 0; predicted < 10; predicted++) {
+                long count = scores.get("confusion_matrix").get(actual).get(predicted).asLong();
+                total += count;
+                diagonal += actual == predicted ? count : 0;
+            }
+        }
+        assertEquals(200, total);
+        assertEquals(accuracy, diagonal / 200.0, 0.0, "the confusion matrix's diagonal is the accuracy");
+        assertEquals(10, scores.get("per_class").size());
+        Result table = run("evaluate", "--model", model.toString(), "--data", data.toString());
+        assertEquals(0, table.exitCode(), table.err());
+        assertTrue(table.out().contains("confusion matrix") && table.out().contains("precision"), table.out());
 
         Result again = run("train", "--config", config.toString(), "--epochs", "1", "--init-model", model.toString(),
                 "--layers", "784,16,12");
