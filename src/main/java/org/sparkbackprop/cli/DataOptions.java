@@ -26,7 +26,7 @@ final class DataOptions {
             return IdxSource.load(context, IdxSource.resolveImages(path, role, context.hadoopConfiguration()),
                     inputSize, classes, partitions);
         }
-        Parsed parsed = parse(context, path, options, classes);
+        Parsed parsed = parse(context, path, options, classes, true, null);
         if (parsed.featureCount() != inputSize) {
             throw new BadInputException("layers: the input size is " + inputSize + " but " + path + " has "
                     + parsed.featureCount() + " features per example");
@@ -42,23 +42,33 @@ final class DataOptions {
         return options.format != null ? options.format : InputFormat.inferFrom(path, context.hadoopConfiguration());
     }
 
-    /** Text and Parquet input parsed into examples (labels checked against {@code classes}, 0 for unchecked). */
-    static Parsed parse(JavaSparkContext context, String path, DataSetOptions options, int classes) {
+    /**
+     * Text and Parquet input parsed into examples, labels checked against {@code classes} (0
+     * for unchecked). {@code labelsRequired} false accepts data without labels (to predict);
+     * {@code idCol} names a column carried through (may be null).
+     */
+    static Parsed parse(JavaSparkContext context, String path, DataSetOptions options, int classes,
+                        boolean labelsRequired, String idCol) {
         SparkSession spark = SparkSession.builder().sparkContext(context.sc()).getOrCreate();
         return switch (formatOf(context, path, options)) {
             case CSV -> {
                 CsvLayout layout = CsvLayout.resolve(path, TextSource.firstLine(path, context.hadoopConfiguration()),
-                        options.header, options.labelCol, options.labelCols, options.featureCols, options.featureScale);
+                        options.header, options.labelCol, options.labelCols, options.featureCols, options.featureScale,
+                        labelsRequired, idCol);
                 yield new Parsed(TextSource.csv(spark, path, layout, classes), layout.featureCount());
             }
             case LIBSVM -> {
+                if (idCol != null) {
+                    throw new BadInputException("id-col: LIBSVM rows have no columns; predictions carry their row index");
+                }
                 TextSource.firstLine(path, context.hadoopConfiguration());
                 int width = options.numFeatures != null ? options.numFeatures : TextSource.libsvmWidth(spark, path);
                 LibSvmParser parser = new LibSvmParser(width, options.featureScale);
                 yield new Parsed(TextSource.libsvm(spark, path, parser, classes), width);
             }
             case PARQUET -> {
-                ParquetSource.Layout layout = ParquetSource.layout(spark, path, options.featureCols, options.featureScale);
+                ParquetSource.Layout layout = ParquetSource.layout(spark, path, options.featureCols, options.featureScale,
+                        labelsRequired, idCol);
                 int width = layout.featureCount(spark, path);
                 yield new Parsed(ParquetSource.parse(spark, path, layout, width, classes), width);
             }

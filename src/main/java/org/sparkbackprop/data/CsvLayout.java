@@ -20,15 +20,17 @@ public final class CsvLayout implements Serializable {
     private final int[] labelColumns;
     private final int[] featureColumns;
     private final double featureScale;
+    private final int idColumn;
 
     private CsvLayout(String[] columns, String header, int labelColumn, int[] labelColumns, int[] featureColumns,
-                      double featureScale) {
+                      double featureScale, int idColumn) {
         this.columns = columns;
         this.header = header;
         this.labelColumn = labelColumn;
         this.labelColumns = labelColumns;
         this.featureColumns = featureColumns;
         this.featureScale = featureScale;
+        this.idColumn = idColumn;
     }
 
     /**
@@ -39,6 +41,17 @@ public final class CsvLayout implements Serializable {
      */
     public static CsvLayout resolve(String source, String firstLine, boolean hasHeader, String labelCol,
                                     List<String> labelCols, List<String> featureCols, double featureScale) {
+        return resolve(source, firstLine, hasHeader, labelCol, labelCols, featureCols, featureScale, true, null);
+    }
+
+    /**
+     * As above; when {@code labelsRequired} is false (data to predict) and no label column is
+     * named or called {@code label}, the rows have no labels. {@code idCol}, when given, is
+     * carried through and is not a feature.
+     */
+    public static CsvLayout resolve(String source, String firstLine, boolean hasHeader, String labelCol,
+                                    List<String> labelCols, List<String> featureCols, double featureScale,
+                                    boolean labelsRequired, String idCol) {
         String[] cells = split(firstLine);
         String[] names = new String[cells.length];
         for (int c = 0; c < cells.length; c++) {
@@ -54,9 +67,12 @@ public final class CsvLayout implements Serializable {
             labelColumns = labelCols.stream().mapToInt(name -> column(source, nameList, name, "label-cols")).toArray();
         } else if (labelCol != null) {
             labelColumn = column(source, nameList, labelCol, "label-col");
-        } else {
-            labelColumn = nameList.contains("label") ? nameList.indexOf("label") : 0;
+        } else if (nameList.contains("label")) {
+            labelColumn = nameList.indexOf("label");
+        } else if (labelsRequired) {
+            labelColumn = 0;
         }
+        int idColumn = idCol == null ? -1 : column(source, nameList, idCol, "id-col");
         int[] featureColumns;
         if (featureCols != null && !featureCols.isEmpty()) {
             featureColumns = featureCols.stream().mapToInt(name -> column(source, nameList, name, "feature-cols")).toArray();
@@ -65,7 +81,7 @@ public final class CsvLayout implements Serializable {
             for (int c = 0; c < names.length; c++) {
                 int column = c;
                 boolean isLabel = c == labelColumn || (labelColumns != null && Arrays.stream(labelColumns).anyMatch(l -> l == column));
-                if (!isLabel) {
+                if (!isLabel && c != idColumn) {
                     rest.add(c);
                 }
             }
@@ -78,7 +94,7 @@ public final class CsvLayout implements Serializable {
             throw new BadInputException("feature-scale must be a positive number, got " + featureScale);
         }
         return new CsvLayout(names, hasHeader ? firstLine : null, labelColumn, labelColumns, featureColumns,
-                featureScale);
+                featureScale, idColumn);
     }
 
     private static int column(String source, List<String> names, String name, String option) {
@@ -119,6 +135,8 @@ public final class CsvLayout implements Serializable {
         int[] labels;
         if (labelColumns != null) {
             labels = multiHot(cells, where, classes);
+        } else if (labelColumn < 0) {
+            labels = new int[0];
         } else {
             String[] parts = cells[labelColumn].split(";", -1);
             labels = new int[parts.length];
@@ -126,7 +144,7 @@ public final class CsvLayout implements Serializable {
                 labels[i] = Cells.label(parts[i], classes, where);
             }
         }
-        return new ParsedExample(features, labels);
+        return new ParsedExample(features, labels, idColumn < 0 ? null : cells[idColumn]);
     }
 
     private int[] multiHot(String[] cells, String where, int classes) {

@@ -12,10 +12,21 @@ public final class ParsedExample implements Serializable {
 
     private final float[] features;
     private final int[] labels;
+    private final String id;
 
     public ParsedExample(float[] features, int[] labels) {
+        this(features, labels, null);
+    }
+
+    /** With {@code id}, the value of an id column carried through to predictions (may be null). */
+    public ParsedExample(float[] features, int[] labels, String id) {
         this.features = features;
         this.labels = labels;
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
     }
 
     public float[] features() {

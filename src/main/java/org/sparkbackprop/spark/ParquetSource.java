@@ -28,7 +28,7 @@ public final class ParquetSource {
 
     /** Which columns are what, checked against the schema on the driver. */
     public record Layout(String labelColumn, boolean multiLabel, String featuresArray, List<String> featureColumns,
-                         double featureScale) implements java.io.Serializable {
+                         double featureScale, String idColumn) implements java.io.Serializable {
         public int featureCount(SparkSession spark, String path) {
             if (featuresArray == null) {
                 return featureColumns.size();
@@ -40,6 +40,15 @@ public final class ParquetSource {
 
     /** The layout of the Parquet data at {@code path}, from its schema and the chosen feature columns (may be null). */
     public static Layout layout(SparkSession spark, String path, List<String> featureCols, double featureScale) {
+        return layout(spark, path, featureCols, featureScale, true, null);
+    }
+
+    /**
+     * As above; with {@code labelsRequired} false (data to predict), data without a label
+     * column is accepted. {@code idCol}, when given, is carried through and is not a feature.
+     */
+    public static Layout layout(SparkSession spark, String path, List<String> featureCols, double featureScale,
+                                boolean labelsRequired, String idCol) {
         Dataset<Row> data = spark.read().parquet(path);
         List<String> names = Arrays.asList(data.columns());
         String labelColumn;
@@ -55,8 +64,14 @@ public final class ParquetSource {
             }
             labelColumn = "label";
             multiLabel = false;
-        } else {
+        } else if (labelsRequired) {
             throw new BadInputException(path + ": no label column: expected 'label' (integer) or 'labels' (array<int>)");
+        } else {
+            labelColumn = null;
+            multiLabel = false;
+        }
+        if (idCol != null && !names.contains(idCol)) {
+            throw new BadInputException("id-col: " + path + " has no column '" + idCol + "'");
         }
         if ((featureCols == null || featureCols.isEmpty()) && names.contains("features")) {
             DataType type = data.schema().apply("features").dataType();
@@ -64,7 +79,7 @@ public final class ParquetSource {
                 throw new BadInputException(path + ": column features is " + type.simpleString()
                         + ", expected array<double> or array<float>");
             }
-            return new Layout(labelColumn, multiLabel, "features", null, featureScale);
+            return new Layout(labelColumn, multiLabel, "features", null, featureScale, idCol);
         }
         List<String> features = new ArrayList<>();
         if (featureCols != null && !featureCols.isEmpty()) {
@@ -76,7 +91,8 @@ public final class ParquetSource {
             }
         } else {
             for (StructField field : data.schema().fields()) {
-                if (!field.name().equals(labelColumn) && field.dataType() instanceof NumericType) {
+                if (!field.name().equals(labelColumn) && !field.name().equals(idCol)
+                        && field.dataType() instanceof NumericType) {
                     features.add(field.name());
                 }
             }
@@ -90,7 +106,7 @@ public final class ParquetSource {
         if (features.isEmpty()) {
             throw new BadInputException(path + ": no numeric feature columns and no 'features' array");
         }
-        return new Layout(labelColumn, multiLabel, null, features, featureScale);
+        return new Layout(labelColumn, multiLabel, null, features, featureScale, idCol);
     }
 
     private static void requireType(String path, Dataset<Row> data, String column, DataType expected, String name) {
@@ -103,7 +119,8 @@ public final class ParquetSource {
     public static JavaRDD<ParsedExample> parse(SparkSession spark, String path, Layout layout, int featureCount,
                                                int classes) {
         List<String> columns = new ArrayList<>();
-        columns.add(layout.labelColumn());
+        columns.add(layout.labelColumn() != null ? layout.labelColumn() : "null");
+        columns.add(layout.idColumn() != null ? "cast(`" + layout.idColumn() + "` as string)" : "cast(null as string)");
         if (layout.featuresArray() != null) {
             columns.add(layout.featuresArray());
         } else {
@@ -112,13 +129,17 @@ public final class ParquetSource {
         columns.add("_metadata.file_name");
         columns.add("_metadata.row_index");
         JavaRDD<Row> rows = spark.read().parquet(path)
-                .selectExpr(columns.stream().map(c -> c.startsWith("_metadata") ? c : "`" + c + "`").toArray(String[]::new))
+                .selectExpr(columns.stream().map(c -> c.startsWith("_metadata") || c.contains("(") || c.equals("null") ? c
+                        : "`" + c + "`").toArray(String[]::new))
                 .javaRDD();
         return rows.mapPartitions(new ParseRows(layout, featureCount, classes));
     }
 
+    /** Selected columns: label (or null), id (or null), then the features, then file name and row index. */
     private record ParseRows(Layout layout, int featureCount, int classes)
             implements FlatMapFunction<Iterator<Row>, ParsedExample> {
+        private static final int FEATURES = 2;
+
         @Override
         public Iterator<ParsedExample> call(Iterator<Row> rows) {
             List<ParsedExample> examples = new ArrayList<>();
@@ -132,11 +153,13 @@ public final class ParquetSource {
         }
 
         private ParsedExample parse(Row row, String where) {
-            if (row.isNullAt(0)) {
+            if (layout.labelColumn() != null && row.isNullAt(0)) {
                 throw new BadInputException(where + ": " + layout.labelColumn() + " is null");
             }
             int[] labels;
-            if (layout.multiLabel()) {
+            if (layout.labelColumn() == null) {
+                labels = new int[0];
+            } else if (layout.multiLabel()) {
                 List<Object> values = row.getList(0);
                 labels = new int[values.size()];
                 for (int i = 0; i < labels.length; i++) {
@@ -146,8 +169,9 @@ public final class ParquetSource {
                 labels = new int[] {checkLabel(((Number) row.get(0)).longValue(), where)};
             }
             float[] features = new float[featureCount];
+            int first = FEATURES;
             if (layout.featuresArray() != null) {
-                List<Object> values = row.isNullAt(1) ? null : row.getList(1);
+                List<Object> values = row.isNullAt(first) ? null : row.getList(first);
                 if (values == null || values.size() != featureCount) {
                     throw new BadInputException(where + ": features has " + (values == null ? "no" : values.size())
                             + " values, expected " + featureCount);
@@ -157,11 +181,11 @@ public final class ParquetSource {
                 }
             } else {
                 for (int i = 0; i < featureCount; i++) {
-                    features[i] = feature(row.isNullAt(i + 1) ? null : row.get(i + 1), where,
+                    features[i] = feature(row.isNullAt(first + i) ? null : row.get(first + i), where,
                             "column " + layout.featureColumns().get(i));
                 }
             }
-            return new ParsedExample(features, labels);
+            return new ParsedExample(features, labels, row.getString(1));
         }
 
         private float feature(Object value, String where, String column) {

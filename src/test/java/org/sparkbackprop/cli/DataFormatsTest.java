@@ -155,7 +155,7 @@ class DataFormatsTest {
     }
 
     /** label,pixel0,...,pixel783 with raw 0–255 values, as Kaggle's MNIST CSV files are. */
-    private static void kaggleCsv(Path images, Path csv) throws Exception {
+    static void kaggleCsv(Path images, Path csv) throws Exception {
         StringBuilder out = new StringBuilder("label," + IntStream.range(0, 784).mapToObj(i -> "pixel" + i)
                 .collect(Collectors.joining(",")) + "\n");
         try (DataInputStream pixels = Idx.open(Files.newInputStream(images));

@@ -1,0 +1,94 @@
+package org.sparkbackprop.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.sql.SparkSession;
+import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.data.ParsedExample;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.IdxSource;
+import org.sparkbackprop.spark.Predictions;
+
+/** {@code predict}: a saved model's predictions for a data set, computed on the executors and written by Spark. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Writes a saved model's predictions for a data set: prediction and probability per row.")
+final class PredictCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(PredictCommand.class);
+
+    @Mixin
+    DataSetOptions dataSet;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "The model file (network2 JSON).")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "PATH", description = "The data to predict; labels are not needed (CSV, Parquet, LIBSVM).")
+    String data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "A new directory for the predictions.")
+    String out;
+
+    @Option(names = "--out-format", paramLabel = "FORMAT", defaultValue = "parquet",
+            description = "parquet (default) or csv (probabilities as ';'-separated lists).")
+    String outFormat;
+
+    @Option(names = "--threshold", defaultValue = "0.5",
+            description = "Multi-label models: a class is predicted at probability ≥ this (default: ${DEFAULT-VALUE}).")
+    double threshold;
+
+    @Option(names = "--id-col", paramLabel = "NAME", description = "A column of the input carried through to the output as 'id'.")
+    String idCol;
+
+    @Option(names = "--output", paramLabel = "OUTPUT",
+            description = "For a model file that does not state its output: softmax (default) or sigmoid.")
+    Output output;
+
+    @Override
+    public Integer call() {
+        if (model == null || data == null || out == null) {
+            throw new BadInputException("predict: --model, --data and --out are required");
+        }
+        if (!outFormat.equals("parquet") && !outFormat.equals("csv")) {
+            throw new BadInputException("out-format must be parquet or csv, got '" + outFormat + "'");
+        }
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new BadInputException("threshold must be in (0, 1), got " + threshold);
+        }
+        dataSet.validate();
+        LocalPaths.requireExists("--data", data);
+        ModelFile.Stored stored = ModelFile.read(model);
+        Parameters parameters = output != null ? stored.parameters(output) : stored.parameters();
+        long rows = SparkRun.with("spark-backprop predict", context -> {
+            SparkSession spark = SparkSession.builder().sparkContext(context.sc()).getOrCreate();
+            int inputSize = parameters.architecture().inputSize();
+            JavaPairRDD<Long, ParsedExample> examples;
+            if (DataOptions.formatOf(context, data, dataSet) == InputFormat.IDX) {
+                if (idCol != null) {
+                    throw new BadInputException("id-col: IDX rows have no columns; predictions carry their row index");
+                }
+                CachedExamples cached = IdxSource.load(context, IdxSource.resolveImages(data, IdxSource.Role.TEST,
+                        context.hadoopConfiguration()), inputSize, parameters.architecture().outputSize(),
+                        dataSet.partitionsOr(context.defaultParallelism()));
+                examples = Predictions.examplesOf(cached);
+            } else {
+                DataOptions.Parsed parsed = DataOptions.parse(context, data, dataSet, 0, false, idCol);
+                if (parsed.featureCount() != inputSize) {
+                    throw new BadInputException(data + ": " + parsed.featureCount()
+                            + " features per row but the model's input size is " + inputSize);
+                }
+                examples = Predictions.numbered(parsed.examples());
+            }
+            return Predictions.write(spark, examples, parameters, threshold, idCol != null, out, outFormat);
+        });
+        LOG.info("{} predictions written to {}", rows, out);
+        return ExitCodes.OK;
+    }
+}
