@@ -11,7 +11,8 @@ import org.sparkbackprop.data.BadInputException;
         mixinStandardHelpOptions = true,
         version = "spark-backprop 0.1.0",
         description = "Backpropagation with cross-entropy loss, trained by mini-batch gradient descent on Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ConvertCommand.class,
+                SynthCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -15,6 +15,7 @@ import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.Examples;
 import org.sparkbackprop.spark.IdxSource;
 import org.sparkbackprop.spark.Predictions;
 
@@ -77,7 +78,7 @@ final class PredictCommand implements Callable<Integer> {
                 CachedExamples cached = IdxSource.load(context, IdxSource.resolveImages(data, IdxSource.Role.TEST,
                         context.hadoopConfiguration()), inputSize, parameters.architecture().outputSize(),
                         dataSet.partitionsOr(context.defaultParallelism()));
-                examples = Predictions.examplesOf(cached);
+                examples = Examples.unpack(cached);
             } else {
                 DataOptions.Parsed parsed = DataOptions.parse(context, data, dataSet, 0, false, idCol);
                 if (parsed.featureCount() != inputSize) {

@@ -49,6 +49,24 @@ public final class Examples {
         }
     }
 
+    /** The examples of cached blocks with their global indices: features, and the classes whose target is 1. */
+    public static JavaPairRDD<Long, ParsedExample> unpack(CachedExamples examples) {
+        return examples.blocks().flatMapToPair(block -> {
+            List<Tuple2<Long, ParsedExample>> rows = new ArrayList<>(block.rows());
+            for (int r = 0; r < block.rows(); r++) {
+                float[] features = new float[block.featureCount()];
+                for (int i = 0; i < features.length; i++) {
+                    features[i] = block.feature(r, i);
+                }
+                int row = r;
+                int[] labels = java.util.stream.IntStream.range(0, block.targetCount())
+                        .filter(k -> block.target(row, k) != 0f).toArray();
+                rows.add(new Tuple2<>(block.index(r), new ParsedExample(features, labels)));
+            }
+            return rows.iterator();
+        });
+    }
+
     /** Global index i goes to partition ⌊i / ⌈N/P⌉⌋: contiguous ranges in partition order. */
     static final class IndexRanges extends Partitioner {
         private static final long serialVersionUID = 1L;

@@ -1,14 +1,9 @@
 package org.sparkbackprop.spark;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.UUID;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -19,7 +14,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbackprop.data.BadInputException;
-import org.sparkbackprop.data.ExampleBlock;
 import org.sparkbackprop.data.ParsedExample;
 import org.sparkbackprop.network.Backpropagation;
 import org.sparkbackprop.network.Output;
@@ -31,29 +25,13 @@ import scala.Tuple2;
  * Predictions computed on the executors and written by Spark: for each input row, in input
  * order, its {@code index}, the {@code id} column when one is carried, the {@code prediction}
  * (softmax: the argmax class; sigmoid: the classes with probability ≥ the threshold) and the
- * {@code probability} of every class. Written to a temporary directory beside the target and
- * renamed into place, so the target is whole or absent.
+ * {@code probability} of every class. Written whole or not at all ({@link ParquetOutput}).
  */
 public final class Predictions {
     /** Rows forwarded through the network at a time. */
     private static final int SLICE_ROWS = 1024;
 
     private Predictions() {
-    }
-
-    /** Examples of cached IDX blocks with their global indices, to predict. */
-    public static JavaPairRDD<Long, ParsedExample> examplesOf(CachedExamples examples) {
-        return examples.blocks().flatMapToPair(block -> {
-            List<Tuple2<Long, ParsedExample>> rows = new ArrayList<>(block.rows());
-            for (int r = 0; r < block.rows(); r++) {
-                float[] features = new float[block.featureCount()];
-                for (int i = 0; i < features.length; i++) {
-                    features[i] = block.feature(r, i);
-                }
-                rows.add(new Tuple2<>(block.index(r), new ParsedExample(features, new int[0])));
-            }
-            return rows.iterator();
-        });
     }
 
     /** Parsed rows numbered in input order. */
@@ -68,30 +46,15 @@ public final class Predictions {
      */
     public static long write(SparkSession spark, JavaPairRDD<Long, ParsedExample> examples, Parameters parameters,
                              double threshold, boolean withIds, String out, String format) {
-        Path target = new Path(out);
         boolean csv = format.equals("csv");
+        Broadcast<Parameters> broadcast = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+                .broadcast(parameters);
         try {
-            FileSystem fileSystem = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (fileSystem.exists(target)) {
-                throw new BadInputException("out: " + out + " exists; predictions go to a new directory");
-            }
-            Path temporary = new Path(target.getParent(), "." + target.getName() + "-" + UUID.randomUUID() + ".tmp");
-            Broadcast<Parameters> broadcast = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
-                    .broadcast(parameters);
-            try {
-                JavaRDD<Row> rows = examples.mapPartitions(new Predict(broadcast, threshold, withIds, csv));
-                spark.createDataFrame(rows, schema(parameters.architecture().output(), withIds, csv))
-                        .write().format(format).option("header", "true").save(temporary.toString());
-                if (!fileSystem.rename(temporary, target)) {
-                    throw new IOException("cannot rename " + temporary + " to " + target);
-                }
-            } finally {
-                broadcast.destroy();
-                fileSystem.delete(temporary, true);
-            }
-            return spark.read().format(format).option("header", "true").load(out).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(out + ": " + e.getMessage(), e);
+            JavaRDD<Row> rows = examples.mapPartitions(new Predict(broadcast, threshold, withIds, csv));
+            return ParquetOutput.write(spark,
+                    spark.createDataFrame(rows, schema(parameters.architecture().output(), withIds, csv)), out, format);
+        } finally {
+            broadcast.destroy();
         }
     }
 
