@@ -12,7 +12,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import org.sparkbackprop.data.BadInputException;
-import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
@@ -34,16 +33,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataSetOptions dataSet;
 
-    @Option(names = "--model", paramLabel = "FILE", description = "The model file (network2 JSON).")
-    Path model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--data", paramLabel = "PATH", description = "The data: an IDX images file or a directory in MNIST's layout (its t10k set).")
     String data;
 
 
-    @Option(names = "--output", paramLabel = "OUTPUT",
-            description = "For a model file that does not state its output: softmax (default) or sigmoid.")
-    Output output;
 
 
     @Option(names = "--json", description = "Print the scores as one JSON object.")
@@ -52,16 +48,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (model == null) {
-            throw new BadInputException("evaluate: --model is required (the model file)");
-        }
         if (data == null) {
             throw new BadInputException("evaluate: --data is required (the data to score)");
         }
         LocalPaths.requireExists("--data", data);
         dataSet.validate();
-        ModelFile.Stored stored = ModelFile.read(model);
-        Parameters parameters = output != null ? stored.parameters(output) : stored.parameters();
+        Parameters parameters = modelOptions.load("evaluate");
         Scores scores = SparkRun.with("spark-backprop evaluate", context -> {
             CachedExamples examples = DataOptions.load(context, data, dataSet, IdxSource.Role.TEST,
                     parameters.architecture().inputSize(), parameters.architecture().outputSize(),

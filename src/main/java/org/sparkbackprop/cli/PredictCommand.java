@@ -11,7 +11,6 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.SparkSession;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.data.ParsedExample;
-import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.CachedExamples;
@@ -28,8 +27,8 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     DataSetOptions dataSet;
 
-    @Option(names = "--model", paramLabel = "FILE", description = "The model file (network2 JSON).")
-    Path model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--data", paramLabel = "PATH", description = "The data to predict; labels are not needed (CSV, Parquet, LIBSVM).")
     String data;
@@ -48,14 +47,11 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--id-col", paramLabel = "NAME", description = "A column of the input carried through to the output as 'id'.")
     String idCol;
 
-    @Option(names = "--output", paramLabel = "OUTPUT",
-            description = "For a model file that does not state its output: softmax (default) or sigmoid.")
-    Output output;
 
     @Override
     public Integer call() {
-        if (model == null || data == null || out == null) {
-            throw new BadInputException("predict: --model, --data and --out are required");
+        if (data == null || out == null) {
+            throw new BadInputException("predict: --data and --out are required");
         }
         if (!outFormat.equals("parquet") && !outFormat.equals("csv")) {
             throw new BadInputException("out-format must be parquet or csv, got '" + outFormat + "'");
@@ -65,8 +61,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         dataSet.validate();
         LocalPaths.requireExists("--data", data);
-        ModelFile.Stored stored = ModelFile.read(model);
-        Parameters parameters = output != null ? stored.parameters(output) : stored.parameters();
+        Parameters parameters = modelOptions.load("predict");
         long rows = SparkRun.with("spark-backprop predict", context -> {
             SparkSession spark = SparkSession.builder().sparkContext(context.sc()).getOrCreate();
             int inputSize = parameters.architecture().inputSize();

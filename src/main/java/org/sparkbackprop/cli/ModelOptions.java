@@ -1,0 +1,27 @@
+package org.sparkbackprop.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+
+/** The saved model a command applies (a picocli mixin of evaluate and predict). */
+final class ModelOptions {
+    @Option(names = "--model", paramLabel = "FILE", description = "The model file (network2 JSON).")
+    Path model;
+
+    @Option(names = "--output", paramLabel = "OUTPUT",
+            description = "For a model file that does not state its output: softmax (default) or sigmoid.")
+    Output output;
+
+    /** Reads and checks the model file; fails naming the file when it is missing or malformed. */
+    Parameters load(String command) {
+        if (model == null) {
+            throw new BadInputException(command + ": --model is required (the model file)");
+        }
+        ModelFile.Stored stored = ModelFile.read(model);
+        return output != null ? stored.parameters(output) : stored.parameters();
+    }
+}
