@@ -36,7 +36,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--data", paramLabel = "PATH", description = "The data: an IDX images file or a directory in MNIST's layout (its t10k set).")
+    @Option(names = "--data", paramLabel = "PATH", description = "The data: a file or directory of IDX (a directory in MNIST's layout: its t10k set), CSV, LIBSVM or Parquet.")
     String data;
 
 

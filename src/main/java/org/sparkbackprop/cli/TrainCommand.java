@@ -33,7 +33,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataSetOptions dataSet;
 
-    @Option(names = "--train", paramLabel = "PATH", description = "Training data: an IDX images file or a directory in MNIST's layout.")
+    @Option(names = "--train", paramLabel = "PATH", description = "Training data: a file or directory of IDX (MNIST's layout), CSV, LIBSVM or Parquet.")
     String train;
 
     @Option(names = "--test", paramLabel = "PATH", description = "Test data, scored after every epoch.")
