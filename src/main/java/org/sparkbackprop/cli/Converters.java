@@ -7,6 +7,7 @@ import picocli.CommandLine.TypeConversionException;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
+import org.sparkbackprop.spark.BlockCache;
 
 /** Option values parsed by the names users type: lower-case ids, comma-separated sizes. */
 final class Converters {
@@ -18,6 +19,7 @@ final class Converters {
         commandLine.registerConverter(Activation.class, byId(Activation::fromId));
         commandLine.registerConverter(Initialization.class, byId(Initialization::fromId));
         commandLine.registerConverter(InputFormat.class, byId(InputFormat::fromId));
+        commandLine.registerConverter(BlockCache.class, byId(BlockCache::fromId));
     }
 
     private static <T> ITypeConverter<T> byId(Function<String, T> parse) {

@@ -24,14 +24,14 @@ final class DataOptions {
         InputFormat format = formatOf(context, path, options);
         if (format == InputFormat.IDX) {
             return IdxSource.load(context, IdxSource.resolveImages(path, role, context.hadoopConfiguration()),
-                    inputSize, classes, partitions);
+                    inputSize, classes, partitions, options.cache);
         }
         Parsed parsed = parse(context, path, options, classes, true, null);
         if (parsed.featureCount() != inputSize) {
             throw new BadInputException("layers: the input size is " + inputSize + " but " + path + " has "
                     + parsed.featureCount() + " features per example");
         }
-        return Examples.cache(path, parsed.examples(), parsed.featureCount(), classes, partitions);
+        return Examples.cache(path, parsed.examples(), parsed.featureCount(), classes, partitions, options.cache);
     }
 
     /** Rows parsed on the executors, with their feature count. */

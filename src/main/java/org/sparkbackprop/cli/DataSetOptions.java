@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.spark.BlockCache;
 
 /** The options every command that reads a data set on Spark shares (a picocli mixin). */
 final class DataSetOptions {
@@ -38,6 +39,11 @@ final class DataSetOptions {
     @Option(names = "--num-features", paramLabel = "N",
             description = "LIBSVM: the number of features (default: the largest index in the data).")
     Integer numFeatures;
+
+    @Option(names = "--cache", paramLabel = "WHERE", defaultValue = "memory",
+            description = "memory: cached blocks in Spark's cache; disk: features in executor-local memory-mapped files, "
+                    + "for data larger than the executors' memory (default: ${DEFAULT-VALUE}).")
+    BlockCache cache;
 
     @Option(names = "--partitions", description = "Partitions of the cached data (default: Spark's default parallelism).")
     Integer partitions;

@@ -7,14 +7,17 @@ import java.util.Arrays;
  * A dense block of examples with consecutive storage: row r has the global index
  * {@code indices[r]} (strictly increasing), the features {@code features[r·F .. (r+1)·F)} and
  * the one-hot or multi-hot targets {@code targets[r·C .. (r+1)·C)}. Features are stored as
- * float32 to halve the cache; they become doubles when copied into a workspace.
+ * float32 to halve the cache, in memory or, for data larger than memory, in a local
+ * {@link FeatureFile}; they become doubles when copied into a workspace.
  */
 public final class ExampleBlock implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final long[] indices;
     private final int featureCount;
+    /** The features in memory, or null when they are in {@link #featureFile}. */
     private final float[] features;
+    private final FeatureFile featureFile;
     private final int targetCount;
     private final float[] targets;
 
@@ -30,8 +33,26 @@ public final class ExampleBlock implements Serializable {
         this.indices = indices;
         this.featureCount = featureCount;
         this.features = features;
+        this.featureFile = null;
         this.targetCount = targetCount;
         this.targets = targets;
+    }
+
+    private ExampleBlock(ExampleBlock inMemory, FeatureFile featureFile) {
+        this.indices = inMemory.indices;
+        this.featureCount = inMemory.featureCount;
+        this.features = null;
+        this.featureFile = featureFile;
+        this.targetCount = inMemory.targetCount;
+        this.targets = inMemory.targets;
+    }
+
+    /** This block with its features moved to {@code file} (a new file), read back through a memory mapping. */
+    public ExampleBlock withFeaturesIn(java.nio.file.Path file) {
+        if (features == null) {
+            throw new IllegalStateException("the features are already in " + featureFile);
+        }
+        return new ExampleBlock(this, FeatureFile.write(file, features, rows(), featureCount));
     }
 
     public int rows() {
@@ -68,9 +89,13 @@ public final class ExampleBlock implements Serializable {
      * {@code targetOffset}, widening to double. Modifies {@code inputs} and {@code outputs}.
      */
     public void copyRow(int row, double[] inputs, int inputOffset, double[] outputs, int targetOffset) {
-        int featureStart = row * featureCount;
-        for (int i = 0; i < featureCount; i++) {
-            inputs[inputOffset + i] = features[featureStart + i];
+        if (features == null) {
+            featureFile.copyRow(row, inputs, inputOffset);
+        } else {
+            int featureStart = row * featureCount;
+            for (int i = 0; i < featureCount; i++) {
+                inputs[inputOffset + i] = features[featureStart + i];
+            }
         }
         int targetStart = row * targetCount;
         for (int k = 0; k < targetCount; k++) {
@@ -79,7 +104,7 @@ public final class ExampleBlock implements Serializable {
     }
 
     public float feature(int row, int column) {
-        return features[row * featureCount + column];
+        return features == null ? featureFile.get(row, column) : features[row * featureCount + column];
     }
 
     public float target(int row, int column) {

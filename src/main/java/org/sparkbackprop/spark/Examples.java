@@ -24,7 +24,7 @@ public final class Examples {
     }
 
     public static CachedExamples cache(String source, JavaRDD<ParsedExample> parsed, int featureCount, int classes,
-                                int partitions) {
+                                int partitions, BlockCache cache) {
         parsed.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             JavaPairRDD<ParsedExample, Long> indexed = parsed.zipWithIndex();
@@ -33,12 +33,11 @@ public final class Examples {
                 throw new BadInputException(source + ": no examples (the input is empty)");
             }
             int slices = (int) Math.max(1, Math.min(partitions, count));
-            JavaRDD<ExampleBlock> blocks = indexed
+            JavaRDD<ExampleBlock> blocks = cache.persist(indexed
                     .mapToPair(Tuple2::swap)
                     .repartitionAndSortWithinPartitions(new IndexRanges(slices, count))
-                    .mapPartitions(new PackBlocks(featureCount, classes))
-                    .setName("examples of " + source)
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+                    .mapPartitions(new PackBlocks(featureCount, classes)))
+                    .setName("examples of " + source);
             long loaded = blocks.map(ExampleBlock::rows).fold(0, Integer::sum);
             if (loaded != count) {
                 throw new IllegalStateException(source + ": cached " + loaded + " of " + count + " examples");

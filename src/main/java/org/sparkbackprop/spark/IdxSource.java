@@ -13,7 +13,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.data.ExampleBlock;
 import org.sparkbackprop.data.Idx;
@@ -75,6 +74,12 @@ public final class IdxSource {
      */
     public static CachedExamples load(JavaSparkContext context, String imagesPath, int inputSize, int classes,
                                       int partitions) {
+        return load(context, imagesPath, inputSize, classes, partitions, BlockCache.MEMORY);
+    }
+
+    /** As above, cached as {@code cache} says. */
+    public static CachedExamples load(JavaSparkContext context, String imagesPath, int inputSize, int classes,
+                                      int partitions, BlockCache cache) {
         String labelsPath = Idx.labelsPathFor(imagesPath);
         Configuration configuration = context.hadoopConfiguration();
         Idx.Header images = header(imagesPath, 3, configuration);
@@ -97,10 +102,8 @@ public final class IdxSource {
         }
         ReadRange read = new ReadRange(imagesPath, labelsPath, images.headerBytes(), labels.headerBytes(),
                 images.recordLength(), classes);
-        JavaRDD<ExampleBlock> blocks = context.parallelize(ranges, slices)
-                .mapPartitions(read)
-                .setName("examples of " + imagesPath)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<ExampleBlock> blocks = cache.persist(context.parallelize(ranges, slices).mapPartitions(read))
+                .setName("examples of " + imagesPath);
         long loaded = blocks.map(ExampleBlock::rows).fold(0, Integer::sum);
         if (loaded != count) {
             throw new IllegalStateException(imagesPath + ": read " + loaded + " of " + count + " records");

@@ -37,6 +37,7 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(IdxSource.recordRangeClass());
         kryo.register(Integer[].class);
         kryo.register(ParsedExample.class);
+        kryo.register(org.sparkbackprop.data.FeatureFile.class);
         kryo.register(float[].class);
         kryo.register(int[].class);
         kryo.register(long[].class);

@@ -45,16 +45,18 @@ class DataFormatsTest {
     void kaggleStyleMnistCsvTrainsWithoutConversion() throws Exception {
         Path metrics = directory.resolve("csv-metrics.jsonl");
         List<byte[]> models = new ArrayList<>();
-        for (String run : List.of("first", "second")) {
-            Path model = directory.resolve("csv-model-" + run + ".json");
+        for (String cache : List.of("memory", "memory", "disk")) {
+            Path model = directory.resolve("csv-model-" + models.size() + ".json");
             CommandLineTest.Result result = CommandLineTest.run("train", "--train", directory.resolve("train.csv").toString(),
                     "--test", directory.resolve("test.csv").toString(), "--feature-scale", "0.00392156862745098",
                     "--layers", "784,16,10", "--epochs", "3", "--batch-size", "20", "--learning-rate", "1.0",
-                    "--partitions", "3", "--metrics-out", metrics.toString(), "--model-out", model.toString());
+                    "--partitions", "3", "--cache", cache, "--metrics-out", metrics.toString(),
+                    "--model-out", model.toString());
             assertEquals(0, result.exitCode(), result.err());
             models.add(Files.readAllBytes(model));
         }
         assertTrue(java.util.Arrays.equals(models.get(0), models.get(1)), "the same CSV, seed and partitions: the same bits");
+        assertTrue(java.util.Arrays.equals(models.get(0), models.get(2)), "features in local files: the same bits");
         double accuracy = lastEpoch(metrics).get("test_accuracy").asDouble();
         assertTrue(accuracy > 0.9, "test accuracy " + accuracy);
     }
