@@ -1,6 +1,7 @@
 package org.sparkbackprop.spark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.Partitioner;
@@ -99,31 +100,41 @@ public final class Examples {
         }
     }
 
-    /** Packs a partition's (index, example) pairs, sorted by index, into blocks of at most {@link IdxSource#BLOCK_ROWS}. */
+    /**
+     * Packs a partition's (index, example) pairs, sorted by index, into blocks of at most
+     * {@link IdxSource#BLOCK_ROWS}, one block at a time, so a partition larger than memory
+     * streams through.
+     */
     private record PackBlocks(int featureCount, int classes)
             implements FlatMapFunction<Iterator<Tuple2<Long, ParsedExample>>, ExampleBlock> {
 
         @Override
         public Iterator<ExampleBlock> call(Iterator<Tuple2<Long, ParsedExample>> rows) {
-            List<ExampleBlock> blocks = new ArrayList<>();
-            long[] indices = new long[IdxSource.BLOCK_ROWS];
-            ParsedExample[] examples = new ParsedExample[IdxSource.BLOCK_ROWS];
-            int filled = 0;
-            while (rows.hasNext()) {
-                Tuple2<Long, ParsedExample> row = rows.next();
-                if (row._2().features().length != featureCount) {
-                    throw new IllegalStateException("example " + row._1() + " has " + row._2().features().length
-                            + " features, expected " + featureCount);
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return rows.hasNext();
                 }
-                indices[filled] = row._1();
-                examples[filled] = row._2();
-                if (++filled == IdxSource.BLOCK_ROWS || !rows.hasNext()) {
-                    blocks.add(ParsedExample.toBlock(java.util.Arrays.copyOf(indices, filled),
-                            java.util.Arrays.copyOf(examples, filled), featureCount, classes));
-                    filled = 0;
+
+                @Override
+                public ExampleBlock next() {
+                    long[] indices = new long[IdxSource.BLOCK_ROWS];
+                    ParsedExample[] examples = new ParsedExample[IdxSource.BLOCK_ROWS];
+                    int filled = 0;
+                    while (filled < IdxSource.BLOCK_ROWS && rows.hasNext()) {
+                        Tuple2<Long, ParsedExample> row = rows.next();
+                        if (row._2().features().length != featureCount) {
+                            throw new IllegalStateException("example " + row._1() + " has "
+                                    + row._2().features().length + " features, expected " + featureCount);
+                        }
+                        indices[filled] = row._1();
+                        examples[filled] = row._2();
+                        filled++;
+                    }
+                    return ParsedExample.toBlock(Arrays.copyOf(indices, filled), Arrays.copyOf(examples, filled),
+                            featureCount, classes);
                 }
-            }
-            return blocks.iterator();
+            };
         }
     }
 }

@@ -3,6 +3,7 @@ package org.sparkbackprop.spark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkbackprop.data.ParsedExample;
@@ -32,18 +33,18 @@ public final class Synthetic {
         for (int p = 0; p < partitions; p++) {
             ranges.add(new long[] {Math.min(rows, p * perPartition), Math.min(rows, (p + 1) * perPartition)});
         }
-        return context.parallelize(ranges, partitions).flatMap(range -> {
-            List<ParsedExample> examples = new ArrayList<>((int) (range[1] - range[0]));
-            for (long row = range[0]; row < range[1]; row++) {
-                SplittableRandom random = new SplittableRandom(Seeds.derive(seed, row));
-                int label = (int) Long.remainderUnsigned(Seeds.mix(seed ^ Seeds.mix(row)), classes);
-                float[] x = new float[features];
-                for (int i = 0; i < features; i++) {
-                    x[i] = (float) (centres[label][i] + noise * random.nextGaussian());
-                }
-                examples.add(new ParsedExample(x, new int[] {label}));
-            }
-            return examples.iterator();
-        });
+        return context.parallelize(ranges, partitions).flatMap(range -> LongStream.range(range[0], range[1])
+                .mapToObj(row -> example(row, centres, noise, seed)).iterator());
+    }
+
+    /** Row {@code row}: its class from hash(seed, row), its features around that class's centre. */
+    private static ParsedExample example(long row, float[][] centres, double noise, long seed) {
+        SplittableRandom random = new SplittableRandom(Seeds.derive(seed, row));
+        int label = (int) Long.remainderUnsigned(Seeds.mix(seed ^ Seeds.mix(row)), centres.length);
+        float[] x = new float[centres[label].length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (centres[label][i] + noise * random.nextGaussian());
+        }
+        return new ParsedExample(x, new int[] {label});
     }
 }
