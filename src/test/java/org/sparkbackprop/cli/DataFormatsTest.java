@@ -79,6 +79,44 @@ class DataFormatsTest {
     }
 
     @Test
+    void multiLabelCsvWithLabelColumnsAndSingleLabelLibsvm() throws Exception {
+        SplittableRandom random = new SplittableRandom(6);
+        StringBuilder csv = new StringBuilder("x0,x1,x2,x3,x4,x5,y0,y1,y2,y3\n");
+        StringBuilder svm = new StringBuilder();
+        for (int n = 0; n < 600; n++) {
+            double[] x = random.doubles(6).toArray();
+            for (double value : x) {
+                csv.append(value).append(',');
+            }
+            csv.append(IntStream.range(0, 4).mapToObj(k -> x[k] > 0.5 ? "1" : "0").collect(Collectors.joining(",")));
+            csv.append('\n');
+            svm.append(x[0] + x[1] > x[2] + x[3] ? 1 : 0);
+            for (int i = 0; i < 6; i++) {
+                svm.append(' ').append(i + 1).append(':').append(x[i]);
+            }
+            svm.append('\n');
+        }
+        Path csvFile = directory.resolve("multi.csv");
+        Path svmFile = directory.resolve("single.svm");
+        Files.writeString(csvFile, csv);
+        Files.writeString(svmFile, svm);
+
+        Path csvMetrics = directory.resolve("multi-csv.jsonl");
+        CommandLineTest.Result multi = CommandLineTest.run("train", "--train", csvFile.toString(), "--test", csvFile.toString(),
+                "--label-cols", "y0,y1,y2,y3", "--output", "sigmoid", "--layers", "6,16,4", "--epochs", "12",
+                "--batch-size", "20", "--learning-rate", "2.0", "--metrics-out", csvMetrics.toString());
+        assertEquals(0, multi.exitCode(), multi.err());
+        assertTrue(lastEpoch(csvMetrics).get("test_micro_f1").asDouble() > 0.9, Files.readString(csvMetrics));
+
+        Path svmMetrics = directory.resolve("single-svm.jsonl");
+        CommandLineTest.Result single = CommandLineTest.run("train", "--train", svmFile.toString(), "--test", svmFile.toString(),
+                "--layers", "6,8,2", "--epochs", "12", "--batch-size", "20", "--learning-rate", "2.0",
+                "--metrics-out", svmMetrics.toString());
+        assertEquals(0, single.exitCode(), single.err());
+        assertTrue(lastEpoch(svmMetrics).get("test_accuracy").asDouble() > 0.9, Files.readString(svmMetrics));
+    }
+
+    @Test
     void parquetWithFeatureArraysSingleAndMultiLabel() throws Exception {
         SparkSession spark = SparkSession.builder().sparkContext(LocalSpark.context().sc()).getOrCreate();
         SplittableRandom random = new SplittableRandom(4);
