@@ -76,6 +76,14 @@ class StandaloneClusterIT {
         Scripts.Run run = Scripts.run(Map.of("SPARK_MASTER", MASTER), STATE.resolve("client.log"), 5, standalone(train("client.json")));
         assertEquals(0, run.exitCode(), run.output());
         assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve("client.json")), "client mode vs local[2]");
+
+        List<String> diskCache = new ArrayList<>(List.of(standalone(train("client-disk.json"))));
+        diskCache.addAll(List.of("--cache", "disk"));
+        Scripts.Run onDisk = Scripts.run(Map.of("SPARK_MASTER", MASTER), STATE.resolve("client-disk.log"), 5,
+                diskCache.toArray(String[]::new));
+        assertEquals(0, onDisk.exitCode(), onDisk.output());
+        assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve("client-disk.json")),
+                "features in the executors' local files vs local[2]");
         for (String worker : List.of("worker-1", "worker-2")) {
             try (Stream<Path> files = Files.walk(STATE.resolve("work").resolve(worker))) {
                 assertTrue(files.anyMatch(file -> file.getFileName().toString().equals("stderr")
