@@ -7,6 +7,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.sparkbackprop.network.Ids;
 
 /** The formats {@code --format} accepts; inferred from the path when not given. */
 enum InputFormat {
@@ -30,12 +31,7 @@ enum InputFormat {
     }
 
     static InputFormat fromId(String id) {
-        for (InputFormat format : values()) {
-            if (format.id.equals(id)) {
-                return format;
-            }
-        }
-        throw new IllegalArgumentException("unknown format '" + id + "', expected one of: idx, csv, libsvm, parquet");
+        return Ids.find(values(), InputFormat::id, "format", id);
     }
 
     /**

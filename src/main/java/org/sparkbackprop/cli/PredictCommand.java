@@ -1,6 +1,5 @@
 package org.sparkbackprop.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +10,6 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.SparkSession;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.data.ParsedExample;
-import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Examples;

@@ -1,7 +1,7 @@
 package org.sparkbackprop.data;
 
 /** Parsing of single cells, with errors that say where and what was expected. */
-final class Cells {
+public final class Cells {
     private Cells() {
     }
 
@@ -35,11 +35,12 @@ final class Cells {
         return checkLabel(label, classes, where);
     }
 
-    static int checkLabel(int label, int classes, String where) {
+    /** {@code label} as a class index, or fails naming {@code where} when it is outside [0, classes) (classes 0: unbounded). */
+    public static int checkLabel(long label, int classes, String where) {
         if (label < 0 || (classes > 0 && label >= classes)) {
             throw new BadInputException(where + ": label " + label + " is outside [0, "
                     + (classes > 0 ? classes + "), the last layer size" : "∞)"));
         }
-        return label;
+        return (int) label;
     }
 }

@@ -19,12 +19,7 @@ public enum Activation {
     }
 
     public static Activation fromId(String id) {
-        for (Activation activation : values()) {
-            if (activation.id.equals(id)) {
-                return activation;
-            }
-        }
-        throw new IllegalArgumentException("unknown activation '" + id + "', expected one of: sigmoid");
+        return Ids.find(values(), Activation::id, "activation", id);
     }
 
     /** a = f(z), element-wise. Modifies {@code activations}, which may be {@code z} itself. */

@@ -20,12 +20,7 @@ public enum Initialization {
     }
 
     public static Initialization fromId(String id) {
-        for (Initialization initialization : values()) {
-            if (initialization.id.equals(id)) {
-                return initialization;
-            }
-        }
-        throw new IllegalArgumentException("unknown init '" + id + "', expected one of: normal, scaled");
+        return Ids.find(values(), Initialization::id, "init", id);
     }
 
     /**

@@ -101,12 +101,7 @@ public enum Output {
     }
 
     public static Output fromId(String id) {
-        for (Output output : values()) {
-            if (output.id.equals(id)) {
-                return output;
-            }
-        }
-        throw new IllegalArgumentException("unknown output '" + id + "', expected one of: softmax, sigmoid");
+        return Ids.find(values(), Output::id, "output", id);
     }
 
     /** a = f(z), row by row. Modifies {@code activations}. */

@@ -12,6 +12,7 @@ import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkbackprop.data.ExampleBlock;
+import org.sparkbackprop.network.Ids;
 
 /**
  * Where the executors keep the cached examples ({@code --cache}).
@@ -42,12 +43,7 @@ public enum BlockCache {
     }
 
     public static BlockCache fromId(String id) {
-        for (BlockCache cache : values()) {
-            if (cache.id.equals(id)) {
-                return cache;
-            }
-        }
-        throw new IllegalArgumentException("unknown cache '" + id + "', expected one of: memory, disk");
+        return Ids.find(values(), BlockCache::id, "cache", id);
     }
 
     /** Persists {@code blocks} this way. */

@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.data.Cells;
 import org.sparkbackprop.data.ParsedExample;
 
 /**
@@ -54,7 +55,7 @@ public final class ParquetSource {
         String labelColumn;
         boolean multiLabel;
         if (names.contains("labels")) {
-            requireType(path, data, "labels", DataTypes.createArrayType(DataTypes.IntegerType), "array<int>");
+            requireType(path, data, "labels", "array<int>");
             labelColumn = "labels";
             multiLabel = true;
         } else if (names.contains("label")) {
@@ -109,7 +110,7 @@ public final class ParquetSource {
         return new Layout(labelColumn, multiLabel, null, features, featureScale, idCol);
     }
 
-    private static void requireType(String path, Dataset<Row> data, String column, DataType expected, String name) {
+    private static void requireType(String path, Dataset<Row> data, String column, String name) {
         DataType actual = data.schema().apply(column).dataType();
         if (!(actual instanceof ArrayType array && array.elementType() instanceof org.apache.spark.sql.types.IntegralType)) {
             throw new BadInputException(path + ": column " + column + " is " + actual.simpleString() + ", expected " + name);
@@ -163,10 +164,10 @@ public final class ParquetSource {
                 List<Object> values = row.getList(0);
                 labels = new int[values.size()];
                 for (int i = 0; i < labels.length; i++) {
-                    labels[i] = checkLabel(((Number) values.get(i)).longValue(), where);
+                    labels[i] = Cells.checkLabel(((Number) values.get(i)).longValue(), classes, where);
                 }
             } else {
-                labels = new int[] {checkLabel(((Number) row.get(0)).longValue(), where)};
+                labels = new int[] {Cells.checkLabel(((Number) row.get(0)).longValue(), classes, where)};
             }
             float[] features = new float[featureCount];
             int first = FEATURES;
@@ -199,12 +200,5 @@ public final class ParquetSource {
             return (float) (number * layout.featureScale());
         }
 
-        private int checkLabel(long label, String where) {
-            if (label < 0 || (classes > 0 && label >= classes)) {
-                throw new BadInputException(where + ": label " + label + " is outside [0, "
-                        + (classes > 0 ? classes + "), the last layer size" : "∞)"));
-            }
-            return (int) label;
-        }
     }
 }

@@ -18,7 +18,6 @@ import org.sparkbackprop.data.ParsedExample;
 import org.sparkbackprop.network.Backpropagation;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
-import org.sparkbackprop.network.Workspace;
 import scala.Tuple2;
 
 /**
