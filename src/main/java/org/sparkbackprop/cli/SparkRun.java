@@ -4,17 +4,19 @@ import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkbackprop.spark.ExecutorLossLog;
+import org.sparkbackprop.spark.SparkDefaults;
 
 /**
  * Starts Spark for one command and stops it afterwards. The master and every other Spark
- * setting come from spark-submit (or {@code spark.*} system properties), never from here.
+ * setting come from spark-submit (or {@code spark.*} system properties); {@link SparkDefaults}
+ * fills in only what the step's speed depends on and the user left unset.
  */
 final class SparkRun {
     private SparkRun() {
     }
 
     static <T> T with(String appName, Function<JavaSparkContext, T> work) {
-        SparkSession session = SparkSession.builder().appName(appName).getOrCreate();
+        SparkSession session = SparkDefaults.apply(SparkSession.builder().appName(appName)).getOrCreate();
         session.sparkContext().addSparkListener(new ExecutorLossLog());
         try {
             return work.apply(JavaSparkContext.fromSparkContext(session.sparkContext()));

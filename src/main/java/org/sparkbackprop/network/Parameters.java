@@ -1,6 +1,13 @@
 package org.sparkbackprop.network;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -11,17 +18,28 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * example per row maps to Z^l = A^{l−1} (W^l)ᵀ by a plain row-major multiply.
  * {@code biases(l)} is b^l as a {@code 1 × n_l} row. Weight layers are numbered from 1,
  * as in the equations.
+ *
+ * <p>Serialized as the architecture and then the raw numbers (see {@link #writeValues}), not
+ * as an object graph: the weights cross the network every step.
  */
 public final class Parameters implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Numbers copied through a buffer of this many bytes when serialized. */
+    private static final int CHUNK_BYTES = 64 * 1024;
+
     private final Architecture architecture;
-    private final DMatrixRMaj[] weights;
-    private final DMatrixRMaj[] biases;
+    // written by writeValues, not by default serialization; readObject rebuilds them
+    private transient DMatrixRMaj[] weights;
+    private transient DMatrixRMaj[] biases;
 
     /** All weights and biases zero. */
     public Parameters(Architecture architecture) {
         this.architecture = architecture;
+        allocate();
+    }
+
+    private void allocate() {
         int layers = architecture.weightLayers();
         this.weights = new DMatrixRMaj[layers];
         this.biases = new DMatrixRMaj[layers];
@@ -33,6 +51,67 @@ public final class Parameters implements Serializable {
 
     public Architecture architecture() {
         return architecture;
+    }
+
+    /**
+     * Writes every weight and bias as 8 big-endian bytes, layer by layer, (W^l)ᵀ row-major then
+     * b^l: {@code 8 × architecture().parameterCount()} bytes.
+     */
+    public void writeValues(OutputStream out) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
+        for (int l = 1; l <= architecture.weightLayers(); l++) {
+            write(weights(l), buffer, out);
+            write(biases(l), buffer, out);
+        }
+    }
+
+    /** Reads what {@link #writeValues} wrote for this architecture into this. Modifies this. */
+    public void readValues(InputStream in) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
+        for (int l = 1; l <= architecture.weightLayers(); l++) {
+            read(weights(l), buffer, in);
+            read(biases(l), buffer, in);
+        }
+    }
+
+    private static void write(DMatrixRMaj matrix, ByteBuffer buffer, OutputStream out) throws IOException {
+        int length = matrix.getNumElements();
+        int perChunk = buffer.capacity() / Double.BYTES;
+        for (int from = 0; from < length; from += perChunk) {
+            int count = Math.min(perChunk, length - from);
+            buffer.clear();
+            buffer.asDoubleBuffer().put(matrix.data, from, count);
+            out.write(buffer.array(), 0, count * Double.BYTES);
+        }
+    }
+
+    private static void read(DMatrixRMaj matrix, ByteBuffer buffer, InputStream in) throws IOException {
+        int length = matrix.getNumElements();
+        int perChunk = buffer.capacity() / Double.BYTES;
+        for (int from = 0; from < length; from += perChunk) {
+            int count = Math.min(perChunk, length - from);
+            int bytes = count * Double.BYTES;
+            for (int done = 0; done < bytes; ) {
+                int read = in.read(buffer.array(), done, bytes - done);
+                if (read < 0) {
+                    throw new EOFException("parameters end after " + (from * Double.BYTES + done) + " bytes of a layer");
+                }
+                done += read;
+            }
+            buffer.clear();
+            buffer.asDoubleBuffer().get(matrix.data, from, count);
+        }
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        writeValues(out);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        allocate();
+        readValues(in);
     }
 
     /** (W^l)ᵀ, {@code n_{l−1} × n_l}, for l in 1..H. Mutable: the update writes into it. */

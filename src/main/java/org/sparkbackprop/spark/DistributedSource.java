@@ -30,6 +30,7 @@ public final class DistributedSource implements GradientSource, ScoreSource {
     private final JavaSparkContext context;
     private final CachedExamples examples;
     private final int batchCapacity;
+    private StepProfile lastStep;
 
     /** {@code batchCapacity}: the largest batch a step will be asked for; workspaces are sized by it. */
     public DistributedSource(JavaSparkContext context, CachedExamples examples, int batchCapacity) {
@@ -43,16 +44,37 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         return examples.exampleCount();
     }
 
+    /** Where the last {@link #sumGradients} call spent its time; null before the first. */
+    public StepProfile lastStep() {
+        return lastStep;
+    }
+
     @Override
     public Gradients sumGradients(Parameters parameters, long[] sortedBatch) {
+        long started = System.nanoTime();
         Broadcast<Parameters> broadcast = context.broadcast(parameters);
+        long broadcasted = System.nanoTime();
+        long collected = broadcasted;
+        long combined = broadcasted;
+        long computeNanos = 0;
         try {
-            List<Gradients> partials = examples.blocks()
+            List<PartialSums> partials = examples.blocks()
                     .mapPartitions(new PartitionGradients(broadcast, sortedBatch, batchCapacity))
                     .collect();
-            return sumInOrder(partials, parameters.architecture());
+            collected = System.nanoTime();
+            List<Gradients> sums = new ArrayList<>(partials.size());
+            for (PartialSums partial : partials) {
+                sums.add(partial.sums);
+                computeNanos = Math.max(computeNanos, partial.computeNanos);
+            }
+            Gradients total = sumInOrder(sums, parameters.architecture());
+            combined = System.nanoTime();
+            return total;
         } finally {
             broadcast.destroy();
+            long released = System.nanoTime();
+            lastStep = new StepProfile(broadcasted - started, collected - broadcasted, computeNanos,
+                    combined - collected, released - combined);
         }
     }
 
@@ -91,8 +113,21 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         return new ExamplePartition(list);
     }
 
+    /** One partition's Σ of gradients and how long its executor took to compute them. */
+    static final class PartialSums implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        final Gradients sums;
+        final long computeNanos;
+
+        PartialSums(Gradients sums, long computeNanos) {
+            this.sums = sums;
+            this.computeNanos = computeNanos;
+        }
+    }
+
     /** One partition's Σ of gradients over its members of the batch; nothing when it has none. */
-    private static final class PartitionGradients implements FlatMapFunction<Iterator<ExampleBlock>, Gradients> {
+    private static final class PartitionGradients implements FlatMapFunction<Iterator<ExampleBlock>, PartialSums> {
         private static final long serialVersionUID = 1L;
 
         private final Broadcast<Parameters> parameters;
@@ -106,16 +141,17 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         }
 
         @Override
-        public Iterator<Gradients> call(Iterator<ExampleBlock> blocks) {
+        public Iterator<PartialSums> call(Iterator<ExampleBlock> blocks) {
             Parameters current = parameters.value();
             ExamplePartition partition = partitionOf(blocks);
             return WorkspacePool.withWorkspace(current.architecture(), capacity, workspace -> {
+                long started = System.nanoTime();
                 if (partition.copyMembers(sortedBatch, workspace) == 0) {
-                    return Collections.<Gradients>emptyIterator();
+                    return Collections.<PartialSums>emptyIterator();
                 }
                 Gradients sums = new Gradients(current.architecture());
                 Backpropagation.accumulateGradients(current, workspace, sums);
-                return List.of(sums).iterator();
+                return List.of(new PartialSums(sums, System.nanoTime() - started)).iterator();
             });
         }
     }

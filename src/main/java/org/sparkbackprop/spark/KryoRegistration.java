@@ -25,9 +25,11 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(Architecture.class);
         kryo.register(Activation.class);
         kryo.register(Output.class);
-        kryo.register(Parameters.class);
+        kryo.register(Parameters.class, new ParametersSerializer());
         kryo.register(Gradients.class);
         kryo.register(Gradients[].class);
+        kryo.register(DistributedSource.PartialSums.class);
+        kryo.register(DistributedSource.PartialSums[].class);
         kryo.register(Scores.class);
         kryo.register(Scores[].class);
         kryo.register(DMatrixRMaj.class);

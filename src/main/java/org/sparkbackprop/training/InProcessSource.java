@@ -1,5 +1,12 @@
 package org.sparkbackprop.training;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import org.sparkbackprop.data.ExampleBlock;
 import org.sparkbackprop.data.ExamplePartition;
 import org.sparkbackprop.network.Architecture;
@@ -12,33 +19,115 @@ import org.sparkbackprop.network.Workspace;
 /**
  * Gradients and scores computed in this process over examples held in memory: the reference
  * for the distributed step, and the trainer for data that fits one machine.
+ *
+ * <p>The examples may be split into partitions as a Spark loader splits them; each partition's
+ * sum is computed on its own (on up to {@code threads} threads) and the sums are added in
+ * partition order, exactly as {@code DistributedSource} adds the executors' partial sums. So
+ * with the same partitions the two give the same bits.
  */
-public final class InProcessSource implements GradientSource, ScoreSource {
-    private final ExamplePartition examples;
-    private final Workspace workspace;
+public final class InProcessSource implements GradientSource, ScoreSource, AutoCloseable {
+    private final List<ExamplePartition> partitions;
+    private final List<Workspace> workspaces = new ArrayList<>();
+    private final ExecutorService threads;
 
-    /** {@code capacity} bounds the batch size; scoring runs in slices of that many rows. */
+    /** One partition, computed on the calling thread. {@code capacity} bounds the batch size. */
     public InProcessSource(ExamplePartition examples, Architecture architecture, int capacity) {
-        this.examples = examples;
-        this.workspace = new Workspace(architecture, capacity);
+        this(List.of(examples), architecture, capacity, 1);
+    }
+
+    /** {@code partitions} in ascending, disjoint ranges of global index, computed on {@code threadCount} threads. */
+    public InProcessSource(List<ExamplePartition> partitions, Architecture architecture, int capacity,
+                           int threadCount) {
+        if (partitions.isEmpty() || threadCount < 1) {
+            throw new IllegalArgumentException("need at least one partition and one thread");
+        }
+        this.partitions = List.copyOf(partitions);
+        for (int p = 0; p < partitions.size(); p++) {
+            workspaces.add(new Workspace(architecture, capacity));
+        }
+        this.threads = threadCount == 1 || partitions.size() == 1 ? null : Executors.newFixedThreadPool(threadCount,
+                runnable -> {
+                    Thread thread = new Thread(runnable, "in-process-backprop");
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     @Override
     public long exampleCount() {
-        return examples.exampleCount();
+        long count = 0;
+        for (ExamplePartition partition : partitions) {
+            count += partition.exampleCount();
+        }
+        return count;
     }
 
     @Override
     public Gradients sumGradients(Parameters parameters, long[] sortedBatch) {
-        Gradients sums = new Gradients(parameters.architecture());
-        examples.copyMembers(sortedBatch, workspace);
-        Backpropagation.accumulateGradients(parameters, workspace, sums);
-        return sums;
+        // a partition without members of the batch contributes nothing, as on Spark
+        List<Gradients> sums = eachPartition(p -> {
+            Workspace workspace = workspaces.get(p);
+            if (partitions.get(p).copyMembers(sortedBatch, workspace) == 0) {
+                return null;
+            }
+            Gradients partial = new Gradients(parameters.architecture());
+            Backpropagation.accumulateGradients(parameters, workspace, partial);
+            return partial;
+        });
+        Gradients total = null;
+        for (Gradients partial : sums) {
+            if (total == null) {
+                total = partial;
+            } else if (partial != null) {
+                total.add(partial);
+            }
+        }
+        return total != null ? total : new Gradients(parameters.architecture());
     }
 
     @Override
     public Scores score(Parameters parameters) {
-        return scoreAll(examples, parameters, workspace);
+        List<Scores> partials = eachPartition(p -> scoreAll(partitions.get(p), parameters, workspaces.get(p)));
+        Scores total = new Scores();
+        partials.forEach(total::add);
+        return total;
+    }
+
+    @Override
+    public void close() {
+        if (threads != null) {
+            threads.shutdownNow();
+        }
+    }
+
+    /** {@code work} applied to every partition index, on the threads when there are several; results in partition order. */
+    private <T> List<T> eachPartition(IntFunction<T> work) {
+        List<T> results = new ArrayList<>(partitions.size());
+        if (threads == null) {
+            for (int p = 0; p < partitions.size(); p++) {
+                results.add(work.apply(p));
+            }
+            return results;
+        }
+        List<Future<T>> pending = new ArrayList<>(partitions.size());
+        for (int p = 0; p < partitions.size(); p++) {
+            int partition = p;
+            pending.add(threads.submit(() -> work.apply(partition)));
+        }
+        try {
+            for (Future<T> future : pending) {
+                results.add(future.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while computing gradients", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        return results;
     }
 
     /** Scores every example of {@code examples}, a workspace-full at a time. Modifies {@code workspace}. */

@@ -1,0 +1,34 @@
+package org.sparkbackprop.spark;
+
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Spark settings a training step needs to be fast, applied only where the user has not set
+ * them (spark-submit's {@code --conf} and properties files win).
+ */
+public final class SparkDefaults {
+    /** Setting → value, and why. */
+    static final Map<String, String> DEFAULTS = Map.of(
+            // a partial gradient sum is as large as the weights (14 MB for [784,1000,1000,10]); up to
+            // this size it returns with the task's status message instead of through the block manager
+            // (Spark caps it at spark.rpc.message.maxSize, 128m by default)
+            "spark.task.maxDirectResultSize", "128m",
+            // one step collects one partial sum per partition: 64 partitions of that model are 0.9 GB
+            "spark.driver.maxResultSize", "4g");
+
+    private SparkDefaults() {
+    }
+
+    /** Adds to {@code builder} each default whose setting is not among the {@code spark.*} system properties. */
+    public static SparkSession.Builder apply(SparkSession.Builder builder) {
+        SparkConf given = new SparkConf();
+        DEFAULTS.forEach((key, value) -> {
+            if (!given.contains(key)) {
+                builder.config(key, value);
+            }
+        });
+        return builder;
+    }
+}

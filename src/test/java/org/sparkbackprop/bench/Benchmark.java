@@ -1,0 +1,98 @@
+package org.sparkbackprop.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.sparkbackprop.data.ExampleBlock;
+import org.sparkbackprop.data.ExamplePartition;
+import org.sparkbackprop.network.Activation;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Backpropagation;
+import org.sparkbackprop.network.GradientDescent;
+import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.network.Workspace;
+import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.DistributedSource;
+import org.sparkbackprop.spark.IdxSource;
+import org.sparkbackprop.spark.SparkDefaults;
+import org.sparkbackprop.spark.StepProfile;
+import org.sparkbackprop.training.EpochMetrics;
+import org.sparkbackprop.training.EpochOrder;
+import org.sparkbackprop.training.InProcessSource;
+import org.sparkbackprop.training.MiniBatchTrainer;
+import org.sparkbackprop.training.TrainingSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code submit/bench.sh}: where spark-backprop stands, as ratios measured in one run on one
+ * machine, so that a noisy, shared machine slows both sides of each ratio alike. Every row
+ * prints the measured value, the goal and whether it is met; the lines under a row say what
+ * went into it.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measures step overhead, kernel speed, Spark efficiency, time to accuracy and a large model's step.")
+public final class Benchmark implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = "data/fashion-mnist", description = "Fashion-MNIST in the IDX layout (default: ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--quick", description = "Small counts everywhere: checks that every row runs, measures nothing worth quoting.")
+    boolean quick;
+
+    @Option(names = "--target-accuracy", defaultValue = "0.87", description = "Test accuracy for the time-to-accuracy row (default: ${DEFAULT-VALUE}).")
+    double targetAccuracy;
+
+    @Option(names = "--mllib-max-iterations", defaultValue = "150", description = "The most L-BFGS iterations MLlib gets (default: ${DEFAULT-VALUE}).")
+    int mllibMaxIterations;
+
+    @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,efficiency,accuracy,large,combine",
+            description = "Rows to measure (default: ${DEFAULT-VALUE}).")
+    List<String> rows;
+
+    private final Table table = new Table();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Benchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SparkSession session = SparkDefaults.apply(SparkSession.builder().appName("spark-backprop bench"))
+                .master(System.getProperty("spark.master", "local[2]"))
+                .config("spark.ui.enabled", "false").getOrCreate();
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(session.sparkContext());
+        try {
+            table.header(String.format(Locale.ROOT, "spark-backprop benchmark: %d cores, %s, Spark %s, Java %s%s",
+                    Runtime.getRuntime().availableProcessors(), context.master(), context.version(),
+                    System.getProperty("java.version"), quick ? " (--quick: not for quoting)" : ""));
+            FashionMnist fashion = new FashionMnist(context, data);
+            if (rows.contains("kernel")) {
+                new KernelRow(quick).measure(fashion, table);
+            }
+            if (rows.contains("overhead")) {
+                new StepOverheadRow(quick).measure(context, fashion, table);
+            }
+            if (rows.contains("efficiency")) {
+                new SparkEfficiencyRow(quick).measure(context, fashion, table);
+            }
+            if (rows.contains("accuracy")) {
+                new TimeToAccuracyRow(quick, targetAccuracy, mllibMaxIterations).measure(session, context, fashion, table);
+            }
+            if (rows.contains("large")) {
+                new LargeModelRow(quick).measure(context, fashion, table);
+            }
+            fashion.release();
+        } finally {
+            session.stop();
+        }
+        table.print(System.out);
+        return 0;
+    }
+}

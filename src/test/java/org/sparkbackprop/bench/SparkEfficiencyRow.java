@@ -1,0 +1,65 @@
+package org.sparkbackprop.bench;
+
+import static org.sparkbackprop.bench.Table.f;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkbackprop.network.Activation;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.spark.DistributedSource;
+import org.sparkbackprop.training.InProcessSource;
+import org.sparkbackprop.training.MiniBatchTrainer;
+import org.sparkbackprop.training.TrainingSettings;
+
+/**
+ * A whole epoch on Spark against the in-process trainer on as many threads as Spark has
+ * partitions, same data, same partitions, batch 512. Epochs alternate between the two.
+ */
+final class SparkEfficiencyRow {
+    static final int[] SIZES = {784, 100, 10};
+    static final int BATCH = 512;
+    private final boolean quick;
+
+    SparkEfficiencyRow(boolean quick) {
+        this.quick = quick;
+    }
+
+    void measure(JavaSparkContext context, FashionMnist fashion, Table table) {
+        Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
+        TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 1, BATCH, 0.5, 1);
+        Parameters initial = Initialization.SCALED.initialize(architecture, 1);
+        int partitions = fashion.trainPartitions.size();
+        int repeats = quick ? 1 : 3;
+        long[] sparkNanos = new long[repeats];
+        long[] inProcessNanos = new long[repeats];
+        boolean sameBits = true;
+        DistributedSource distributed = new DistributedSource(context, fashion.train, BATCH);
+        try (InProcessSource inProcess = new InProcessSource(fashion.trainPartitions, architecture, BATCH, partitions)) {
+            MiniBatchTrainer trainer = new MiniBatchTrainer(settings);
+            trainer.train(initial, inProcess, null, (metrics, parameters) -> { });
+            trainer.train(initial, distributed, null, (metrics, parameters) -> { });
+            for (int r = 0; r < repeats; r++) {
+                long started = System.nanoTime();
+                Parameters local = trainer.train(initial, inProcess, null, (metrics, parameters) -> { });
+                long between = System.nanoTime();
+                Parameters spark = trainer.train(initial, distributed, null, (metrics, parameters) -> { });
+                long ended = System.nanoTime();
+                inProcessNanos[r] = between - started;
+                sparkNanos[r] = ended - between;
+                sameBits &= local.bitwiseEquals(spark);
+            }
+        }
+        double spark = Timing.medianMillis(sparkNanos) / 1e3;
+        double local = Timing.medianMillis(inProcessNanos) / 1e3;
+        double ratio = spark / local;
+        long steps = (fashion.train.exampleCount() + BATCH - 1) / BATCH;
+        table.row("Spark efficiency", f("%.2f x in-process epoch", ratio), "<= 1.3", ratio <= 1.3, List.of(
+                f("[784,100,10], batch %d, %d steps, median of %d epochs: %s %.2f s, in-process on %d threads %.2f s"
+                        + " (%.1f ms a step more on Spark)", BATCH, steps, repeats, context.master(), spark,
+                        partitions, local, (spark - local) * 1e3 / steps),
+                "same model bits on both: " + (sameBits ? "yes" : "NO")));
+    }
+}

@@ -1,0 +1,88 @@
+package org.sparkbackprop.bench;
+
+import static org.sparkbackprop.bench.Table.f;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkbackprop.network.Activation;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.GradientDescent;
+import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.spark.DistributedSource;
+import org.sparkbackprop.spark.StepProfile;
+import org.sparkbackprop.training.EpochOrder;
+import org.sparkbackprop.training.InProcessSource;
+
+/**
+ * What Spark adds to a step: the README's network [784,30,10] at batch 32, where the compute is
+ * tiny, so the step is nearly all overhead. Each iteration runs the distributed step, the same
+ * slices in-process on as many threads as partitions, and a trivial job (count of the cached
+ * training RDD), interleaved so that noise hits all three alike.
+ */
+final class StepOverheadRow {
+    static final int[] SIZES = {784, 30, 10};
+    static final int BATCH = 32;
+    private final boolean quick;
+
+    StepOverheadRow(boolean quick) {
+        this.quick = quick;
+    }
+
+    void measure(JavaSparkContext context, FashionMnist fashion, Table table) {
+        Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
+        Parameters parameters = Initialization.SCALED.initialize(architecture, 1);
+        GradientDescent descent = new GradientDescent(0.5);
+        DistributedSource distributed = new DistributedSource(context, fashion.train, BATCH);
+        int partitions = fashion.trainPartitions.size();
+        int warmup = quick ? 20 : 200;
+        int measured = quick ? 30 : 400;
+        long[] stepNanos = new long[measured];
+        long[] inProcessNanos = new long[measured];
+        long[] trivialNanos = new long[measured];
+        long[][] parts = new long[5][measured];
+        boolean sameBits = true;
+        EpochOrder order = new EpochOrder(1, 0, fashion.train.exampleCount());
+        try (InProcessSource inProcess = new InProcessSource(fashion.trainPartitions, architecture, BATCH, partitions)) {
+            for (int i = 0; i < warmup + measured; i++) {
+                long[] batch = order.batch(i % order.batchCount(BATCH), BATCH);
+                long started = System.nanoTime();
+                Gradients sums = distributed.sumGradients(parameters, batch);
+                long stepped = System.nanoTime();
+                Gradients reference = inProcess.sumGradients(parameters, batch);
+                long computed = System.nanoTime();
+                fashion.train.blocks().count();
+                long counted = System.nanoTime();
+                Parameters viaSpark = parameters.copy();
+                descent.apply(sums, viaSpark);
+                descent.apply(reference, parameters);
+                sameBits &= viaSpark.bitwiseEquals(parameters);
+                if (i >= warmup) {
+                    int m = i - warmup;
+                    stepNanos[m] = stepped - started;
+                    inProcessNanos[m] = computed - stepped;
+                    trivialNanos[m] = counted - computed;
+                    StepProfile profile = distributed.lastStep();
+                    parts[0][m] = profile.broadcastNanos();
+                    parts[1][m] = profile.jobNanos();
+                    parts[2][m] = profile.computeNanos();
+                    parts[3][m] = profile.combineNanos();
+                    parts[4][m] = profile.releaseNanos();
+                }
+            }
+        }
+        double step = Timing.medianMillis(stepNanos);
+        double compute = Timing.medianMillis(inProcessNanos);
+        double trivial = Timing.medianMillis(trivialNanos);
+        double ratio = (step - compute) / trivial;
+        table.row("step overhead", f("%.2f trivial jobs", ratio), "<= 1.5", ratio <= 1.5, List.of(
+                f("[784,30,10], batch %d, %d partitions, medians of %d steps: step %.2f ms, same slices in-process %.3f ms,"
+                        + " trivial job %.2f ms", BATCH, partitions, measured, step, compute, trivial),
+                f("step = broadcast %.2f + job %.2f (compute %.3f) + combine %.3f + destroy %.2f ms; Spark step = in-process step"
+                        + " bit for bit: %s", Timing.medianMillis(parts[0]), Timing.medianMillis(parts[1]),
+                        Timing.medianMillis(parts[2]), Timing.medianMillis(parts[3]), Timing.medianMillis(parts[4]),
+                        sameBits ? "yes" : "NO")));
+    }
+}

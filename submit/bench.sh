@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Prints where spark-backprop stands: step overhead, kernel speed, Spark efficiency, time to
+# accuracy against Spark MLlib, and a large model's step, each as a ratio measured in this run.
+#   submit/bench.sh [--quick] [--rows kernel,overhead,efficiency,accuracy,large] [--help]
+# Runs in Spark local mode (SPARK_MASTER, default local[2]) with Fashion-MNIST from
+# submit/get-fashion-mnist.sh; MLlib comes from the test classpath, never the application jar.
+# Environment: BENCH_HEAP (default 8g).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+cd "$project"
+"$project/submit/get-fashion-mnist.sh" >&2
+classpath_file="$project/target/bench-classpath.txt"
+echo "compiling the benchmark ..." >&2
+mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$classpath_file" >&2
+mapfile -t options < <(module_options)
+exec java "${options[@]}" -Xmx"${BENCH_HEAP:-8g}" -XX:+ExitOnOutOfMemoryError \
+  "-Dlog4j2.configurationFile=file:$project/conf/log4j2.properties" \
+  "-Dspark.master=${SPARK_MASTER:-local[2]}" \
+  -cp "$project/target/test-classes:$project/target/classes:$(cat "$classpath_file")" \
+  org.sparkbackprop.bench.Benchmark "$@"
