@@ -8,6 +8,7 @@ import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.spark.BlockCache;
+import org.sparkbackprop.spark.Combine;
 
 /** Option values parsed by the names users type: lower-case ids, comma-separated sizes. */
 final class Converters {
@@ -20,6 +21,7 @@ final class Converters {
         commandLine.registerConverter(Initialization.class, byId(Initialization::fromId));
         commandLine.registerConverter(InputFormat.class, byId(InputFormat::fromId));
         commandLine.registerConverter(BlockCache.class, byId(BlockCache::fromId));
+        commandLine.registerConverter(Combine.class, byId(Combine::fromId));
     }
 
     private static <T> ITypeConverter<T> byId(Function<String, T> parse) {

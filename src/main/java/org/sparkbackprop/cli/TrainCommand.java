@@ -18,6 +18,7 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.IdxSource;
 import org.sparkbackprop.training.MiniBatchTrainer;
@@ -61,6 +62,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (default: ${DEFAULT-VALUE}).")
     Initialization init;
 
+    @Option(names = "--combine", defaultValue = "ordered", paramLabel = "HOW",
+            description = "ordered: the driver adds every partition's sum in partition order; tree: a shuffle adds them in runs"
+                    + " first, so the driver receives one sum per core (for many partitions of a large model). Both are"
+                    + " reproducible; their bits differ (default: ${DEFAULT-VALUE}).")
+    Combine combine;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and of every epoch's order (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -97,12 +104,12 @@ final class TrainCommand implements Callable<Integer> {
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
             CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, dataSet,
                     IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount);
-            LOG.info("training {} on {} examples of {} in {} partitions; {} epochs, batch size {}, learning rate {}",
-                    architecture, trainExamples.exampleCount(), trainExamples.source(), trainExamples.partitions(),
-                    epochs, batchSize, learningRate);
+            LOG.info("training {} on {} examples of {} in {} partitions; {} epochs, batch size {}, learning rate {},"
+                    + " {} combining", architecture, trainExamples.exampleCount(), trainExamples.source(),
+                    trainExamples.partitions(), epochs, batchSize, learningRate, combine.id());
             MetricsLog metrics = new MetricsLog(epochs, architecture.output(), metricsOut);
             Parameters result = new MiniBatchTrainer(settings).train(initial,
-                    new DistributedSource(context, trainExamples, batchSize),
+                    new DistributedSource(context, trainExamples, batchSize, combine),
                     testExamples == null ? null : new DistributedSource(context, testExamples, batchSize),
                     metrics);
             trainExamples.release();

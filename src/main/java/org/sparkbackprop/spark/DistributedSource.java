@@ -2,8 +2,11 @@ package org.sparkbackprop.spark;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -17,6 +20,7 @@ import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.training.GradientSource;
 import org.sparkbackprop.training.InProcessSource;
 import org.sparkbackprop.training.ScoreSource;
+import scala.Tuple2;
 
 /**
  * Gradients and scores computed by the executors over cached examples. One step:
@@ -30,13 +34,19 @@ public final class DistributedSource implements GradientSource, ScoreSource {
     private final JavaSparkContext context;
     private final CachedExamples examples;
     private final int batchCapacity;
+    private final Combine combine;
     private StepProfile lastStep;
 
     /** {@code batchCapacity}: the largest batch a step will be asked for; workspaces are sized by it. */
     public DistributedSource(JavaSparkContext context, CachedExamples examples, int batchCapacity) {
+        this(context, examples, batchCapacity, Combine.ORDERED);
+    }
+
+    public DistributedSource(JavaSparkContext context, CachedExamples examples, int batchCapacity, Combine combine) {
         this.context = context;
         this.examples = examples;
         this.batchCapacity = batchCapacity;
+        this.combine = combine;
     }
 
     @Override
@@ -58,9 +68,10 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         long combined = broadcasted;
         long computeNanos = 0;
         try {
-            List<PartialSums> partials = examples.blocks()
-                    .mapPartitions(new PartitionGradients(broadcast, sortedBatch, batchCapacity))
-                    .collect();
+            PartitionGradients gradients = new PartitionGradients(broadcast, sortedBatch, batchCapacity);
+            List<PartialSums> partials = combine == Combine.ORDERED
+                    ? examples.blocks().mapPartitions(gradients).collect()
+                    : combineInTree(gradients);
             collected = System.nanoTime();
             List<Gradients> sums = new ArrayList<>(partials.size());
             for (PartialSums partial : partials) {
@@ -95,6 +106,45 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         }
     }
 
+    /**
+     * {@link Combine#TREE}: partition p's sum goes to combine task ⌊p / f⌋, which adds its f sums
+     * in partition order; the combine tasks' sums come back in task order. f makes the combine
+     * tasks as many as Spark's cores (at most half the partitions).
+     */
+    private List<PartialSums> combineInTree(PartitionGradients gradients) {
+        int partitions = examples.partitions();
+        int combiners = Math.max(1, Math.min(context.defaultParallelism(), (partitions + 1) / 2));
+        int fanIn = (partitions + combiners - 1) / combiners;
+        JavaRDD<Tuple2<Integer, IndexedSums>> keyed = examples.blocks()
+                .mapPartitionsWithIndex((index, blocks) -> {
+                    Iterator<PartialSums> sums = gradients.call(blocks);
+                    return sums.hasNext() ? List.of(new Tuple2<>(index / fanIn, new IndexedSums(index, sums.next())))
+                            .iterator() : Collections.<Tuple2<Integer, IndexedSums>>emptyIterator();
+                }, false);
+        List<Tuple2<Integer, PartialSums>> combined = JavaPairRDD.fromJavaRDD(keyed)
+                .groupByKey(combiners)
+                .mapValues(DistributedSource::sumInPartitionOrder)
+                .collect();
+        List<Tuple2<Integer, PartialSums>> ordered = new ArrayList<>(combined);
+        ordered.sort(Comparator.comparing(Tuple2::_1));
+        List<PartialSums> partials = new ArrayList<>(ordered.size());
+        ordered.forEach(pair -> partials.add(pair._2()));
+        return partials;
+    }
+
+    private static PartialSums sumInPartitionOrder(Iterable<IndexedSums> group) {
+        List<IndexedSums> sums = new ArrayList<>();
+        group.forEach(sums::add);
+        sums.sort(Comparator.comparingInt(IndexedSums::partition));
+        List<Gradients> gradients = new ArrayList<>(sums.size());
+        long computeNanos = 0;
+        for (IndexedSums indexed : sums) {
+            gradients.add(indexed.sums.sums);
+            computeNanos = Math.max(computeNanos, indexed.sums.computeNanos);
+        }
+        return new PartialSums(sumInOrder(gradients, gradients.get(0).architecture()), computeNanos);
+    }
+
     /** Σ of the partial sums, left to right: the first partial, then each next one added to it. */
     static Gradients sumInOrder(List<Gradients> partials, Architecture architecture) {
         if (partials.isEmpty()) {
@@ -123,6 +173,23 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         PartialSums(Gradients sums, long computeNanos) {
             this.sums = sums;
             this.computeNanos = computeNanos;
+        }
+    }
+
+    /** A partition's sums with the partition's index, on their way to a combine task. */
+    static final class IndexedSums implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        final int partition;
+        final PartialSums sums;
+
+        IndexedSums(int partition, PartialSums sums) {
+            this.partition = partition;
+            this.sums = sums;
+        }
+
+        int partition() {
+            return partition;
         }
     }
 

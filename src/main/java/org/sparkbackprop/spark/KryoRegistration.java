@@ -30,6 +30,7 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(Gradients[].class);
         kryo.register(DistributedSource.PartialSums.class);
         kryo.register(DistributedSource.PartialSums[].class);
+        kryo.register(DistributedSource.IndexedSums.class);
         kryo.register(Scores.class);
         kryo.register(Scores[].class);
         kryo.register(DMatrixRMaj.class);

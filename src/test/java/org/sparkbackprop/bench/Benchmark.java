@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
  * went into it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures step overhead, kernel speed, Spark efficiency, time to accuracy and a large model's step.")
+        description = "Measures kernel speed, step overhead, Spark efficiency, time to accuracy, a large model's step and"
+                + " the two ways of combining.")
 public final class Benchmark implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "data/fashion-mnist", description = "Fashion-MNIST in the IDX layout (default: ${DEFAULT-VALUE}).")
     String data;
@@ -87,6 +88,9 @@ public final class Benchmark implements Callable<Integer> {
             }
             if (rows.contains("large")) {
                 new LargeModelRow(quick).measure(context, fashion, table);
+            }
+            if (rows.contains("combine")) {
+                new CombineRow(quick).measure(context, fashion, table);
             }
             fashion.release();
         } finally {

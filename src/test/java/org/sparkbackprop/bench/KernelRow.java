@@ -40,9 +40,55 @@ final class KernelRow {
         double seconds = Timing.medianMillis(nanos) / 1e3;
         double examplesPerSecond = BATCH / seconds;
         double gflops = examplesPerSecond * Timing.flopsPerExample(SIZES) / 1e9;
+        Gemm gemm = new Gemm(quick);
         table.row("kernel", f("%.2f GFLOP/s (%,.0f examples/s)", gflops, examplesPerSecond), ">= 6 GFLOP/s",
                 gflops >= 6.0, List.of(f("[784,100,10], batch %d, one thread, float64: %.3f ms per forward+backward pass"
-                        + " (median of %d x %d)", BATCH, seconds * 1e3, repeats, passes)));
+                        + " (median of %d x %d)", BATCH, seconds * 1e3, repeats, passes),
+                f("EJML alone on the first layer's shapes: float64 A W %.2f, A^T D %.2f GFLOP/s; float32 %.2f and %.2f GFLOP/s",
+                        gemm.doubleForward, gemm.doubleGradient, gemm.floatForward, gemm.floatGradient)));
+    }
+
+    /** EJML's matrix products alone on the first layer's shapes: Z = A (W)ᵀ-stored and Aᵀ Δ, both precisions. */
+    private static final class Gemm {
+        final double doubleForward;
+        final double doubleGradient;
+        final double floatForward;
+        final double floatGradient;
+
+        Gemm(boolean quick) {
+            int n = BATCH;
+            int in = SIZES[0];
+            int out = SIZES[1];
+            double flops = 2.0 * n * in * out;
+            int passes = quick ? 20 : 300;
+            java.util.Random random = new java.util.Random(1);
+            org.ejml.data.DMatrixRMaj a = org.ejml.dense.row.RandomMatrices_DDRM.rectangle(n, in, random);
+            org.ejml.data.DMatrixRMaj w = org.ejml.dense.row.RandomMatrices_DDRM.rectangle(in, out, random);
+            org.ejml.data.DMatrixRMaj z = new org.ejml.data.DMatrixRMaj(n, out);
+            org.ejml.data.DMatrixRMaj g = new org.ejml.data.DMatrixRMaj(in, out);
+            org.ejml.data.FMatrixRMaj af = org.ejml.dense.row.RandomMatrices_FDRM.rectangle(n, in, random);
+            org.ejml.data.FMatrixRMaj wf = org.ejml.dense.row.RandomMatrices_FDRM.rectangle(in, out, random);
+            org.ejml.data.FMatrixRMaj zf = new org.ejml.data.FMatrixRMaj(n, out);
+            org.ejml.data.FMatrixRMaj gf = new org.ejml.data.FMatrixRMaj(in, out);
+            doubleForward = flops / best(passes, () -> org.ejml.dense.row.CommonOps_DDRM.mult(a, w, z));
+            doubleGradient = flops / best(passes, () -> org.ejml.dense.row.CommonOps_DDRM.multAddTransA(a, z, g));
+            floatForward = flops / best(passes, () -> org.ejml.dense.row.CommonOps_FDRM.mult(af, wf, zf));
+            floatGradient = flops / best(passes, () -> org.ejml.dense.row.CommonOps_FDRM.multAddTransA(af, zf, gf));
+        }
+
+        /** Median nanoseconds of one call, after as many calls to warm up. */
+        private static double best(int passes, Runnable call) {
+            long[] nanos = new long[passes];
+            for (int warm = 0; warm < passes; warm++) {
+                call.run();
+            }
+            for (int p = 0; p < passes; p++) {
+                long started = System.nanoTime();
+                call.run();
+                nanos[p] = System.nanoTime() - started;
+            }
+            return Timing.medianMillis(nanos) * 1e6;
+        }
     }
 
     private static long run(Parameters parameters, Workspace workspace, Gradients sums, int passes) {

@@ -144,11 +144,29 @@ class CommandLineTest {
     }
 
     @Test
+    void treeCombiningRepeatsItsModelAndStaysCloseToOrdered() throws Exception {
+        List<byte[]> trees = new ArrayList<>();
+        for (String combine : List.of("tree", "tree", "ordered")) {
+            Path model = directory.resolve("combine-" + trees.size() + ".json");
+            Result result = run("train", "--train", data.toString(), "--layers", "784,12,10", "--epochs", "1",
+                    "--batch-size", "40", "--partitions", "5", "--combine", combine, "--model-out", model.toString());
+            assertEquals(0, result.exitCode(), result.err());
+            trees.add(Files.readAllBytes(model));
+        }
+        assertTrue(java.util.Arrays.equals(trees.get(0), trees.get(1)), "the same run twice: the same model bytes");
+        double difference = ModelFile.read(directory.resolve("combine-0.json")).parameters()
+                .maxAbsDifference(ModelFile.read(directory.resolve("combine-2.json")).parameters());
+        assertTrue(difference < 1e-9, "tree and ordered differ only by rounding: " + difference);
+        assertBadInput(run("train", "--train", data.toString(), "--combine", "sideways"),
+                "unknown combine 'sideways', expected one of: ordered, tree");
+    }
+
+    @Test
     void helpListsTheOptions() {
         Result help = run("train", "--help");
         assertEquals(0, help.exitCode());
         for (String option : List.of("--train", "--test", "--format", "--layers", "--output", "--epochs", "--batch-size",
-                "--learning-rate", "--init", "--seed", "--partitions", "--init-model", "--model-out", "--metrics-out", "--config")) {
+                "--learning-rate", "--init", "--seed", "--partitions", "--combine", "--init-model", "--model-out", "--metrics-out", "--config")) {
             assertTrue(help.out().contains(option), option);
         }
     }

@@ -1,6 +1,7 @@
 package org.sparkbackprop.testing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,16 +50,26 @@ public final class LocalSpark {
         return context("local[2]");
     }
 
-    /** Spreads {@code blocks} over {@code partitions} partitions in contiguous runs, as a loader does, and caches them. */
-    public static CachedExamples cache(JavaSparkContext context, List<ExampleBlock> blocks, int partitions) {
+    /** The blocks of each partition that {@link #cache} makes: contiguous runs of equal length (the last shorter). */
+    public static List<List<ExampleBlock>> split(List<ExampleBlock> blocks, int partitions) {
         List<List<ExampleBlock>> groups = new ArrayList<>();
         int perPartition = (blocks.size() + partitions - 1) / partitions;
         for (int p = 0; p < partitions; p++) {
             int from = Math.min(blocks.size(), p * perPartition);
-            groups.add(new ArrayList<>(blocks.subList(from, Math.min(blocks.size(), from + perPartition))));
+            groups.add(blocks.subList(from, Math.min(blocks.size(), from + perPartition)));
+        }
+        return groups;
+    }
+
+    /** Spreads {@code blocks} over {@code partitions} partitions in contiguous runs, as a loader does, and caches them. */
+    public static CachedExamples cache(JavaSparkContext context, List<ExampleBlock> blocks, int partitions) {
+        // arrays, not lists: Kryo with registrationRequired knows ExampleBlock[]
+        List<ExampleBlock[]> groups = new ArrayList<>();
+        for (List<ExampleBlock> group : split(blocks, partitions)) {
+            groups.add(group.toArray(ExampleBlock[]::new));
         }
         JavaRDD<ExampleBlock> rdd = context.parallelize(groups, partitions)
-                .flatMap(List::iterator)
+                .flatMap(group -> Arrays.asList(group).iterator())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         long count = rdd.map(ExampleBlock::rows).fold(0, Integer::sum);
         ExampleBlock first = blocks.get(0);
