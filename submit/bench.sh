@@ -14,7 +14,9 @@ classpath_file="$project/target/bench-classpath.txt"
 echo "compiling the benchmark ..." >&2
 mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$classpath_file" >&2
-mapfile -t options < <(module_options)
+# all of Spark's JVM options, the vector module included: MLlib's BLAS uses it, and the baseline
+# should run at its best
+mapfile -t options < <(grep -v -e '^\s*\(#\|$\)' "$project/conf/jvm-module-options")
 exec java "${options[@]}" -Xmx"${BENCH_HEAP:-8g}" -XX:+ExitOnOutOfMemoryError \
   "-Dlog4j2.configurationFile=file:$project/conf/log4j2.properties" \
   "-Dspark.master=${SPARK_MASTER:-local[2]}" \

@@ -16,7 +16,9 @@ public final class SparkDefaults {
             // (Spark caps it at spark.rpc.message.maxSize, 128m by default)
             "spark.task.maxDirectResultSize", "128m",
             // one step collects one partial sum per partition: 64 partitions of that model are 0.9 GB
-            "spark.driver.maxResultSize", "4g");
+            "spark.driver.maxResultSize", "4g",
+            // the weights are broadcast every step and compress little: compressing them costs time for nothing
+            "spark.broadcast.compress", "false");
 
     private SparkDefaults() {
     }

@@ -65,8 +65,8 @@ public final class Benchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // the master comes from spark.master, which submit/bench.sh sets (local[2] unless SPARK_MASTER says otherwise)
         SparkSession session = SparkDefaults.apply(SparkSession.builder().appName("spark-backprop bench"))
-                .master(System.getProperty("spark.master", "local[2]"))
                 .config("spark.ui.enabled", "false").getOrCreate();
         JavaSparkContext context = JavaSparkContext.fromSparkContext(session.sparkContext());
         try {
