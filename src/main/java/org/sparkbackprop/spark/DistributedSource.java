@@ -5,6 +5,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.ContextCleaner;
+import org.apache.spark.Dependency;
+import org.apache.spark.ShuffleDependency;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -121,15 +124,36 @@ public final class DistributedSource implements GradientSource, ScoreSource {
                     return sums.hasNext() ? List.of(new Tuple2<>(index / fanIn, new IndexedSums(index, sums.next())))
                             .iterator() : Collections.<Tuple2<Integer, IndexedSums>>emptyIterator();
                 }, false);
-        List<Tuple2<Integer, PartialSums>> combined = JavaPairRDD.fromJavaRDD(keyed)
-                .groupByKey(combiners)
-                .mapValues(DistributedSource::sumInPartitionOrder)
-                .collect();
+        JavaPairRDD<Integer, Iterable<IndexedSums>> grouped = JavaPairRDD.fromJavaRDD(keyed).groupByKey(combiners);
+        List<Tuple2<Integer, PartialSums>> combined;
+        try {
+            combined = grouped.mapValues(DistributedSource::sumInPartitionOrder).collect();
+        } finally {
+            removeShuffle(grouped);
+        }
         List<Tuple2<Integer, PartialSums>> ordered = new ArrayList<>(combined);
         ordered.sort(Comparator.comparing(Tuple2::_1));
         List<PartialSums> partials = new ArrayList<>(ordered.size());
         ordered.forEach(pair -> partials.add(pair._2()));
         return partials;
+    }
+
+    /**
+     * Deletes the step's shuffle files now. Left alone they stay on the executors' disks until the
+     * driver's garbage collector lets Spark's ContextCleaner notice the RDD is gone, which for a
+     * long-lived old generation can be thousands of steps of P partial sums each. Spark has no
+     * public call for this; the cleaner's own is used, as the cleaner would.
+     */
+    private void removeShuffle(JavaPairRDD<?, ?> shuffled) {
+        // groupByKey's RDD maps the values of the shuffled one: walk down to the shuffle
+        Dependency<?> dependency = shuffled.rdd().dependencies().head();
+        while (!(dependency instanceof ShuffleDependency<?, ?, ?>)) {
+            dependency = dependency.rdd().dependencies().head();
+        }
+        scala.Option<ContextCleaner> cleaner = context.sc().cleaner();
+        if (cleaner.isDefined()) {
+            cleaner.get().doCleanupShuffle(((ShuffleDependency<?, ?, ?>) dependency).shuffleId(), false);
+        }
     }
 
     private static PartialSums sumInPartitionOrder(Iterable<IndexedSums> group) {

@@ -2,14 +2,19 @@ package org.sparkbackprop.bench;
 
 import static org.sparkbackprop.bench.Table.f;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.DistributedSource;
+import org.sparkbackprop.spark.StepProfile;
+import org.sparkbackprop.training.GradientSource;
 import org.sparkbackprop.training.InProcessSource;
 import org.sparkbackprop.training.MiniBatchTrainer;
 import org.sparkbackprop.training.TrainingSettings;
@@ -36,30 +41,53 @@ final class SparkEfficiencyRow {
         long[] sparkNanos = new long[repeats];
         long[] inProcessNanos = new long[repeats];
         boolean sameBits = true;
-        DistributedSource distributed = new DistributedSource(context, fashion.train, BATCH);
+        DistributedSource sparkSource = new DistributedSource(context, fashion.train, BATCH);
+        List<StepProfile> profiles = new ArrayList<>();
+        GradientSource distributed = new GradientSource() {
+            @Override
+            public long exampleCount() {
+                return sparkSource.exampleCount();
+            }
+
+            @Override
+            public Gradients sumGradients(Parameters parameters, long[] sortedBatch) {
+                Gradients sums = sparkSource.sumGradients(parameters, sortedBatch);
+                profiles.add(sparkSource.lastStep());
+                return sums;
+            }
+        };
         try (InProcessSource inProcess = new InProcessSource(fashion.trainPartitions, architecture, BATCH, partitions)) {
             MiniBatchTrainer trainer = new MiniBatchTrainer(settings);
             trainer.train(initial, inProcess, null, (metrics, parameters) -> { });
             trainer.train(initial, distributed, null, (metrics, parameters) -> { });
+            profiles.clear();
             for (int r = 0; r < repeats; r++) {
                 long started = System.nanoTime();
                 Parameters local = trainer.train(initial, inProcess, null, (metrics, parameters) -> { });
                 long between = System.nanoTime();
-                Parameters spark = trainer.train(initial, distributed, null, (metrics, parameters) -> { });
+                Parameters viaSpark = trainer.train(initial, distributed, null, (metrics, parameters) -> { });
                 long ended = System.nanoTime();
                 inProcessNanos[r] = between - started;
                 sparkNanos[r] = ended - between;
-                sameBits &= local.bitwiseEquals(spark);
+                sameBits &= local.bitwiseEquals(viaSpark);
             }
         }
-        double spark = Timing.medianMillis(sparkNanos) / 1e3;
+        double sparkSeconds = Timing.medianMillis(sparkNanos) / 1e3;
         double local = Timing.medianMillis(inProcessNanos) / 1e3;
-        double ratio = spark / local;
+        double ratio = sparkSeconds / local;
         long steps = (fashion.train.exampleCount() + BATCH - 1) / BATCH;
         table.row("Spark efficiency", f("%.2f x in-process epoch", ratio), "<= 1.3", ratio <= 1.3, List.of(
                 f("[784,100,10], batch %d, %d steps, median of %d epochs: %s %.2f s, in-process on %d threads %.2f s"
-                        + " (%.1f ms a step more on Spark)", BATCH, steps, repeats, context.master(), spark,
-                        partitions, local, (spark - local) * 1e3 / steps),
-                "same model bits on both: " + (sameBits ? "yes" : "NO")));
+                        + " (%.1f ms a step more on Spark)", BATCH, steps, repeats, context.master(), sparkSeconds,
+                        partitions, local, (sparkSeconds - local) * 1e3 / steps),
+                f("a Spark step, medians: broadcast %.2f + job %.2f (compute %.2f) + combine %.2f + destroy %.2f ms;"
+                        + " same model bits on both: %s", median(profiles, StepProfile::broadcastNanos),
+                        median(profiles, StepProfile::jobNanos), median(profiles, StepProfile::computeNanos),
+                        median(profiles, StepProfile::combineNanos), median(profiles, StepProfile::releaseNanos),
+                        sameBits ? "yes" : "NO")));
+    }
+
+    private static double median(List<StepProfile> profiles, ToLongFunction<StepProfile> part) {
+        return Timing.medianMillis(profiles.stream().mapToLong(part).toArray());
     }
 }

@@ -23,7 +23,7 @@ import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
- * No broadcast outlives its step. Spark's ContextCleaner is switched off here, so a broadcast
+ * Nothing a step makes outlives it: no broadcast, no shuffle file. Spark's ContextCleaner is switched off here, so a broadcast
  * that a step forgot to destroy would stay in the block manager instead of being collected
  * behind the test's back. The parameters (1.1 MB) dwarf the task binaries Spark broadcasts
  * itself, so counting large broadcast blocks counts ours.
@@ -50,6 +50,42 @@ class BroadcastLifetimeTest {
         } finally {
             cached.release();
         }
+    }
+
+    @Test
+    void treeCombiningLeavesNoShuffleFilesBehind() throws InterruptedException {
+        JavaSparkContext context = LocalSpark.context();
+        Architecture architecture = new Architecture(new int[] {30, 20, 10}, Activation.SIGMOID, Output.SOFTMAX);
+        int examples = 400;
+        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(8, examples, 30, 10, false, 50), 4);
+        try {
+            DistributedSource source = new DistributedSource(context, cached, 20, Combine.TREE);
+            Parameters parameters = Initialization.SCALED.initialize(architecture, 1);
+            EpochOrder order = new EpochOrder(1, 0, examples);
+            int steps = 30;
+            for (int step = 0; step < steps; step++) {
+                source.sumGradients(parameters, order.batch(step % order.batchCount(20), 20));
+            }
+            // a step writes a data and an index file per partition; without the cleanup all 30 steps' would stay
+            int files = Integer.MAX_VALUE;
+            for (int attempt = 0; attempt < 100 && files > 0; attempt++) {
+                Thread.sleep(attempt > 0 ? 100 : 0);
+                files = shuffleFiles();
+            }
+            assertEquals(0, files, "shuffle files left after " + steps + " steps");
+        } finally {
+            cached.release();
+        }
+    }
+
+    private static int shuffleFiles() {
+        int count = 0;
+        for (java.io.File file : CollectionConverters.asJava(SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
+            if (file.getName().startsWith("shuffle_")) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The broadcast blocks of at least 1 MiB, polled for up to 10 s until at most {@code expected} remain (removal is asynchronous). */
