@@ -5,6 +5,7 @@ import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.training.TrainingDiverged;
 
 /** {@code spark-backprop COMMAND [OPTIONS]}: the entry point that spark-submit runs. */
 @Command(name = "spark-backprop",
@@ -21,7 +22,7 @@ public final class Main {
 
     /**
      * Runs a command, printing its results to {@code out} and its errors to {@code err}, and
-     * returns its exit code: 0 done, 1 failed, 2 bad input or settings.
+     * returns its exit code: 0 done, 1 failed, 2 bad input or settings, 3 training diverged.
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new Main());
@@ -51,6 +52,10 @@ public final class Main {
             if (badInput != null) {
                 commandErr.println("error: " + badInput.getMessage());
                 return ExitCodes.BAD_INPUT;
+            }
+            if (exception instanceof TrainingDiverged diverged) {
+                commandErr.println("error: " + diverged.getMessage());
+                return ExitCodes.DIVERGED;
             }
             commandErr.println("error: " + Failures.describe(exception)
                     + (verbose ? "" : " (run with --verbose for the stack trace)"));

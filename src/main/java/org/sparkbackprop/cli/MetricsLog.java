@@ -18,9 +18,9 @@ import org.sparkbackprop.training.EpochMetrics;
 import org.sparkbackprop.training.TrainingListener;
 
 /**
- * Reports each epoch: one log line, and with {@code --metrics-out} one JSON object per line
- * per epoch. The metrics file is rewritten whole and atomically after every epoch, so it is
- * never half-written even when the run is killed.
+ * Reports each epoch: one log line as it ends, and with {@code --metrics-out} one JSON object
+ * per line per epoch, written atomically by {@link #write()} once training has succeeded, so
+ * that a failed or killed run leaves an earlier metrics file as it was.
  */
 final class MetricsLog implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsLog.class);
@@ -46,10 +46,14 @@ final class MetricsLog implements TrainingListener {
     public void epochEnded(EpochMetrics metrics, Parameters parameters) {
         last = metrics;
         LOG.info(describe(metrics));
+        lines.add(toJson(metrics));
+    }
+
+    /** Writes the metrics file, when there is one. */
+    void write() {
         if (metricsOut == null) {
             return;
         }
-        lines.add(toJson(metrics));
         try {
             AtomicFiles.write(metricsOut, out -> {
                 for (String line : lines) {

@@ -98,6 +98,7 @@ final class TrainCommand implements Callable<Integer> {
         Parameters initial = stored != null ? stored.parameters(architecture.output())
                 : init.initialize(architecture, seed);
 
+        MetricsLog metrics = new MetricsLog(epochs, architecture.output(), metricsOut);
         Parameters trained = SparkRun.with("spark-backprop train", context -> {
             int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
             CachedExamples trainExamples = DataOptions.load(context, train, dataSet, IdxSource.Role.TRAIN,
@@ -107,7 +108,6 @@ final class TrainCommand implements Callable<Integer> {
             LOG.info("training {} on {} examples of {} in {} partitions; {} epochs, batch size {}, learning rate {},"
                     + " {} combining", architecture, trainExamples.exampleCount(), trainExamples.source(),
                     trainExamples.partitions(), epochs, batchSize, learningRate, combine.id());
-            MetricsLog metrics = new MetricsLog(epochs, architecture.output(), metricsOut);
             Parameters result = new MiniBatchTrainer(settings).train(initial,
                     new DistributedSource(context, trainExamples, batchSize, combine),
                     testExamples == null ? null : new DistributedSource(context, testExamples, batchSize),
@@ -126,6 +126,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             LOG.info("model written to {}", modelOut);
         }
+        metrics.write();
         return ExitCodes.OK;
     }
 

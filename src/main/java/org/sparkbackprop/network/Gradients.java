@@ -50,6 +50,11 @@ public final class Gradients implements Serializable {
         lossSum += loss;
     }
 
+    /** The first layer l whose sums hold a NaN or infinity, or 0 when all are finite. */
+    public int firstNonFiniteLayer() {
+        return sums.firstNonFiniteLayer();
+    }
+
     /** this ← this + other. Modifies this. */
     public void add(Gradients other) {
         sums.add(other.sums);

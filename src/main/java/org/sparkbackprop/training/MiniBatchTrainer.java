@@ -9,7 +9,8 @@ import org.sparkbackprop.network.Scores;
  * Mini-batch gradient descent over epochs: for each epoch, its seeded order; for each batch
  * of it, the gradient sums from a {@link GradientSource} and one update. Where the sums are
  * computed is the source's business, so the same loop drives the in-process reference and
- * the Spark trainer.
+ * the Spark trainer. A loss, gradient or weight that stops being finite stops training with
+ * {@link TrainingDiverged}, before the bad numbers reach the parameters or any file.
  */
 public final class MiniBatchTrainer {
     private final TrainingSettings settings;
@@ -37,7 +38,13 @@ public final class MiniBatchTrainer {
             long examples = 0;
             for (long step = 0; step < steps; step++) {
                 Gradients sums = train.sumGradients(parameters, order.batch(step, settings.batchSize()));
+                checkFinite(sums, epoch + 1, step + 1, steps);
                 descent.apply(sums, parameters);
+                int layer = parameters.firstNonFiniteLayer();
+                if (layer != 0) {
+                    throw new TrainingDiverged(epoch + 1, step + 1, steps, "the update made layer " + layer
+                            + "'s weights or biases overflow", settings.learningRate());
+                }
                 lossSum += sums.lossSum();
                 examples += sums.exampleCount();
             }
@@ -53,5 +60,18 @@ public final class MiniBatchTrainer {
                     examples / seconds, testScores, testSeconds), parameters);
         }
         return parameters;
+    }
+
+    /** Stops training, before the update, at a batch whose loss or gradient is not finite. */
+    private void checkFinite(Gradients sums, int epoch, long step, long steps) {
+        if (!Double.isFinite(sums.lossSum())) {
+            throw new TrainingDiverged(epoch, step, steps, "the batch loss is " + sums.lossSum(),
+                    settings.learningRate());
+        }
+        int layer = sums.firstNonFiniteLayer();
+        if (layer != 0) {
+            throw new TrainingDiverged(epoch, step, steps, "the gradient of layer " + layer + " is not finite",
+                    settings.learningRate());
+        }
     }
 }

@@ -111,6 +111,24 @@ class CommandLineTest {
     }
 
     @Test
+    void aWildLearningRateStopsWithExitCode3AndLeavesEarlierFilesAlone() throws Exception {
+        Path model = directory.resolve("earlier-model.json");
+        Path metrics = directory.resolve("earlier-metrics.jsonl");
+        Files.writeString(model, "an earlier model");
+        Files.writeString(metrics, "earlier metrics\n");
+        // the first steps make the weights ~1e307, and then a forward pass overflows: the loss is not finite
+        Result result = run("train", "--train", data.toString(), "--layers", "784,8,10", "--epochs", "2",
+                "--batch-size", "50", "--learning-rate", "1e307", "--model-out", model.toString(),
+                "--metrics-out", metrics.toString());
+        assertEquals(3, result.exitCode(), result.err());
+        assertEquals(1, result.errLines().size(), "one line: " + result.err());
+        assertTrue(result.err().startsWith("error: training diverged in epoch 1, step 3 of 12: the batch loss is Infinity;"
+                + " try a smaller --learning-rate (it is 1.0E307)"), result.err());
+        assertEquals("an earlier model", Files.readString(model));
+        assertEquals("earlier metrics\n", Files.readString(metrics));
+    }
+
+    @Test
     void layersThatDoNotMatchTheData() {
         assertBadInput(run("train", "--train", data.toString(), "--layers", "100,30,10"),
                 "layers: the input size is 100 but");
