@@ -2,6 +2,8 @@ package org.sparkbackprop.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine.Option;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.spark.BlockCache;
@@ -62,6 +64,19 @@ final class DataSetOptions {
         if (numFeatures != null && numFeatures <= 0) {
             throw new BadInputException("num-features must be a positive integer, got " + numFeatures);
         }
+    }
+
+    /** The options that decide what the examples are, as a checkpoint's fingerprint records them. */
+    Map<String, String> fingerprint() {
+        Map<String, String> fingerprint = new TreeMap<>();
+        fingerprint.put("format", format == null ? "inferred" : format.id());
+        fingerprint.put("header", Boolean.toString(header));
+        fingerprint.put("label-col", String.valueOf(labelCol));
+        fingerprint.put("label-cols", String.valueOf(labelCols));
+        fingerprint.put("feature-cols", String.valueOf(featureCols));
+        fingerprint.put("feature-scale", Double.toString(featureScale));
+        fingerprint.put("num-features", String.valueOf(numFeatures));
+        return fingerprint;
     }
 
     /** --partitions, or the parallelism Spark chose for the cluster. */

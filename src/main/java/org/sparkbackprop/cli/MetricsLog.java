@@ -42,6 +42,17 @@ final class MetricsLog implements TrainingListener {
         return last;
     }
 
+    /** The JSON lines of the epochs so far. */
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** Takes up the lines of the epochs a resumed run did before it stopped. Modifies this. */
+    void restore(List<String> earlier) {
+        lines.clear();
+        lines.addAll(earlier);
+    }
+
     @Override
     public void epochEnded(EpochMetrics metrics, Parameters parameters) {
         last = metrics;

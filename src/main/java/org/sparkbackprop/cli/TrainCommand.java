@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -17,11 +20,15 @@ import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.checkpoint.Checkpoint;
+import org.sparkbackprop.checkpoint.CheckpointStore;
+import org.sparkbackprop.checkpoint.DataFingerprint;
 import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.IdxSource;
 import org.sparkbackprop.training.MiniBatchTrainer;
+import org.sparkbackprop.training.TrainingPosition;
 import org.sparkbackprop.training.TrainingSettings;
 
 /** {@code train}: mini-batch gradient descent on Spark, writing the model as network2 JSON. */
@@ -75,6 +82,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-model", paramLabel = "FILE", description = "Start from this model file instead of --init.")
     Path initModel;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Write checkpoints here (a local path or any Hadoop file system), atomically, every"
+                    + " --checkpoint-every steps and at every epoch's end.")
+    String checkpointDir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "500",
+            description = "Steps between checkpoints within an epoch; 0 for epoch ends only (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "2",
+            description = "How many of the newest checkpoints to keep (default: ${DEFAULT-VALUE}).")
+    int keepCheckpoints;
+
+    @Option(names = "--resume", description = "Go on from the newest valid checkpoint in --checkpoint-dir, to the model"
+            + " an uninterrupted run makes; refused when the settings or data differ. Starts afresh when there is none.")
+    boolean resume;
+
     @Option(names = "--model-out", paramLabel = "FILE", description = "Write the trained model here (network2 JSON, atomically).")
     Path modelOut;
 
@@ -92,6 +116,12 @@ final class TrainCommand implements Callable<Integer> {
             LocalPaths.requireExists("--test", test);
         }
         dataSet.validate();
+        if (resume && checkpointDir == null) {
+            throw new BadInputException("resume needs --checkpoint-dir, the directory to resume from");
+        }
+        if (checkpointEvery < 0) {
+            throw new BadInputException("checkpoint-every must be 0 or a positive integer, got " + checkpointEvery);
+        }
         ModelFile.Stored stored = initModel == null ? null : ModelFile.read(initModel);
         Architecture architecture = architecture(stored);
         TrainingSettings settings = settings(architecture);
@@ -100,6 +130,8 @@ final class TrainCommand implements Callable<Integer> {
 
         MetricsLog metrics = new MetricsLog(epochs, architecture.output(), metricsOut);
         Parameters trained = SparkRun.with("spark-backprop train", context -> {
+            CheckpointStore store = checkpointDir == null ? null
+                    : new CheckpointStore(checkpointDir, context.hadoopConfiguration(), keepCheckpoints);
             int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
             CachedExamples trainExamples = DataOptions.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
@@ -108,10 +140,20 @@ final class TrainCommand implements Callable<Integer> {
             LOG.info("training {} on {} examples of {} in {} partitions; {} epochs, batch size {}, learning rate {},"
                     + " {} combining", architecture, trainExamples.exampleCount(), trainExamples.source(),
                     trainExamples.partitions(), epochs, batchSize, learningRate, combine.id());
-            Parameters result = new MiniBatchTrainer(settings).train(initial,
+            Checkpoints checkpoints = store == null ? null : new Checkpoints(store, checkpointEvery,
+                    fingerprint(settings, trainExamples, context), stepsPerEpoch(trainExamples.exampleCount()), metrics);
+            Parameters start = initial;
+            TrainingPosition position = TrainingPosition.START;
+            Checkpoint resumed = resume ? checkpoints.resumable(epochs) : null;
+            if (resumed != null) {
+                start = resumed.parameters();
+                position = resumed.position();
+                metrics.restore(resumed.metrics());
+            }
+            Parameters result = new MiniBatchTrainer(settings).train(start, position,
                     new DistributedSource(context, trainExamples, batchSize, combine),
                     testExamples == null ? null : new DistributedSource(context, testExamples, batchSize),
-                    metrics);
+                    checkpoints == null ? metrics : checkpoints);
             trainExamples.release();
             if (testExamples != null) {
                 testExamples.release();
@@ -128,6 +170,35 @@ final class TrainCommand implements Callable<Integer> {
         }
         metrics.write();
         return ExitCodes.OK;
+    }
+
+    /** Steps an epoch has, the same for every epoch. */
+    private long stepsPerEpoch(long exampleCount) {
+        return (exampleCount + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * Everything that decides the bits of the model's steps, as a checkpoint records it: the
+     * settings, the data's options and partitions, and what the input files look like. Not the
+     * number of epochs (resuming with more goes on past the end) nor the test data.
+     */
+    private Map<String, String> fingerprint(TrainingSettings settings, CachedExamples trainExamples,
+                                            JavaSparkContext context) {
+        Architecture architecture = settings.architecture();
+        Map<String, String> fingerprint = new TreeMap<>(dataSet.fingerprint());
+        fingerprint.put("layers", Architecture.describe(architecture.sizes()));
+        fingerprint.put("output", architecture.output().id());
+        fingerprint.put("activation", architecture.hiddenActivation().id());
+        fingerprint.put("init", initModel != null ? "model " + initModel.toAbsolutePath() : settings.initialization().id());
+        fingerprint.put("batch-size", Integer.toString(settings.batchSize()));
+        fingerprint.put("learning-rate", Double.toString(settings.learningRate()));
+        fingerprint.put("seed", Long.toString(settings.seed()));
+        fingerprint.put("partitions", Integer.toString(trainExamples.partitions()));
+        fingerprint.put("combine", combine.id());
+        fingerprint.put("train", trainExamples.source());
+        fingerprint.put("train examples", Long.toString(trainExamples.exampleCount()));
+        fingerprint.put("train files", DataFingerprint.of(train, context.hadoopConfiguration()));
+        return fingerprint;
     }
 
     /** The network's shape from --layers and --output, which must agree with --init-model when both are given. */

@@ -40,13 +40,13 @@ public final class ModelFile {
     }
 
     /** A model as read from a file: its sizes, the output if the file states one, and its numbers. */
-    public record Stored(Path path, int[] sizes, Output output, Activation activation, double[][][] weights,
+    public record Stored(String source, int[] sizes, Output output, Activation activation, double[][][] weights,
                          double[][] biases) {
 
         /** The parameters with {@code chosenOutput}, which must agree with the file's output when it states one. */
         public Parameters parameters(Output chosenOutput) {
             if (output != null && output != chosenOutput) {
-                throw new BadInputException(path + ": the model's output is " + output.id()
+                throw new BadInputException(source + ": the model's output is " + output.id()
                         + " but output " + chosenOutput.id() + " was asked for");
             }
             Parameters parameters = new Parameters(new Architecture(sizes, activation, chosenOutput));
@@ -72,11 +72,13 @@ public final class ModelFile {
         AtomicFiles.write(path, out -> {
             try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
                 writeJson(parameters, json);
+                json.writeRaw('\n');
             }
         });
     }
 
-    private static void writeJson(Parameters parameters, JsonGenerator json) throws IOException {
+    /** Writes {@code parameters} as one JSON object (the model file's content) to {@code json}. */
+    public static void writeJson(Parameters parameters, JsonGenerator json) throws IOException {
         Architecture architecture = parameters.architecture();
         int layers = architecture.weightLayers();
         json.writeStartObject();
@@ -114,7 +116,6 @@ public final class ModelFile {
         json.writeStringField("activation", architecture.hiddenActivation().id());
         json.writeStringField("format", FORMAT);
         json.writeEndObject();
-        json.writeRaw('\n');
     }
 
     /** Reads and checks a model file: every problem is reported naming the file and what was expected. */
@@ -130,38 +131,46 @@ public final class ModelFile {
         } catch (IOException e) {
             throw new BadInputException(path + ": cannot read model file (" + e.getMessage() + ")");
         }
+        return parse(path.toString(), root);
+    }
+
+    /**
+     * Checks and reads a model from its JSON object, naming {@code source} (a file, or where in a
+     * file the object is) in every problem reported.
+     */
+    public static Stored parse(String source, JsonNode root) {
         if (root == null || !root.isObject()) {
-            throw new BadInputException(path + ": expected a JSON object with sizes, weights and biases");
+            throw new BadInputException(source + ": expected a JSON object with sizes, weights and biases");
         }
-        int[] sizes = readSizes(path, root);
+        int[] sizes = readSizes(source, root);
         Output output = null;
         if (root.has("output")) {
-            output = parseEnum(path, "output", root.get("output"), Output::fromId);
+            output = parseEnum(source, "output", root.get("output"), Output::fromId);
         }
         Activation activation = Activation.SIGMOID;
         if (root.has("activation")) {
-            activation = parseEnum(path, "activation", root.get("activation"), Activation::fromId);
+            activation = parseEnum(source, "activation", root.get("activation"), Activation::fromId);
         }
         if (root.has("format") && !FORMAT.equals(root.get("format").asText())) {
-            throw new BadInputException(path + ": model format " + root.get("format")
+            throw new BadInputException(source + ": model format " + root.get("format")
                     + " is not supported, expected \"" + FORMAT + "\"");
         }
-        JsonNode weightsNode = requireArray(path, root, "weights", sizes.length - 1);
-        JsonNode biasesNode = requireArray(path, root, "biases", sizes.length - 1);
+        JsonNode weightsNode = requireArray(source, root, "weights", sizes.length - 1);
+        JsonNode biasesNode = requireArray(source, root, "biases", sizes.length - 1);
         double[][][] weights = new double[sizes.length - 1][][];
         double[][] biases = new double[sizes.length - 1][];
         for (int l = 1; l < sizes.length; l++) {
-            weights[l - 1] = readMatrix(path, "weights[" + (l - 1) + "]", weightsNode.get(l - 1), sizes[l], sizes[l - 1]);
-            double[][] column = readMatrix(path, "biases[" + (l - 1) + "]", biasesNode.get(l - 1), sizes[l], 1);
+            weights[l - 1] = readMatrix(source, "weights[" + (l - 1) + "]", weightsNode.get(l - 1), sizes[l], sizes[l - 1]);
+            double[][] column = readMatrix(source, "biases[" + (l - 1) + "]", biasesNode.get(l - 1), sizes[l], 1);
             biases[l - 1] = new double[sizes[l]];
             for (int neuron = 0; neuron < sizes[l]; neuron++) {
                 biases[l - 1][neuron] = column[neuron][0];
             }
         }
-        return new Stored(path, sizes, output, activation, weights, biases);
+        return new Stored(source, sizes, output, activation, weights, biases);
     }
 
-    private static int[] readSizes(Path path, JsonNode root) {
+    private static int[] readSizes(String path, JsonNode root) {
         JsonNode node = root.get("sizes");
         if (node == null || !node.isArray() || node.size() < 2) {
             throw new BadInputException(path + ": \"sizes\" must be an array of at least two layer sizes");
@@ -177,7 +186,7 @@ public final class ModelFile {
         return sizes;
     }
 
-    private static JsonNode requireArray(Path path, JsonNode root, String key, int length) {
+    private static JsonNode requireArray(String path, JsonNode root, String key, int length) {
         JsonNode node = root.get(key);
         if (node == null || !node.isArray() || node.size() != length) {
             throw new BadInputException(path + ": \"" + key + "\" must be an array of " + length
@@ -186,7 +195,7 @@ public final class ModelFile {
         return node;
     }
 
-    private static double[][] readMatrix(Path path, String name, JsonNode node, int rows, int columns) {
+    private static double[][] readMatrix(String path, String name, JsonNode node, int rows, int columns) {
         if (node == null || !node.isArray() || node.size() != rows) {
             throw new BadInputException(path + ": " + name + " must have " + rows + " rows to match \"sizes\"");
         }
@@ -209,7 +218,7 @@ public final class ModelFile {
         return matrix;
     }
 
-    private static <T> T parseEnum(Path path, String key, JsonNode node, java.util.function.Function<String, T> parse) {
+    private static <T> T parseEnum(String path, String key, JsonNode node, java.util.function.Function<String, T> parse) {
         try {
             return parse.apply(node.asText());
         } catch (IllegalArgumentException e) {

@@ -24,19 +24,30 @@ public final class MiniBatchTrainer {
      * {@code test} may be null.
      */
     public Parameters train(Parameters initial, GradientSource train, ScoreSource test, TrainingListener listener) {
-        if (!initial.architecture().equals(settings.architecture())) {
-            throw new IllegalArgumentException("initial parameters are for " + initial.architecture()
+        return train(initial, TrainingPosition.START, train, test, listener);
+    }
+
+    /**
+     * Goes on from {@code start} with the parameters {@code current} had there (left unchanged):
+     * the result is bit for bit that of an uninterrupted run. {@code test} may be null.
+     */
+    public Parameters train(Parameters current, TrainingPosition start, GradientSource train, ScoreSource test,
+                            TrainingListener listener) {
+        if (!current.architecture().equals(settings.architecture())) {
+            throw new IllegalArgumentException("the parameters are for " + current.architecture()
                     + ", the settings for " + settings.architecture());
         }
-        Parameters parameters = initial.copy();
+        Parameters parameters = current.copy();
         GradientDescent descent = new GradientDescent(settings.learningRate());
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+        for (int epoch = start.epochsDone(); epoch < settings.epochs(); epoch++) {
+            boolean resumed = epoch == start.epochsDone();
+            double earlierSeconds = resumed ? start.seconds() : 0.0;
             long started = System.nanoTime();
             EpochOrder order = new EpochOrder(settings.seed(), epoch, train.exampleCount());
             long steps = order.batchCount(settings.batchSize());
-            double lossSum = 0.0;
-            long examples = 0;
-            for (long step = 0; step < steps; step++) {
+            double lossSum = resumed ? start.lossSum() : 0.0;
+            long examples = resumed ? start.examples() : 0;
+            for (long step = resumed ? start.stepsDone() : 0; step < steps; step++) {
                 Gradients sums = train.sumGradients(parameters, order.batch(step, settings.batchSize()));
                 checkFinite(sums, epoch + 1, step + 1, steps);
                 descent.apply(sums, parameters);
@@ -47,8 +58,12 @@ public final class MiniBatchTrainer {
                 }
                 lossSum += sums.lossSum();
                 examples += sums.exampleCount();
+                if (step + 1 < steps) {
+                    listener.stepEnded(new TrainingPosition(epoch, step + 1, lossSum, examples,
+                            earlierSeconds + (System.nanoTime() - started) / 1e9), parameters);
+                }
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
+            double seconds = earlierSeconds + (System.nanoTime() - started) / 1e9;
             Scores testScores = null;
             double testSeconds = 0.0;
             if (test != null) {

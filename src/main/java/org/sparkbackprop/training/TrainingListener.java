@@ -6,4 +6,11 @@ import org.sparkbackprop.network.Parameters;
 @FunctionalInterface
 public interface TrainingListener {
     void epochEnded(EpochMetrics metrics, Parameters parameters);
+
+    /**
+     * After each step but an epoch's last (whose end {@link #epochEnded} reports): where training
+     * stands and the parameters there, not to be modified.
+     */
+    default void stepEnded(TrainingPosition position, Parameters parameters) {
+    }
 }

@@ -129,6 +129,70 @@ class CommandLineTest {
     }
 
     @Test
+    void resumingFromACheckpointGivesTheModelOfAnUninterruptedRun() throws Exception {
+        Path all = directory.resolve("checkpoints-all");
+        Path model = directory.resolve("uninterrupted.json");
+        Path metrics = directory.resolve("uninterrupted.jsonl");
+        Result full = run(resumable("--checkpoint-dir", all.toString(), "--keep-checkpoints", "100",
+                "--model-out", model.toString(), "--metrics-out", metrics.toString()));
+        assertEquals(0, full.exitCode(), full.err());
+        // 12 steps an epoch: every 5th step of the run, and every epoch's end
+        List<String> names;
+        try (var files = Files.list(all)) {
+            names = files.map(file -> file.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of("checkpoint-000000-0000000005.json", "checkpoint-000000-0000000010.json",
+                "checkpoint-000001-0000000000.json", "checkpoint-000001-0000000003.json",
+                "checkpoint-000001-0000000008.json", "checkpoint-000002-0000000000.json",
+                "checkpoint-000002-0000000001.json", "checkpoint-000002-0000000006.json",
+                "checkpoint-000002-0000000011.json", "checkpoint-000003-0000000000.json"), names);
+
+        for (String name : List.of("checkpoint-000001-0000000003.json", "checkpoint-000002-0000000000.json")) {
+            Path one = Files.createDirectories(directory.resolve("resume-" + name));
+            Files.copy(all.resolve(name), one.resolve(name));
+            Path resumedModel = one.resolve("model.json");
+            Path resumedMetrics = one.resolve("metrics.jsonl");
+            Result resumed = run(resumable("--checkpoint-dir", one.toString(), "--resume",
+                    "--model-out", resumedModel.toString(), "--metrics-out", resumedMetrics.toString()));
+            assertEquals(0, resumed.exitCode(), resumed.err());
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(model), Files.readAllBytes(resumedModel)),
+                    "resumed from " + name + ": the uninterrupted run's model bytes");
+            assertEquals(withoutTimes(metrics), withoutTimes(resumedMetrics), "and its metrics");
+        }
+
+        Path last = directory.resolve("resume-checkpoint-000002-0000000000.json");
+        assertBadInput(run(resumable(3, 40, "--checkpoint-dir", last.toString(), "--resume")),
+                "resume: the checkpoint in file:" + last + " is of another run; now batch-size 40, not 50");
+        assertBadInput(run(resumable(2, 50, "--checkpoint-dir", last.toString(), "--resume")),
+                "is past the 2 epochs asked for (--epochs)");
+        assertBadInput(run(resumable("--resume")), "resume needs --checkpoint-dir");
+    }
+
+    private static String[] resumable(String... more) {
+        return resumable(3, 50, more);
+    }
+
+    private static String[] resumable(int epochs, int batchSize, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--train", data.toString(), "--test", data.toString(),
+                "--layers", "784,10,10", "--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize),
+                "--learning-rate", "2", "--partitions", "2", "--checkpoint-every", "5"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    /** The metrics lines without the fields that time the run. */
+    private static List<String> withoutTimes(Path metrics) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            com.fasterxml.jackson.databind.node.ObjectNode node =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(line);
+            node.remove(List.of("seconds", "examples_per_second", "test_seconds"));
+            lines.add(node.toString());
+        }
+        return lines;
+    }
+
+    @Test
     void layersThatDoNotMatchTheData() {
         assertBadInput(run("train", "--train", data.toString(), "--layers", "100,30,10"),
                 "layers: the input size is 100 but");

@@ -35,6 +35,43 @@ class InProcessTrainerTest {
         assertTrue(trained.maxAbsDifference(initial) > 0.1);
     }
 
+    @Test
+    void resumingFromAnyPositionEndsWithTheBitsOfAnUninterruptedRun() {
+        Architecture architecture = new Architecture(new int[] {4, 6, 2}, Activation.SIGMOID, Output.SOFTMAX);
+        TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 3, 24, 1.5, 7);
+        InProcessSource train = new InProcessSource(signOfSum(1, 500), architecture, settings.batchSize());
+        Parameters initial = Initialization.SCALED.initialize(architecture, 7);
+        List<TrainingPosition> positions = new ArrayList<>();
+        List<Parameters> snapshots = new ArrayList<>();
+        List<EpochMetrics> uninterruptedEpochs = new ArrayList<>();
+        Parameters uninterrupted = new MiniBatchTrainer(settings).train(initial, TrainingPosition.START, train, null,
+                new TrainingListener() {
+                    @Override
+                    public void epochEnded(EpochMetrics metrics, Parameters parameters) {
+                        uninterruptedEpochs.add(metrics);
+                        positions.add(new TrainingPosition(metrics.epoch(), 0, 0.0, 0, 0.0));
+                        snapshots.add(parameters.copy());
+                    }
+
+                    @Override
+                    public void stepEnded(TrainingPosition position, Parameters parameters) {
+                        positions.add(position);
+                        snapshots.add(parameters.copy());
+                    }
+                });
+        assertEquals(3 * 21, positions.size(), "20 steps and an epoch end, 3 times");
+        for (int i : new int[] {0, 7, 19, 20, 33, 61}) {
+            TrainingPosition position = positions.get(i);
+            List<EpochMetrics> resumedEpochs = new ArrayList<>();
+            Parameters resumed = new MiniBatchTrainer(settings).train(snapshots.get(i), position, train, null,
+                    (metrics, parameters) -> resumedEpochs.add(metrics));
+            assertTrue(uninterrupted.bitwiseEquals(resumed), "resumed from " + position);
+            EpochMetrics last = resumedEpochs.get(resumedEpochs.size() - 1);
+            assertEquals(3, last.epoch());
+            assertEquals(uninterruptedEpochs.get(2).trainLoss(), last.trainLoss(), 0.0, "the epoch's loss carries over");
+        }
+    }
+
     /** Label 1 when x1 + x2 − x3 − x4 > 0, features uniform in [−1, 1). */
     private static ExamplePartition signOfSum(long seed, int count) {
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);

@@ -1,0 +1,218 @@
+package org.sparkbackprop.checkpoint;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.training.TrainingPosition;
+
+/**
+ * A directory of checkpoints, {@code checkpoint-EEEEEE-SSSSSSSSSS.json} for E epochs and S
+ * further steps done, so that names sort in training order. Each is written to a hidden
+ * temporary file and renamed into place, so a reader never sees half a checkpoint; then all
+ * but the newest {@code keep} are deleted, with any temporary file a killed run left behind.
+ */
+public final class CheckpointStore {
+    static final String FORMAT = "spark-backprop-checkpoint/1";
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    private static final Pattern NAME = Pattern.compile("checkpoint-\\d{6}-\\d{10}\\.json");
+    private static final Pattern TEMPORARY = Pattern.compile("\\.checkpoint-.*\\.tmp");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FileSystem fileSystem;
+    private final Path directory;
+    private final int keep;
+
+    /** Opens, and creates when missing, {@code directory} (a local path or any Hadoop file system's URI). */
+    public CheckpointStore(String directory, Configuration configuration, int keep) {
+        if (keep < 1) {
+            throw new BadInputException("keep-checkpoints must be a positive integer, got " + keep);
+        }
+        this.keep = keep;
+        try {
+            Path path = new Path(directory);
+            FileSystem system = path.getFileSystem(configuration);
+            // the local file system's checksummed view would add a .crc file beside every checkpoint
+            this.fileSystem = system instanceof LocalFileSystem local ? local.getRaw() : system;
+            this.directory = fileSystem.makeQualified(path);
+            if (fileSystem.exists(this.directory) && !fileSystem.getFileStatus(this.directory).isDirectory()) {
+                throw new BadInputException("--checkpoint-dir " + directory + ": is a file, expected a directory");
+            }
+            fileSystem.mkdirs(this.directory);
+        } catch (IOException e) {
+            throw new BadInputException("--checkpoint-dir " + directory + ": cannot create the directory ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return directory.toString();
+    }
+
+    /** Writes {@code checkpoint} atomically and prunes the older ones. Returns where it went. */
+    public String write(Checkpoint checkpoint) throws IOException {
+        TrainingPosition position = checkpoint.position();
+        String name = String.format("checkpoint-%06d-%010d.json", position.epochsDone(), position.stepsDone());
+        Path target = new Path(directory, name);
+        Path temporary = new Path(directory, "." + name + "." + UUID.randomUUID() + ".tmp");
+        try (OutputStream out = fileSystem.create(temporary, true)) {
+            writeJson(checkpoint, out);
+        }
+        if (fileSystem.exists(target)) {
+            fileSystem.delete(target, false);
+        }
+        if (!fileSystem.rename(temporary, target)) {
+            fileSystem.delete(temporary, false);
+            throw new IOException("cannot rename " + temporary + " to " + target);
+        }
+        prune();
+        return target.toString();
+    }
+
+    /** The newest checkpoint that reads back whole; damaged ones are skipped with a warning. */
+    public Optional<Checkpoint> newest() throws IOException {
+        List<Path> checkpoints = checkpoints();
+        for (int i = checkpoints.size() - 1; i >= 0; i--) {
+            Path path = checkpoints.get(i);
+            try (InputStream in = fileSystem.open(path)) {
+                return Optional.of(read(path.toString(), in));
+            } catch (BadInputException | IOException e) {
+                LOG.warn("skipping a damaged checkpoint: {}", e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The checkpoint files, oldest first. */
+    List<Path> checkpoints() throws IOException {
+        List<Path> checkpoints = new ArrayList<>();
+        for (FileStatus status : fileSystem.listStatus(directory)) {
+            if (status.isFile() && NAME.matcher(status.getPath().getName()).matches()) {
+                checkpoints.add(status.getPath());
+            }
+        }
+        checkpoints.sort(null);
+        return checkpoints;
+    }
+
+    private void prune() throws IOException {
+        List<Path> checkpoints = checkpoints();
+        for (int i = 0; i < checkpoints.size() - keep; i++) {
+            fileSystem.delete(checkpoints.get(i), false);
+        }
+        for (FileStatus status : fileSystem.listStatus(directory)) {
+            if (TEMPORARY.matcher(status.getPath().getName()).matches()) {
+                fileSystem.delete(status.getPath(), false);
+            }
+        }
+    }
+
+    static void writeJson(Checkpoint checkpoint, OutputStream out) throws IOException {
+        TrainingPosition position = checkpoint.position();
+        try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("format", FORMAT);
+            json.writeNumberField("epochs_done", position.epochsDone());
+            json.writeNumberField("steps_done", position.stepsDone());
+            json.writeNumberField("loss_sum", position.lossSum());
+            json.writeNumberField("examples", position.examples());
+            json.writeNumberField("seconds", position.seconds());
+            // plain mini-batch gradient descent keeps no state besides the weights
+            json.writeObjectFieldStart("optimizer");
+            json.writeStringField("name", "gradient-descent");
+            json.writeEndObject();
+            json.writeObjectFieldStart("fingerprint");
+            for (Map.Entry<String, String> entry : new java.util.TreeMap<>(checkpoint.fingerprint()).entrySet()) {
+                json.writeStringField(entry.getKey(), entry.getValue());
+            }
+            json.writeEndObject();
+            json.writeArrayFieldStart("metrics");
+            for (String line : checkpoint.metrics()) {
+                json.writeRawValue(line);
+            }
+            json.writeEndArray();
+            json.writeFieldName("model");
+            ModelFile.writeJson(checkpoint.parameters(), json);
+            json.writeEndObject();
+        }
+    }
+
+    /** Reads a checkpoint; any problem is a BadInputException naming {@code source} and what is wrong. */
+    static Checkpoint read(String source, InputStream in) throws IOException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(in);
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(source + ": not a whole checkpoint (" + e.getOriginalMessage() + ")");
+        }
+        if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
+            throw new BadInputException(source + ": not a checkpoint of format " + FORMAT);
+        }
+        TrainingPosition position;
+        try {
+            position = new TrainingPosition(integer(source, root, "epochs_done"), longInteger(source, root, "steps_done"),
+                    number(source, root, "loss_sum"), longInteger(source, root, "examples"),
+                    number(source, root, "seconds"));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(source + ": " + e.getMessage());
+        }
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        JsonNode fingerprintNode = root.path("fingerprint");
+        for (Iterator<Map.Entry<String, JsonNode>> fields = fingerprintNode.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            fingerprint.put(field.getKey(), field.getValue().asText());
+        }
+        List<String> metrics = new ArrayList<>();
+        for (JsonNode line : root.path("metrics")) {
+            metrics.add(line.toString());
+        }
+        ModelFile.Stored model = ModelFile.parse(source + ": model", root.get("model"));
+        return new Checkpoint(position, model.parameters(), fingerprint, metrics);
+    }
+
+    private static double number(String source, JsonNode root, String key) {
+        JsonNode node = root.get(key);
+        if (node == null || !node.isNumber() || !Double.isFinite(node.asDouble())) {
+            throw new BadInputException(source + ": \"" + key + "\" must be a finite number");
+        }
+        return node.asDouble();
+    }
+
+    private static long longInteger(String source, JsonNode root, String key) {
+        JsonNode node = root.get(key);
+        if (node == null || !node.isIntegralNumber()) {
+            throw new BadInputException(source + ": \"" + key + "\" must be an integer");
+        }
+        return node.asLong();
+    }
+
+    private static int integer(String source, JsonNode root, String key) {
+        long value = longInteger(source, root, key);
+        if (value > Integer.MAX_VALUE) {
+            throw new BadInputException(source + ": \"" + key + "\" is too large");
+        }
+        return (int) value;
+    }
+}
