@@ -117,8 +117,7 @@ class StandaloneClusterIT {
         Process run = Scripts.start(Map.of("SPARK_MASTER", MASTER), output, command);
         Path metrics = STATE.resolve("killed.json.metrics");
         long deadline = System.nanoTime() + 300_000_000_000L;
-        while (!(Files.exists(metrics) && Files.readAllLines(metrics).size() >= 1) && run.isAlive()
-                && System.nanoTime() < deadline) {
+        while (!Files.readString(output).contains("epoch 1/3:") && run.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
         assertTrue(run.isAlive(), "training ended before the first epoch was reported:\n" + Files.readString(output));
@@ -131,6 +130,54 @@ class StandaloneClusterIT {
                 "the log says an executor was lost:\n" + finished.output());
         assertEquals(3, Files.readAllLines(metrics).size());
         assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve("killed.json")), "after losing a Worker vs local[2]");
+    }
+
+    @Test
+    @Order(4)
+    void aDriverKilledAfterACheckpointResumesToTheSameModel() throws Exception {
+        resumeAfterKill("local", Map.of("SPARK_MASTER", "local[2]", "SPARK_DRIVER_MEMORY", "1g"), false);
+        resumeAfterKill("client", Map.of("SPARK_MASTER", MASTER), true);
+    }
+
+    /**
+     * Trains with checkpoints every 20 steps, SIGKILLs the driver JVM (and the script around it)
+     * once a checkpoint is there, resumes, and compares the model with the uninterrupted local[2] one.
+     */
+    private void resumeAfterKill(String name, Map<String, String> environment, boolean onCluster) throws Exception {
+        Path checkpoints = STATE.resolve("checkpoints-" + name);
+        List<String> arguments = new ArrayList<>(List.of(train("resumed-" + name + ".json")));
+        arguments.addAll(List.of("--checkpoint-dir", checkpoints.toString(), "--checkpoint-every", "20", "--resume"));
+        String[] command = onCluster ? standalone(arguments.toArray(String[]::new)) : arguments.toArray(String[]::new);
+        Path output = STATE.resolve("resumed-" + name + "-killed.log");
+        Process run = Scripts.start(environment, output, command);
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (!hasCheckpoint(checkpoints) && run.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(run.isAlive(), "training ended before its first checkpoint:\n" + Files.readString(output));
+        List<ProcessHandle> driver = run.descendants().toList();
+        assertTrue(driver.stream().anyMatch(process -> process.info().command().orElse("").endsWith("java")),
+                "the driver JVM runs under the script");
+        driver.forEach(ProcessHandle::destroyForcibly);
+        run.destroyForcibly();
+        run.waitFor();
+        assertTrue(!Files.exists(STATE.resolve("resumed-" + name + ".json")), "the killed run wrote no model");
+
+        Scripts.Run resumed = Scripts.run(environment, STATE.resolve("resumed-" + name + ".log"), 5, command);
+        assertEquals(0, resumed.exitCode(), resumed.output());
+        assertTrue(resumed.output().contains("resuming from"), resumed.output());
+        assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve("resumed-" + name + ".json")),
+                name + ": killed, resumed, vs an uninterrupted local[2] run");
+        assertEquals(3, Files.readAllLines(STATE.resolve("resumed-" + name + ".json.metrics")).size());
+    }
+
+    private static boolean hasCheckpoint(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.anyMatch(file -> file.getFileName().toString().matches("checkpoint-.*\\.json"));
+        }
     }
 
     /** The same training everywhere: Fashion-MNIST subset, 4 partitions, seed 7, three epochs. */
