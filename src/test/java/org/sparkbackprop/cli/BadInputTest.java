@@ -1,0 +1,177 @@
+package org.sparkbackprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.sparkbackprop.testing.IdxFiles;
+
+/**
+ * Invariant 5 and issue 6's promise, case by case: bad options, config files, data in every
+ * format and model files each get exit code 2 and one line on stderr naming the file, row or
+ * setting and what was expected, with no stack trace; and the run's outputs, which hold an
+ * earlier run's content, are left exactly as they were.
+ */
+class BadInputTest {
+    private static final String EARLIER_MODEL = "{\"an\": \"earlier model\"}\n";
+    private static final String EARLIER_METRICS = "{\"an\": \"earlier metrics line\"}\n";
+
+    @TempDir
+    static Path directory;
+    static Path idx;
+    static Path model;
+    static Path metrics;
+
+    @BeforeAll
+    static void writeData() throws Exception {
+        idx = directory.resolve("idx");
+        IdxFiles.write(idx, "train", 200, 1, -1, 0);
+        IdxFiles.write(idx, "t10k", 50, 2, -1, 0);
+        model = directory.resolve("out-model.json");
+        metrics = directory.resolve("out-metrics.jsonl");
+    }
+
+    /** A file in the temporary directory with {@code content}; its path. */
+    private static String file(String name, String content) throws Exception {
+        Path path = directory.resolve(name);
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, content);
+        return path.toString();
+    }
+
+    static Stream<Arguments> cases() throws Exception {
+        String csvHeader = "label,a,b,c,d\n";
+        String goodModel = "{\"sizes\": [2, 2], \"weights\": [[[0.1, 0.2], [0.3, 0.4]]], \"biases\": [[[0.0], [0.1]]]}";
+        List<Case> cases = new ArrayList<>();
+        // options
+        cases.add(train("--batch-size", "0").expect("batch-size must be a positive integer, got 0"));
+        cases.add(train("--learning-rate", "-0.1").expect("learning-rate must be a positive number, got -0.1"));
+        cases.add(train("--learning-rate", "NaN").expect("learning-rate must be a positive number, got NaN"));
+        cases.add(train("--epochs", "-3").expect("epochs must be a positive integer, got -3"));
+        cases.add(train("--partitions", "0").expect("partitions must be a positive integer, got 0"));
+        cases.add(train("--output", "relu").expect("unknown output 'relu', expected one of: softmax, sigmoid"));
+        cases.add(train("--format", "xml").expect("unknown format 'xml'"));
+        cases.add(train("--cache", "tape").expect("unknown cache 'tape', expected one of: memory, disk"));
+        cases.add(train("--combine", "sideways").expect("unknown combine 'sideways', expected one of: ordered, tree"));
+        cases.add(train("--layers", "784,0,10").expect("layers must all be positive, got 784,0,10"));
+        cases.add(train("--feature-scale", "0").expect("feature-scale must be a positive number, got 0.0"));
+        cases.add(train("--checkpoint-every", "-1").expect("checkpoint-every must be 0 or a positive integer, got -1"));
+        cases.add(train("--resume").expect("resume needs --checkpoint-dir"));
+        cases.add(train("--keep-checkpoints", "0", "--checkpoint-dir", directory.resolve("kept").toString())
+                .expect("keep-checkpoints must be a positive integer, got 0"));
+        cases.add(train("--checkpoint-dir", file("a-file", "not a directory"))
+                .expect("--checkpoint-dir " + directory.resolve("a-file") + ": is a file, expected a directory"));
+        cases.add(train("--test", directory.resolve("no-test").toString())
+                .expect("--test " + directory.resolve("no-test") + ": no such file or directory"));
+        // config files
+        cases.add(train("--config", file("typo.properties", "lerning-rate = 0.1\n"))
+                .expect("lerning-rate is not a setting of 'train'"));
+        cases.add(train("--config", file("value.properties", "batch-size = many\n")).expect("batch-size"));
+        cases.add(train("--config", directory.resolve("missing.properties").toString())
+                .expect("missing.properties: config file not found"));
+        // data, in every format
+        cases.add(on(file("csv/short.csv", csvHeader + "1,0,0,0,0\n2,0,0,0\n"), "--layers", "4,3,3")
+                .expect("short.csv line 3: 4 columns, expected 5"));
+        cases.add(on(file("csv/word.csv", csvHeader + "1,0,zero,0,0\n"), "--layers", "4,3,3")
+                .expect("word.csv line 2: column b holds 'zero', expected a number"));
+        cases.add(on(file("csv/label.csv", csvHeader + "1,0,0,0,0\n7,0,0,0,0\n"), "--layers", "4,3,3")
+                .expect("label.csv line 3: label 7 is outside [0, 3)"));
+        cases.add(on(file("csv/empty.csv", ""), "--layers", "4,3,3").expect("empty.csv: empty file"));
+        cases.add(on(file("svm/zero.svm", "1 1:0.5\n0 0:1\n"), "--layers", "4,3,3", "--num-features", "4")
+                .expect("zero.svm line 2: feature index 0 is outside [1, 4]"));
+        cases.add(on(file("svm/bad-pair.svm", "1 1:0.5\n0 2=1\n"), "--layers", "4,3,3", "--num-features", "4")
+                .expect("bad-pair.svm line 2"));
+        cases.add(on(file("idx/truncated-images-idx3-ubyte", "\u0000\u0000\u0008\u0003"), "--layers", "784,3,10")
+                .expect("truncated-images-idx3-ubyte"));
+        cases.add(train("--layers", "100,10,10").expect("layers: the input size is 100 but"));
+        cases.add(on(directory.resolve("nowhere.csv").toString()).expect("nowhere.csv: no such file or directory"));
+        // model files
+        cases.add(train("--init-model", directory.resolve("none.json").toString()).expect("none.json: model file not found"));
+        cases.add(withModel(file("models/truncated.json", goodModel.substring(0, 40)))
+                .expect("truncated.json: not a valid JSON model file"));
+        cases.add(withModel(file("models/text.json", "weights, sizes and biases\n"))
+                .expect("text.json: not a valid JSON model file"));
+        cases.add(withModel(file("models/array.json", "[1, 2, 3]\n"))
+                .expect("array.json: expected a JSON object with sizes, weights and biases"));
+        cases.add(withModel(file("models/rows.json", goodModel.replace("[[0.1, 0.2], [0.3, 0.4]]", "[[0.1, 0.2]]")))
+                .expect("rows.json: weights[0] must have 2 rows to match \"sizes\""));
+        cases.add(withModel(file("models/infinite.json", goodModel.replace("0.3", "1e999")))
+                .expect("infinite.json: weights[0][1][0] is"));
+        cases.add(withModel(file("models/output.json", goodModel.replace("}", ", \"output\": \"tanh\"}")))
+                .expect("output.json: unknown output 'tanh'"));
+        cases.add(withModel(file("models/version.json", goodModel.replace("}", ", \"format\": \"spark-backprop-model/9\"}")))
+                .expect("version.json: model format \"spark-backprop-model/9\" is not supported"));
+        cases.add(withModel(file("models/sizes.json", goodModel.replace("[2, 2]", "[2, -2]")))
+                .expect("sizes.json: \"sizes\"[1] is -2, expected a positive integer"));
+        return cases.stream().map(Case::arguments);
+    }
+
+    /** A train command on the IDX data with some options, and small --layers and --epochs unless they are among them. */
+    private static Case train(String... options) {
+        List<String> args = new ArrayList<>(List.of("train", "--train", idx.toString()));
+        List<String> given = List.of(options);
+        if (!given.contains("--layers")) {
+            args.addAll(List.of("--layers", "784,6,10"));
+        }
+        if (!given.contains("--epochs")) {
+            args.addAll(List.of("--epochs", "1"));
+        }
+        args.addAll(given);
+        return new Case(args);
+    }
+
+    /** A train command on {@code data} with {@code options}. */
+    private static Case on(String data, String... options) {
+        List<String> args = new ArrayList<>(List.of("train", "--train", data, "--epochs", "1"));
+        args.addAll(List.of(options));
+        return new Case(args);
+    }
+
+    /** An evaluate command with the model file {@code path}. */
+    private static Case withModel(String path) {
+        return new Case(new ArrayList<>(List.of("evaluate", "--model", path, "--data", idx.toString())));
+    }
+
+    private record Case(List<String> args, String expected) {
+        Case(List<String> args) {
+            this(args, null);
+        }
+
+        Case expect(String message) {
+            return new Case(args, message);
+        }
+
+        Arguments arguments() {
+            return Arguments.of(String.join(" ", args.subList(0, Math.min(args.size(), 8))), this);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void answersInOneLineWithExitCode2AndTouchesNoOutput(String description, Case badCase) throws Exception {
+        Files.writeString(model, EARLIER_MODEL);
+        Files.writeString(metrics, EARLIER_METRICS);
+        List<String> args = new ArrayList<>(badCase.args());
+        if (args.get(0).equals("train")) {
+            args.addAll(List.of("--model-out", model.toString(), "--metrics-out", metrics.toString()));
+        }
+        CommandLineTest.Result result = CommandLineTest.run(args.toArray(String[]::new));
+        assertEquals(2, result.exitCode(), result.err());
+        assertEquals(1, result.errLines().size(), "one line: " + result.err());
+        assertTrue(result.err().startsWith("error: ") && result.err().contains(badCase.expected()),
+                "expected '" + badCase.expected() + "' in: " + result.err());
+        assertFalse(result.err().contains("\tat "), "no stack trace");
+        assertEquals(EARLIER_MODEL, Files.readString(model), "the earlier model file is untouched");
+        assertEquals(EARLIER_METRICS, Files.readString(metrics), "the earlier metrics file is untouched");
+    }
+}
