@@ -117,15 +117,23 @@ class CommandLineTest {
         Files.writeString(model, "an earlier model");
         Files.writeString(metrics, "earlier metrics\n");
         // the first steps make the weights ~1e307, and then a forward pass overflows: the loss is not finite
+        Path checkpoints = directory.resolve("diverging-checkpoints");
         Result result = run("train", "--train", data.toString(), "--layers", "784,8,10", "--epochs", "2",
                 "--batch-size", "50", "--learning-rate", "1e307", "--model-out", model.toString(),
-                "--metrics-out", metrics.toString());
+                "--metrics-out", metrics.toString(), "--checkpoint-dir", checkpoints.toString(), "--checkpoint-every", "1");
         assertEquals(3, result.exitCode(), result.err());
         assertEquals(1, result.errLines().size(), "one line: " + result.err());
         assertTrue(result.err().startsWith("error: training diverged in epoch 1, step 3 of 12: the batch loss is Infinity;"
                 + " try a smaller --learning-rate (it is 1.0E307)"), result.err());
         assertEquals("an earlier model", Files.readString(model));
         assertEquals("earlier metrics\n", Files.readString(metrics));
+        // the last good checkpoint, after step 2, is there and reads back: its numbers are finite
+        try (var files = Files.list(checkpoints)) {
+            assertEquals(List.of("checkpoint-000000-0000000001.json", "checkpoint-000000-0000000002.json"),
+                    files.map(file -> file.getFileName().toString()).sorted().toList());
+        }
+        assertTrue(ModelFile.parse("checkpoint", new ObjectMapper().readTree(
+                checkpoints.resolve("checkpoint-000000-0000000002.json").toFile()).get("model")).weights().length > 0);
     }
 
     @Test

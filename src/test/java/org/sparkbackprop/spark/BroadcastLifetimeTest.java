@@ -19,6 +19,8 @@ import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.testing.LocalSpark;
 import org.sparkbackprop.testing.SyntheticData;
 import org.sparkbackprop.training.EpochOrder;
+import org.sparkbackprop.training.MiniBatchTrainer;
+import org.sparkbackprop.training.TrainingSettings;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
@@ -76,6 +78,62 @@ class BroadcastLifetimeTest {
         } finally {
             cached.release();
         }
+    }
+
+    /**
+     * Issue 6's soak: 2,000 training steps in local[2] with Spark's cleaner on, as users run.
+     * After a collection, the driver's heap and the number of broadcast blocks stored are where
+     * they were after the first 200 steps.
+     */
+    @Test
+    void twoThousandStepsKeepTheDriverHeapAndBroadcastBlocksFlat() throws InterruptedException {
+        JavaSparkContext context = LocalSpark.context();
+        Architecture architecture = new Architecture(new int[] {20, 40, 5}, Activation.SIGMOID, Output.SOFTMAX);
+        int examples = 2000;
+        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(5, examples, 20, 5, false, 100), 2);
+        try {
+            TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 20, 20, 0.5, 1);
+            long[] heap = new long[2];
+            int[] broadcasts = new int[2];
+            new MiniBatchTrainer(settings).train(Initialization.SCALED.initialize(architecture, 1),
+                    new DistributedSource(context, cached, 20), null, (metrics, parameters) -> {
+                        if (metrics.epoch() == 2 || metrics.epoch() == 20) {
+                            int at = metrics.epoch() == 2 ? 0 : 1;
+                            heap[at] = usedHeapAfterCollection();
+                            broadcasts[at] = broadcastBlocks();
+                        }
+                    });
+            assertTrue(heap[1] < heap[0] + (16 << 20), "driver heap after 200 steps " + (heap[0] >> 20)
+                    + " MiB, after 2000 steps " + (heap[1] >> 20) + " MiB");
+            assertTrue(broadcasts[1] <= broadcasts[0] + 4, "broadcast blocks stored after 200 steps " + broadcasts[0]
+                    + ", after 2000 steps " + broadcasts[1]);
+        } finally {
+            cached.release();
+        }
+    }
+
+    private static long usedHeapAfterCollection() {
+        Runtime runtime = Runtime.getRuntime();
+        for (int round = 0; round < 3; round++) {
+            System.gc();
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    /** Broadcast blocks in the driver's block manager, once Spark's cleaner has had a moment after a collection. */
+    private static int broadcastBlocks() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return CollectionConverters.asJava(SparkEnv.get().blockManager().getMatchingBlockIds(
+                new AbstractFunction1<BlockId, Object>() {
+                    @Override
+                    public Object apply(BlockId id) {
+                        return id.isBroadcast();
+                    }
+                })).size();
     }
 
     private static int shuffleFiles() {
