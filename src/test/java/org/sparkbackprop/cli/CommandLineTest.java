@@ -252,6 +252,22 @@ class CommandLineTest {
     }
 
     @Test
+    void gradcheckPrintsEachLayersErrorsAndAVerdict() {
+        for (String output : List.of("softmax", "sigmoid")) {
+            Result result = run("gradcheck", "--layers", "12,9,6,4", "--output", output, "--seed", "3");
+            assertEquals(0, result.exitCode(), result.err() + result.out());
+            List<String> lines = result.out().lines().toList();
+            assertEquals(6, lines.size(), result.out());
+            for (int layer = 1; layer <= 3; layer++) {
+                assertTrue(lines.get(1 + layer).startsWith(layer + " ") && lines.get(1 + layer).endsWith("ok"),
+                        lines.get(1 + layer));
+            }
+            assertTrue(lines.get(5).startsWith("backpropagation matches the derivative in every layer"), result.out());
+        }
+        assertBadInput(run("gradcheck", "--examples", "0"), "examples must be a positive integer, got 0");
+    }
+
+    @Test
     void helpListsTheOptions() {
         Result help = run("train", "--help");
         assertEquals(0, help.exitCode());
