@@ -7,11 +7,11 @@ import org.sparkbackprop.training.TrainingPosition;
 
 /**
  * What training needs to go on where it stopped: the position, the parameters there, the
- * fingerprint of the settings and data it ran with (setting → value), and the metrics lines
- * of the epochs already done.
+ * optimizer's velocity (null while zero, always without momentum), the fingerprint of the
+ * settings and data it ran with (setting → value), and the metrics lines of the epochs done.
  */
-public record Checkpoint(TrainingPosition position, Parameters parameters, Map<String, String> fingerprint,
-                         List<String> metrics) {
+public record Checkpoint(TrainingPosition position, Parameters parameters, Parameters velocity,
+                         Map<String, String> fingerprint, List<String> metrics) {
 
     public Checkpoint {
         fingerprint = Map.copyOf(fingerprint);

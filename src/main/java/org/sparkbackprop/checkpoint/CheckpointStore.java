@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.training.TrainingPosition;
 
 /**
@@ -139,9 +140,12 @@ public final class CheckpointStore {
             json.writeNumberField("loss_sum", position.lossSum());
             json.writeNumberField("examples", position.examples());
             json.writeNumberField("seconds", position.seconds());
-            // plain mini-batch gradient descent keeps no state besides the weights
+            // the optimizer's state: momentum's velocity, absent while zero
             json.writeObjectFieldStart("optimizer");
-            json.writeStringField("name", "gradient-descent");
+            if (checkpoint.velocity() != null) {
+                json.writeFieldName("velocity");
+                ModelFile.writeJson(checkpoint.velocity(), json);
+            }
             json.writeEndObject();
             json.writeObjectFieldStart("fingerprint");
             for (Map.Entry<String, String> entry : new java.util.TreeMap<>(checkpoint.fingerprint()).entrySet()) {
@@ -189,7 +193,15 @@ public final class CheckpointStore {
             metrics.add(line.toString());
         }
         ModelFile.Stored model = ModelFile.parse(source + ": model", root.get("model"));
-        return new Checkpoint(position, model.parameters(), fingerprint, metrics);
+        JsonNode velocityNode = root.path("optimizer").get("velocity");
+        Parameters velocity = null;
+        if (velocityNode != null) {
+            velocity = ModelFile.parse(source + ": optimizer velocity", velocityNode).parameters();
+            if (!velocity.architecture().equals(model.parameters().architecture())) {
+                throw new BadInputException(source + ": the optimizer's velocity does not have the model's shape");
+            }
+        }
+        return new Checkpoint(position, model.parameters(), velocity, fingerprint, metrics);
     }
 
     private static double number(String source, JsonNode root, String key) {

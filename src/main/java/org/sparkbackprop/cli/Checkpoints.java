@@ -70,21 +70,27 @@ final class Checkpoints implements TrainingListener {
 
     @Override
     public void epochEnded(EpochMetrics epoch, Parameters parameters) {
-        metrics.epochEnded(epoch, parameters);
-        write(new TrainingPosition(epoch.epoch(), 0, 0.0, 0, 0.0), parameters);
+        epochEnded(epoch, parameters, null);
     }
 
     @Override
-    public void stepEnded(TrainingPosition position, Parameters parameters) {
+    public void epochEnded(EpochMetrics epoch, Parameters parameters, Parameters velocity) {
+        metrics.epochEnded(epoch, parameters);
+        write(new TrainingPosition(epoch.epoch(), 0, 0.0, 0, 0.0), parameters, velocity);
+    }
+
+    @Override
+    public void stepEnded(TrainingPosition position, Parameters parameters, Parameters velocity) {
         long step = position.epochsDone() * stepsPerEpoch + position.stepsDone();
         if (every > 0 && step % every == 0) {
-            write(position, parameters);
+            write(position, parameters, velocity);
         }
     }
 
-    private void write(TrainingPosition position, Parameters parameters) {
+    private void write(TrainingPosition position, Parameters parameters, Parameters velocity) {
         try {
-            String written = store.write(new Checkpoint(position, parameters, fingerprint, metrics.lines()));
+            String written = store.write(new Checkpoint(position, parameters, velocity, fingerprint,
+                    metrics.lines()));
             LOG.info("checkpoint written: {}", written);
         } catch (IOException e) {
             throw new UncheckedIOException(store + ": cannot write a checkpoint (" + e.getMessage() + ")", e);

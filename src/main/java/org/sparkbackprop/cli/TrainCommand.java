@@ -65,6 +65,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--learning-rate", defaultValue = "0.5", description = "η in W ← W − (η/m) Σ ∂J/∂W (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
+    @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0",
+            description = "μ of classical momentum: v ← μv + g, W ← W − ηv, in [0, 1); 0 is plain gradient descent (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--l2", paramLabel = "LAMBDA", defaultValue = "0",
+            description = "λ of network2's L2 weight decay, (λ/n)W added to the weights' gradient, n the training examples;"
+                    + " biases are not decayed (default: ${DEFAULT-VALUE}).")
+    double l2;
+
     @Option(names = "--init", defaultValue = "scaled", paramLabel = "INIT",
             description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (default: ${DEFAULT-VALUE}).")
     Initialization init;
@@ -138,19 +147,22 @@ final class TrainCommand implements Callable<Integer> {
             CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, dataSet,
                     IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount);
             LOG.info("training {} on {} examples of {} in {} partitions; {} epochs, batch size {}, learning rate {},"
-                    + " {} combining", architecture, trainExamples.exampleCount(), trainExamples.source(),
-                    trainExamples.partitions(), epochs, batchSize, learningRate, combine.id());
+                    + " momentum {}, L2 {}, {} combining", architecture, trainExamples.exampleCount(),
+                    trainExamples.source(), trainExamples.partitions(), epochs, batchSize, learningRate, momentum, l2,
+                    combine.id());
             Checkpoints checkpoints = store == null ? null : new Checkpoints(store, checkpointEvery,
                     fingerprint(settings, trainExamples, context), stepsPerEpoch(trainExamples.exampleCount()), metrics);
             Parameters start = initial;
+            Parameters velocity = null;
             TrainingPosition position = TrainingPosition.START;
             Checkpoint resumed = resume ? checkpoints.resumable(epochs) : null;
             if (resumed != null) {
                 start = resumed.parameters();
+                velocity = resumed.velocity();
                 position = resumed.position();
                 metrics.restore(resumed.metrics());
             }
-            Parameters result = new MiniBatchTrainer(settings).train(start, position,
+            Parameters result = new MiniBatchTrainer(settings).train(start, position, velocity,
                     new DistributedSource(context, trainExamples, batchSize, combine),
                     testExamples == null ? null : new DistributedSource(context, testExamples, batchSize),
                     checkpoints == null ? metrics : checkpoints);
@@ -192,6 +204,8 @@ final class TrainCommand implements Callable<Integer> {
         fingerprint.put("init", initModel != null ? "model " + initModel.toAbsolutePath() : settings.initialization().id());
         fingerprint.put("batch-size", Integer.toString(settings.batchSize()));
         fingerprint.put("learning-rate", Double.toString(settings.learningRate()));
+        fingerprint.put("momentum", Double.toString(settings.momentum()));
+        fingerprint.put("l2", Double.toString(settings.l2()));
         fingerprint.put("seed", Long.toString(settings.seed()));
         fingerprint.put("partitions", Integer.toString(trainExamples.partitions()));
         fingerprint.put("combine", combine.id());
@@ -224,7 +238,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private TrainingSettings settings(Architecture architecture) {
         try {
-            return new TrainingSettings(architecture, init, epochs, batchSize, learningRate, seed);
+            return new TrainingSettings(architecture, init, epochs, batchSize, learningRate, seed, momentum, l2);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

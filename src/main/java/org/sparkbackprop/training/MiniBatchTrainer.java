@@ -24,21 +24,24 @@ public final class MiniBatchTrainer {
      * {@code test} may be null.
      */
     public Parameters train(Parameters initial, GradientSource train, ScoreSource test, TrainingListener listener) {
-        return train(initial, TrainingPosition.START, train, test, listener);
+        return train(initial, TrainingPosition.START, null, train, test, listener);
     }
 
     /**
-     * Goes on from {@code start} with the parameters {@code current} had there (left unchanged):
-     * the result is bit for bit that of an uninterrupted run. {@code test} may be null.
+     * Goes on from {@code start} with the parameters {@code current} and the optimizer's
+     * {@code velocity} (null for zero) had there, both left unchanged: the result is bit for bit
+     * that of an uninterrupted run. {@code test} may be null.
      */
-    public Parameters train(Parameters current, TrainingPosition start, GradientSource train, ScoreSource test,
-                            TrainingListener listener) {
+    public Parameters train(Parameters current, TrainingPosition start, Parameters velocity, GradientSource train,
+                            ScoreSource test, TrainingListener listener) {
         if (!current.architecture().equals(settings.architecture())) {
             throw new IllegalArgumentException("the parameters are for " + current.architecture()
                     + ", the settings for " + settings.architecture());
         }
         Parameters parameters = current.copy();
-        GradientDescent descent = new GradientDescent(settings.learningRate());
+        GradientDescent descent = new GradientDescent(settings.learningRate(), settings.momentum(), settings.l2(),
+                train.exampleCount());
+        descent.restoreVelocity(velocity);
         for (int epoch = start.epochsDone(); epoch < settings.epochs(); epoch++) {
             boolean resumed = epoch == start.epochsDone();
             double earlierSeconds = resumed ? start.seconds() : 0.0;
@@ -60,7 +63,7 @@ public final class MiniBatchTrainer {
                 examples += sums.exampleCount();
                 if (step + 1 < steps) {
                     listener.stepEnded(new TrainingPosition(epoch, step + 1, lossSum, examples,
-                            earlierSeconds + (System.nanoTime() - started) / 1e9), parameters);
+                            earlierSeconds + (System.nanoTime() - started) / 1e9), parameters, descent.velocity());
                 }
             }
             double seconds = earlierSeconds + (System.nanoTime() - started) / 1e9;
@@ -72,7 +75,7 @@ public final class MiniBatchTrainer {
                 testSeconds = (System.nanoTime() - testStarted) / 1e9;
             }
             listener.epochEnded(new EpochMetrics(epoch + 1, steps, lossSum / examples, seconds,
-                    examples / seconds, testScores, testSeconds), parameters);
+                    examples / seconds, testScores, testSeconds), parameters, descent.velocity());
         }
         return parameters;
     }

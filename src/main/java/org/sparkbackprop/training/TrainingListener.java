@@ -8,9 +8,17 @@ public interface TrainingListener {
     void epochEnded(EpochMetrics metrics, Parameters parameters);
 
     /**
-     * After each step but an epoch's last (whose end {@link #epochEnded} reports): where training
-     * stands and the parameters there, not to be modified.
+     * At an epoch's end, with the optimizer's velocity (null while zero) besides the parameters,
+     * neither to be modified. Tells {@link #epochEnded(EpochMetrics, Parameters)} unless overridden.
      */
-    default void stepEnded(TrainingPosition position, Parameters parameters) {
+    default void epochEnded(EpochMetrics metrics, Parameters parameters, Parameters velocity) {
+        epochEnded(metrics, parameters);
+    }
+
+    /**
+     * After each step but an epoch's last (whose end {@link #epochEnded} reports): where training
+     * stands, the parameters there and the optimizer's velocity (null while zero), not to be modified.
+     */
+    default void stepEnded(TrainingPosition position, Parameters parameters, Parameters velocity) {
     }
 }

@@ -13,7 +13,15 @@ public record TrainingSettings(
         int epochs,
         int batchSize,
         double learningRate,
-        long seed) {
+        long seed,
+        double momentum,
+        double l2) {
+
+    /** Plain gradient descent: no momentum, no weight decay. */
+    public TrainingSettings(Architecture architecture, Initialization initialization, int epochs, int batchSize,
+                            double learningRate, long seed) {
+        this(architecture, initialization, epochs, batchSize, learningRate, seed, 0.0, 0.0);
+    }
 
     public TrainingSettings {
         if (epochs <= 0) {
@@ -24,6 +32,12 @@ public record TrainingSettings(
         }
         if (!(learningRate > 0.0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("learning-rate must be a positive number, got " + learningRate);
+        }
+        if (!(momentum >= 0.0 && momentum < 1.0)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(l2 >= 0.0) || !Double.isFinite(l2)) {
+            throw new IllegalArgumentException("l2 must be 0 or a positive number, got " + l2);
         }
     }
 }

@@ -35,10 +35,13 @@ class CheckpointStoreTest {
         Parameters parameters = Initialization.NORMAL.initialize(ARCHITECTURE, 4);
         parameters.setWeight(1, 0, 0, Double.MIN_VALUE);
         TrainingPosition position = new TrainingPosition(2, 17, 12.345678901234567, 544, 3.25);
-        store.write(new Checkpoint(position, parameters, FINGERPRINT, List.of("{\"epoch\":1}", "{\"epoch\":2}")));
+        Parameters velocity = Initialization.NORMAL.initialize(ARCHITECTURE, 5);
+        store.write(new Checkpoint(position, parameters, velocity, FINGERPRINT,
+                List.of("{\"epoch\":1}", "{\"epoch\":2}")));
 
         Checkpoint back = store.newest().orElseThrow();
         assertTrue(parameters.bitwiseEquals(back.parameters()));
+        assertTrue(velocity.bitwiseEquals(back.velocity()), "the optimizer's velocity too");
         assertEquals(position, back.position());
         assertEquals(FINGERPRINT, back.fingerprint());
         assertEquals(List.of("{\"epoch\":1}", "{\"epoch\":2}"), back.metrics());
@@ -56,7 +59,7 @@ class CheckpointStoreTest {
         Files.writeString(directory.resolve(".checkpoint-000000-0000000001.json.dead.tmp"), "a killed run's leftover");
         for (int step = 1; step <= 4; step++) {
             store.write(new Checkpoint(new TrainingPosition(0, step * 10, 0.0, 0, 0.0),
-                    Initialization.NORMAL.initialize(ARCHITECTURE, step), FINGERPRINT, List.of()));
+                    Initialization.NORMAL.initialize(ARCHITECTURE, step), null, FINGERPRINT, List.of()));
         }
         try (Stream<Path> files = Files.list(directory)) {
             assertEquals(List.of("checkpoint-000000-0000000030.json", "checkpoint-000000-0000000040.json"),
@@ -68,6 +71,7 @@ class CheckpointStoreTest {
         Files.write(newest, java.util.Arrays.copyOf(whole, whole.length / 2));
         Checkpoint back = store.newest().orElseThrow();
         assertEquals(30, back.position().stepsDone());
+        assertEquals(null, back.velocity(), "no velocity written, none read");
         assertTrue(back.parameters().bitwiseEquals(Initialization.NORMAL.initialize(ARCHITECTURE, 3)));
     }
 

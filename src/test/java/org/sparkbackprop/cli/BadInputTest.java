@@ -57,6 +57,8 @@ class BadInputTest {
         cases.add(train("--batch-size", "0").expect("batch-size must be a positive integer, got 0"));
         cases.add(train("--learning-rate", "-0.1").expect("learning-rate must be a positive number, got -0.1"));
         cases.add(train("--learning-rate", "NaN").expect("learning-rate must be a positive number, got NaN"));
+        cases.add(train("--momentum", "1").expect("momentum must be in [0, 1), got 1.0"));
+        cases.add(train("--l2", "-2").expect("l2 must be 0 or a positive number, got -2.0"));
         cases.add(train("--epochs", "-3").expect("epochs must be a positive integer, got -3"));
         cases.add(train("--partitions", "0").expect("partitions must be a positive integer, got 0"));
         cases.add(train("--output", "relu").expect("unknown output 'relu', expected one of: softmax, sigmoid"));

@@ -183,7 +183,7 @@ class CommandLineTest {
     private static String[] resumable(int epochs, int batchSize, String... more) {
         List<String> args = new ArrayList<>(List.of("train", "--train", data.toString(), "--test", data.toString(),
                 "--layers", "784,10,10", "--epochs", Integer.toString(epochs), "--batch-size", Integer.toString(batchSize),
-                "--learning-rate", "2", "--partitions", "2", "--checkpoint-every", "5"));
+                "--learning-rate", "1", "--momentum", "0.5", "--l2", "1.5", "--partitions", "2", "--checkpoint-every", "5"));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }

@@ -38,14 +38,16 @@ class InProcessTrainerTest {
     @Test
     void resumingFromAnyPositionEndsWithTheBitsOfAnUninterruptedRun() {
         Architecture architecture = new Architecture(new int[] {4, 6, 2}, Activation.SIGMOID, Output.SOFTMAX);
-        TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 3, 24, 1.5, 7);
+        // with momentum and weight decay, so that the optimizer's velocity must come back too
+        TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 3, 24, 0.5, 7, 0.8, 2.0);
         InProcessSource train = new InProcessSource(signOfSum(1, 500), architecture, settings.batchSize());
         Parameters initial = Initialization.SCALED.initialize(architecture, 7);
         List<TrainingPosition> positions = new ArrayList<>();
         List<Parameters> snapshots = new ArrayList<>();
+        List<Parameters> velocities = new ArrayList<>();
         List<EpochMetrics> uninterruptedEpochs = new ArrayList<>();
-        Parameters uninterrupted = new MiniBatchTrainer(settings).train(initial, TrainingPosition.START, train, null,
-                new TrainingListener() {
+        Parameters uninterrupted = new MiniBatchTrainer(settings).train(initial, TrainingPosition.START, null, train,
+                null, new TrainingListener() {
                     @Override
                     public void epochEnded(EpochMetrics metrics, Parameters parameters) {
                         uninterruptedEpochs.add(metrics);
@@ -54,17 +56,24 @@ class InProcessTrainerTest {
                     }
 
                     @Override
-                    public void stepEnded(TrainingPosition position, Parameters parameters) {
+                    public void epochEnded(EpochMetrics metrics, Parameters parameters, Parameters velocity) {
+                        epochEnded(metrics, parameters);
+                        velocities.add(velocity.copy());
+                    }
+
+                    @Override
+                    public void stepEnded(TrainingPosition position, Parameters parameters, Parameters velocity) {
                         positions.add(position);
                         snapshots.add(parameters.copy());
+                        velocities.add(velocity.copy());
                     }
                 });
         assertEquals(3 * 21, positions.size(), "20 steps and an epoch end, 3 times");
         for (int i : new int[] {0, 7, 19, 20, 33, 61}) {
             TrainingPosition position = positions.get(i);
             List<EpochMetrics> resumedEpochs = new ArrayList<>();
-            Parameters resumed = new MiniBatchTrainer(settings).train(snapshots.get(i), position, train, null,
-                    (metrics, parameters) -> resumedEpochs.add(metrics));
+            Parameters resumed = new MiniBatchTrainer(settings).train(snapshots.get(i), position, velocities.get(i),
+                    train, null, (metrics, parameters) -> resumedEpochs.add(metrics));
             assertTrue(uninterrupted.bitwiseEquals(resumed), "resumed from " + position);
             EpochMetrics last = resumedEpochs.get(resumedEpochs.size() - 1);
             assertEquals(3, last.epoch());
