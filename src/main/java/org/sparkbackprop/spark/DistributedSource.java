@@ -57,6 +57,12 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         return examples.exampleCount();
     }
 
+    /** Names the step's Spark jobs "epoch E step S/N", which the Spark UI shows beside each job. */
+    @Override
+    public void stepStarting(int epoch, long step, long steps) {
+        context.setJobDescription("epoch " + epoch + " step " + step + "/" + steps);
+    }
+
     /** Where the last {@link #sumGradients} call spent its time; null before the first. */
     public StepProfile lastStep() {
         return lastStep;
@@ -94,6 +100,7 @@ public final class DistributedSource implements GradientSource, ScoreSource {
 
     @Override
     public Scores score(Parameters parameters) {
+        context.setJobDescription("scoring " + examples.exampleCount() + " examples");
         Broadcast<Parameters> broadcast = context.broadcast(parameters);
         try {
             List<Scores> partials = examples.blocks()

@@ -10,4 +10,11 @@ public interface GradientSource {
 
     /** Σ over the examples of {@code sortedBatch} of the gradients at {@code parameters}, with their losses. */
     Gradients sumGradients(Parameters parameters, long[] sortedBatch);
+
+    /**
+     * Told before each {@link #sumGradients} which step it is for (epoch and step counted from 1),
+     * so that a cluster can show where training is.
+     */
+    default void stepStarting(int epoch, long step, long steps) {
+    }
 }

@@ -51,6 +51,7 @@ public final class MiniBatchTrainer {
             double lossSum = resumed ? start.lossSum() : 0.0;
             long examples = resumed ? start.examples() : 0;
             for (long step = resumed ? start.stepsDone() : 0; step < steps; step++) {
+                train.stepStarting(epoch + 1, step + 1, steps);
                 Gradients sums = train.sumGradients(parameters, order.batch(step, settings.batchSize()));
                 checkFinite(sums, epoch + 1, step + 1, steps);
                 descent.apply(sums, parameters);
