@@ -27,6 +27,7 @@ import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.IdxSource;
+import org.sparkbackprop.training.EpochOrder;
 import org.sparkbackprop.training.MiniBatchTrainer;
 import org.sparkbackprop.training.TrainingPosition;
 import org.sparkbackprop.training.TrainingSettings;
@@ -150,8 +151,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " momentum {}, L2 {}, {} combining", architecture, trainExamples.exampleCount(),
                     trainExamples.source(), trainExamples.partitions(), epochs, batchSize, learningRate, momentum, l2,
                     combine.id());
+            long stepsPerEpoch = new EpochOrder(seed, 0, trainExamples.exampleCount()).batchCount(batchSize);
             Checkpoints checkpoints = store == null ? null : new Checkpoints(store, checkpointEvery,
-                    fingerprint(settings, trainExamples, context), stepsPerEpoch(trainExamples.exampleCount()), metrics);
+                    fingerprint(settings, trainExamples, context), stepsPerEpoch, metrics);
             Parameters start = initial;
             Parameters velocity = null;
             TrainingPosition position = TrainingPosition.START;
@@ -182,11 +184,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         metrics.write();
         return ExitCodes.OK;
-    }
-
-    /** Steps an epoch has, the same for every epoch. */
-    private long stepsPerEpoch(long exampleCount) {
-        return (exampleCount + batchSize - 1) / batchSize;
     }
 
     /**

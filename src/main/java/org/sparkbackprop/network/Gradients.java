@@ -1,6 +1,7 @@
 package org.sparkbackprop.network;
 
 import java.io.Serializable;
+import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -53,6 +54,23 @@ public final class Gradients implements Serializable {
     /** The first layer l whose sums hold a NaN or infinity, or 0 when all are finite. */
     public int firstNonFiniteLayer() {
         return sums.firstNonFiniteLayer();
+    }
+
+    /**
+     * Σ of partial sums left to right, the first partial then each next one added to it, so the
+     * bits depend on the order of the list only. Null entries (partitions with no member of the
+     * batch) are skipped; with none left, zero sums over no examples. Modifies the first partial.
+     */
+    public static Gradients sumInOrder(List<Gradients> partials, Architecture architecture) {
+        Gradients total = null;
+        for (Gradients partial : partials) {
+            if (total == null) {
+                total = partial;
+            } else if (partial != null) {
+                total.add(partial);
+            }
+        }
+        return total != null ? total : new Gradients(architecture);
     }
 
     /** this ← this + other. Modifies this. */

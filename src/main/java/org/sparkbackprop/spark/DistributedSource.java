@@ -87,7 +87,7 @@ public final class DistributedSource implements GradientSource, ScoreSource {
                 sums.add(partial.sums);
                 computeNanos = Math.max(computeNanos, partial.computeNanos);
             }
-            Gradients total = sumInOrder(sums, parameters.architecture());
+            Gradients total = Gradients.sumInOrder(sums, parameters.architecture());
             combined = System.nanoTime();
             return total;
         } finally {
@@ -173,19 +173,7 @@ public final class DistributedSource implements GradientSource, ScoreSource {
             gradients.add(indexed.sums.sums);
             computeNanos = Math.max(computeNanos, indexed.sums.computeNanos);
         }
-        return new PartialSums(sumInOrder(gradients, gradients.get(0).architecture()), computeNanos);
-    }
-
-    /** Σ of the partial sums, left to right: the first partial, then each next one added to it. */
-    static Gradients sumInOrder(List<Gradients> partials, Architecture architecture) {
-        if (partials.isEmpty()) {
-            return new Gradients(architecture);
-        }
-        Gradients total = partials.get(0);
-        for (int p = 1; p < partials.size(); p++) {
-            total.add(partials.get(p));
-        }
-        return total;
+        return new PartialSums(Gradients.sumInOrder(gradients, gradients.get(0).architecture()), computeNanos);
     }
 
     private static ExamplePartition partitionOf(Iterator<ExampleBlock> blocks) {

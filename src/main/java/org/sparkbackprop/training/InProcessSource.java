@@ -74,15 +74,7 @@ public final class InProcessSource implements GradientSource, ScoreSource, AutoC
             Backpropagation.accumulateGradients(parameters, workspace, partial);
             return partial;
         });
-        Gradients total = null;
-        for (Gradients partial : sums) {
-            if (total == null) {
-                total = partial;
-            } else if (partial != null) {
-                total.add(partial);
-            }
-        }
-        return total != null ? total : new Gradients(parameters.architecture());
+        return Gradients.sumInOrder(sums, parameters.architecture());
     }
 
     @Override

@@ -45,11 +45,11 @@ class BackpropagationByHandTest {
         Architecture architecture = new Architecture(new int[] {5, 4, 3}, Activation.SIGMOID, Output.SOFTMAX);
         Parameters parameters = Initialization.SCALED.initialize(architecture, 3);
         Workspace reused = new Workspace(architecture, 9);
-        GradientCheckTest.fillBatch(reused, Output.SOFTMAX, 1);
+        GradientCheck.randomBatch(reused, 1);
         Backpropagation.accumulateGradients(parameters, reused, new Gradients(architecture));
 
         Workspace fresh = new Workspace(architecture, 3);
-        GradientCheckTest.fillBatch(fresh, Output.SOFTMAX, 2);
+        GradientCheck.randomBatch(fresh, 2);
         reused.resize(3);
         System.arraycopy(fresh.inputs().data, 0, reused.inputs().data, 0, 15);
         System.arraycopy(fresh.targets().data, 0, reused.targets().data, 0, 9);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,7 +26,7 @@ class GradientCheckTest {
         Architecture architecture = new Architecture(sizes, Activation.SIGMOID, output);
         Parameters parameters = Initialization.NORMAL.initialize(architecture, 11);
         Workspace workspace = new Workspace(architecture, BATCH);
-        fillBatch(workspace, output, 5);
+        GradientCheck.randomBatch(workspace, 5);
 
         Gradients analytic = GradientCheck.backpropagation(parameters, workspace);
         assertEquals(BATCH, analytic.exampleCount());
@@ -57,24 +56,6 @@ class GradientCheckTest {
         for (GradientCheck.LayerError error : errors) {
             assertFalse(error.holds(), error.toString());
             assertEquals(0.5, error.weights(), 0.01, "|2g − g| / |2g|");
-        }
-    }
-
-    static void fillBatch(Workspace workspace, Output output, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        workspace.resize(workspace.capacity());
-        int classes = workspace.targets().numCols;
-        for (int i = 0; i < workspace.inputs().getNumElements(); i++) {
-            workspace.inputs().data[i] = random.nextDouble(-1, 1);
-        }
-        for (int r = 0; r < workspace.rows(); r++) {
-            if (output == Output.SOFTMAX) {
-                workspace.targets().set(r, random.nextInt(classes), 1.0);
-            } else {
-                for (int k = 0; k < classes; k++) {
-                    workspace.targets().set(r, k, random.nextBoolean() ? 1.0 : 0.0);
-                }
-            }
         }
     }
 }

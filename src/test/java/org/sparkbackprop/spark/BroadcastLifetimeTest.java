@@ -127,13 +127,18 @@ class BroadcastLifetimeTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return broadcastBlockIds().size();
+    }
+
+    /** The ids of the broadcast blocks the driver's block manager holds. */
+    private static List<BlockId> broadcastBlockIds() {
         return CollectionConverters.asJava(SparkEnv.get().blockManager().getMatchingBlockIds(
                 new AbstractFunction1<BlockId, Object>() {
                     @Override
                     public Object apply(BlockId id) {
                         return id.isBroadcast();
                     }
-                })).size();
+                }));
     }
 
     private static int shuffleFiles() {
@@ -154,15 +159,8 @@ class BroadcastLifetimeTest {
             if (attempt > 0) {
                 Thread.sleep(100);
             }
-            List<BlockId> broadcasts = CollectionConverters.asJava(blockManager.getMatchingBlockIds(
-                    new AbstractFunction1<BlockId, Object>() {
-                        @Override
-                        public Object apply(BlockId id) {
-                            return id.isBroadcast();
-                        }
-                    }));
             count = 0;
-            for (BlockId id : broadcasts) {
+            for (BlockId id : broadcastBlockIds()) {
                 scala.Option<BlockStatus> status = blockManager.getStatus(id);
                 if (status.isDefined() && status.get().memSize() + status.get().diskSize() >= LARGE) {
                     count++;
