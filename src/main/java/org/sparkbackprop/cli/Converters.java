@@ -6,6 +6,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.spark.BlockCache;
 import org.sparkbackprop.spark.Combine;
@@ -17,6 +18,7 @@ final class Converters {
 
     static void register(CommandLine commandLine) {
         commandLine.registerConverter(Output.class, byId(Output::fromId));
+        commandLine.registerConverter(Loss.class, byId(Loss::fromId));
         commandLine.registerConverter(Activation.class, byId(Activation::fromId));
         commandLine.registerConverter(Initialization.class, byId(Initialization::fromId));
         commandLine.registerConverter(InputFormat.class, byId(InputFormat::fromId));

@@ -12,6 +12,7 @@ import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.GradientCheck;
 import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Workspace;
@@ -35,6 +36,10 @@ final class GradcheckCommand implements Callable<Integer> {
             description = "softmax (categorical cross-entropy) or sigmoid (binary cross-entropy) (default: ${DEFAULT-VALUE}).")
     Output output;
 
+    @Option(names = "--loss", paramLabel = "LOSS", defaultValue = "cross-entropy",
+            description = "cross-entropy (δ = a − y) or quadratic (sigmoid output only: δ = (a − y) ∘ σ'(z)) (default: ${DEFAULT-VALUE}).")
+    Loss loss;
+
     @Option(names = "--init", paramLabel = "INIT", defaultValue = "normal",
             description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (default: ${DEFAULT-VALUE}).")
     Initialization init;
@@ -56,7 +61,7 @@ final class GradcheckCommand implements Callable<Integer> {
         }
         Architecture architecture;
         try {
-            architecture = new Architecture(layers, Activation.SIGMOID, output);
+            architecture = new Architecture(layers, Activation.SIGMOID, output, loss);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

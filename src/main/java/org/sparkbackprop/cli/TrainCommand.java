@@ -18,6 +18,7 @@ import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.checkpoint.Checkpoint;
@@ -56,6 +57,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "OUTPUT",
             description = "softmax (single label, categorical cross-entropy) or sigmoid (multi-label, binary cross-entropy). Default: softmax, or that of --init-model.")
     Output output;
+
+    @Option(names = "--loss", paramLabel = "LOSS",
+            description = "cross-entropy (δ = a − y) or quadratic (sigmoid output only: J = ½‖a − y‖², δ = (a − y) ∘ σ'(z),"
+                    + " the tutorial's first network). Default: cross-entropy, or that of --init-model.")
+    Loss loss;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -135,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
         ModelFile.Stored stored = initModel == null ? null : ModelFile.read(initModel);
         Architecture architecture = architecture(stored);
         TrainingSettings settings = settings(architecture);
-        Parameters initial = stored != null ? stored.parameters(architecture.output())
+        Parameters initial = stored != null ? stored.parameters(architecture.output(), architecture.loss())
                 : init.initialize(architecture, seed);
 
         MetricsLog metrics = new MetricsLog(epochs, architecture.output(), metricsOut);
@@ -197,6 +203,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> fingerprint = new TreeMap<>(dataSet.fingerprint());
         fingerprint.put("layers", Architecture.describe(architecture.sizes()));
         fingerprint.put("output", architecture.output().id());
+        fingerprint.put("loss", architecture.loss().id());
         fingerprint.put("activation", architecture.hiddenActivation().id());
         fingerprint.put("init", initModel != null ? "model " + initModel.toAbsolutePath() : settings.initialization().id());
         fingerprint.put("batch-size", Integer.toString(settings.batchSize()));
@@ -225,9 +232,15 @@ final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("output " + chosenOutput.id() + " does not match " + initModel
                     + ", whose output is " + stored.output().id());
         }
+        Loss chosenLoss = loss != null ? loss
+                : stored != null && stored.loss() != null ? stored.loss() : Loss.CROSS_ENTROPY;
+        if (stored != null && stored.loss() != null && stored.loss() != chosenLoss) {
+            throw new BadInputException("loss " + chosenLoss.id() + " does not match " + initModel
+                    + ", whose loss is " + stored.loss().id());
+        }
         Activation activation = stored != null ? stored.activation() : Activation.SIGMOID;
         try {
-            return new Architecture(sizes, activation, chosenOutput);
+            return new Architecture(sizes, activation, chosenOutput, chosenLoss);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

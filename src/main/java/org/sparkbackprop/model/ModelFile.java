@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 
@@ -25,31 +26,51 @@ import org.sparkbackprop.network.Parameters;
  *  "cost": "CrossEntropyCost",
  *  "output": "softmax", "activation": "sigmoid", "format": "spark-backprop-model/1"}
  * </pre>
- * The last three keys are ours; a file with network2's keys alone also loads, its output then
- * being whatever the caller chooses. Doubles are written in the shortest form that reads back
+ * {@code "cost"} names the {@link Loss} by network2's class ({@code CrossEntropyCost} or
+ * {@code QuadraticCost}). The last three keys are ours; a file with network2's keys alone also
+ * loads, its output then being whatever the caller chooses. Doubles are written in the shortest form that reads back
  * to the same bits.
  */
 public final class ModelFile {
     public static final String FORMAT = "spark-backprop-model/1";
-    /** network2's name for the cost whose output delta is a − y. */
-    private static final String CROSS_ENTROPY_COST = "CrossEntropyCost";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ModelFile() {
     }
 
-    /** A model as read from a file: its sizes, the output if the file states one, and its numbers. */
-    public record Stored(String source, int[] sizes, Output output, Activation activation, double[][][] weights,
-                         double[][] biases) {
+    /**
+     * A model as read from a file: its sizes, the output and loss if the file states them (else
+     * null), and its numbers.
+     */
+    public record Stored(String source, int[] sizes, Output output, Loss loss, Activation activation,
+                         double[][][] weights, double[][] biases) {
 
-        /** The parameters with {@code chosenOutput}, which must agree with the file's output when it states one. */
+        /** The parameters with {@code chosenOutput} and the file's loss (cross-entropy when it states none). */
         public Parameters parameters(Output chosenOutput) {
+            return parameters(chosenOutput, loss == null ? Loss.CROSS_ENTROPY : loss);
+        }
+
+        /**
+         * The parameters with {@code chosenOutput} and {@code chosenLoss}, which must agree with
+         * the file's when it states them.
+         */
+        public Parameters parameters(Output chosenOutput, Loss chosenLoss) {
             if (output != null && output != chosenOutput) {
                 throw new BadInputException(source + ": the model's output is " + output.id()
                         + " but output " + chosenOutput.id() + " was asked for");
             }
-            Parameters parameters = new Parameters(new Architecture(sizes, activation, chosenOutput));
+            if (loss != null && loss != chosenLoss) {
+                throw new BadInputException(source + ": the model's loss is " + loss.id()
+                        + " but loss " + chosenLoss.id() + " was asked for");
+            }
+            Architecture architecture;
+            try {
+                architecture = new Architecture(sizes, activation, chosenOutput, chosenLoss);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(source + ": " + e.getMessage(), e);
+            }
+            Parameters parameters = new Parameters(architecture);
             for (int l = 1; l < sizes.length; l++) {
                 for (int neuron = 0; neuron < sizes[l]; neuron++) {
                     for (int input = 0; input < sizes[l - 1]; input++) {
@@ -61,9 +82,12 @@ public final class ModelFile {
             return parameters;
         }
 
-        /** The parameters with the file's own output, or softmax when it states none. */
+        /**
+         * The parameters with the file's own output and loss; when it states no output, softmax
+         * (sigmoid for the quadratic loss, the only output it goes with).
+         */
         public Parameters parameters() {
-            return parameters(output == null ? Output.SOFTMAX : output);
+            return parameters(output != null ? output : loss == Loss.QUADRATIC ? Output.SIGMOID : Output.SOFTMAX);
         }
     }
 
@@ -111,7 +135,7 @@ public final class ModelFile {
             json.writeEndArray();
         }
         json.writeEndArray();
-        json.writeStringField("cost", CROSS_ENTROPY_COST);
+        json.writeStringField("cost", architecture.loss().network2Cost());
         json.writeStringField("output", architecture.output().id());
         json.writeStringField("activation", architecture.hiddenActivation().id());
         json.writeStringField("format", FORMAT);
@@ -147,6 +171,14 @@ public final class ModelFile {
         if (root.has("output")) {
             output = parseEnum(source, "output", root.get("output"), Output::fromId);
         }
+        Loss loss = null;
+        if (root.has("cost")) {
+            loss = Loss.fromNetwork2Cost(root.get("cost").asText());
+            if (loss == null) {
+                throw new BadInputException(source + ": cost " + root.get("cost") + " is not supported, expected"
+                        + " \"" + Loss.CROSS_ENTROPY.network2Cost() + "\" or \"" + Loss.QUADRATIC.network2Cost() + "\"");
+            }
+        }
         Activation activation = Activation.SIGMOID;
         if (root.has("activation")) {
             activation = parseEnum(source, "activation", root.get("activation"), Activation::fromId);
@@ -167,7 +199,7 @@ public final class ModelFile {
                 biases[l - 1][neuron] = column[neuron][0];
             }
         }
-        return new Stored(source, sizes, output, activation, weights, biases);
+        return new Stored(source, sizes, output, loss, activation, weights, biases);
     }
 
     private static int[] readSizes(String path, JsonNode root) {

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * The shape of a network, apart from its numbers: layer sizes {@code [n0, n1, ..., nH]},
- * the hidden activation and the output layer with its loss. Immutable; validated when built.
+ * the hidden activation, the output layer and the loss. Immutable; validated when built.
  */
 public final class Architecture implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -14,8 +14,14 @@ public final class Architecture implements Serializable {
     private final int[] sizes;
     private final Activation hiddenActivation;
     private final Output output;
+    private final Loss loss;
 
+    /** With the output's cross-entropy as the loss. */
     public Architecture(int[] sizes, Activation hiddenActivation, Output output) {
+        this(sizes, hiddenActivation, output, Loss.CROSS_ENTROPY);
+    }
+
+    public Architecture(int[] sizes, Activation hiddenActivation, Output output, Loss loss) {
         if (sizes.length < 2) {
             throw new IllegalArgumentException(
                     "layers must name at least an input and an output size, got " + describe(sizes));
@@ -29,9 +35,14 @@ public final class Architecture implements Serializable {
             throw new IllegalArgumentException(
                     "output softmax needs at least 2 classes in the last layer, got " + describe(sizes));
         }
+        if (loss == Loss.QUADRATIC && output != Output.SIGMOID) {
+            throw new IllegalArgumentException("loss quadratic needs output sigmoid (its delta (a − y) ∘ σ'(z) is"
+                    + " that of sigmoid outputs), got output " + output.id());
+        }
         this.sizes = sizes.clone();
         this.hiddenActivation = hiddenActivation;
         this.output = output;
+        this.loss = loss;
     }
 
     /** Layer sizes, input first. A copy. */
@@ -64,6 +75,10 @@ public final class Architecture implements Serializable {
         return output;
     }
 
+    public Loss loss() {
+        return loss;
+    }
+
     /** Σ_l n_{l−1} n_l + n_l: the number of weights and biases. */
     public long parameterCount() {
         long count = 0;
@@ -83,16 +98,19 @@ public final class Architecture implements Serializable {
         return other instanceof Architecture that
                 && Arrays.equals(sizes, that.sizes)
                 && hiddenActivation == that.hiddenActivation
-                && output == that.output;
+                && output == that.output
+                && loss == that.loss;
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * Arrays.hashCode(sizes) + hiddenActivation.hashCode()) + output.hashCode();
+        return 31 * (31 * (31 * Arrays.hashCode(sizes) + hiddenActivation.hashCode()) + output.hashCode())
+                + loss.hashCode();
     }
 
     @Override
     public String toString() {
-        return "[" + describe(sizes) + "] " + hiddenActivation.id() + " → " + output.id();
+        String network = "[" + describe(sizes) + "] " + hiddenActivation.id() + " → " + output.id();
+        return loss == Loss.CROSS_ENTROPY ? network : network + ", " + loss.id() + " loss";
     }
 }

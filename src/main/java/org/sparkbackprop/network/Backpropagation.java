@@ -43,10 +43,10 @@ public final class Backpropagation {
         int layers = architecture.weightLayers();
         forward(parameters, workspace);
         DMatrixRMaj output = workspace.activations(layers);
-        sums.addExamples(workspace.rows(), architecture.output().loss(workspace.outputZ(), workspace.targets()));
+        sums.addExamples(workspace.rows(), loss(architecture, workspace));
 
-        // δ^H = a^H − y
-        architecture.output().delta(output, workspace.targets(), workspace.deltas(layers));
+        // δ^H = a^H − y for the cross-entropies, (a^H − y) ∘ σ'(z^H) for the quadratic loss
+        architecture.loss().delta(architecture.output(), output, workspace.targets(), workspace.deltas(layers));
         for (int l = layers; l >= 1; l--) {
             DMatrixRMaj delta = workspace.deltas(l);
             // Σ ∂J/∂(W^l)ᵀ += (A^{l−1})ᵀ Δ^l, i.e. Σ_x δ^l (a^{l−1})ᵀ in network2's layout
@@ -67,10 +67,15 @@ public final class Backpropagation {
     /** Adds {@code scores} for the slice in {@code workspace}. Modifies {@code workspace} and {@code scores}. */
     public static void score(Parameters parameters, Workspace workspace, Scores scores) {
         forward(parameters, workspace);
-        Output output = parameters.architecture().output();
-        double loss = output.loss(workspace.outputZ(), workspace.targets());
-        scores.add(output, workspace.activations(parameters.architecture().weightLayers()),
-                workspace.targets(), loss);
+        Architecture architecture = parameters.architecture();
+        scores.add(architecture.output(), workspace.activations(architecture.weightLayers()), workspace.targets(),
+                loss(architecture, workspace));
+    }
+
+    /** Σ over the slice's rows of J, after {@link #forward}. */
+    public static double loss(Architecture architecture, Workspace workspace) {
+        return architecture.loss().value(architecture.output(), workspace.outputZ(),
+                workspace.activations(architecture.weightLayers()), workspace.targets());
     }
 
     /** Z ← Z + 1 bᵀ: b added to every row. Modifies {@code z}. */

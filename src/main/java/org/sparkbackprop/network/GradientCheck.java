@@ -113,7 +113,7 @@ public final class GradientCheck {
     /** J summed over the batch in {@code workspace}. Modifies {@code workspace}. */
     public static double loss(Parameters parameters, Workspace workspace) {
         Backpropagation.forward(parameters, workspace);
-        return parameters.architecture().output().loss(workspace.outputZ(), workspace.targets());
+        return Backpropagation.loss(parameters.architecture(), workspace);
     }
 
     private static double relativeError(double analytic, double numeric, double resolution) {

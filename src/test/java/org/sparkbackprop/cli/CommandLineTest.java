@@ -253,8 +253,10 @@ class CommandLineTest {
 
     @Test
     void gradcheckPrintsEachLayersErrorsAndAVerdict() {
-        for (String output : List.of("softmax", "sigmoid")) {
-            Result result = run("gradcheck", "--layers", "12,9,6,4", "--output", output, "--seed", "3");
+        for (List<String> outputAndLoss : List.of(List.of("softmax", "cross-entropy"), List.of("sigmoid", "cross-entropy"),
+                List.of("sigmoid", "quadratic"))) {
+            Result result = run("gradcheck", "--layers", "12,9,6,4", "--output", outputAndLoss.get(0),
+                    "--loss", outputAndLoss.get(1), "--seed", "3");
             assertEquals(0, result.exitCode(), result.err() + result.out());
             List<String> lines = result.out().lines().toList();
             assertEquals(6, lines.size(), result.out());
@@ -265,6 +267,7 @@ class CommandLineTest {
             assertTrue(lines.get(5).startsWith("backpropagation matches the derivative in every layer"), result.out());
         }
         assertBadInput(run("gradcheck", "--examples", "0"), "examples must be a positive integer, got 0");
+        assertBadInput(run("gradcheck", "--loss", "quadratic"), "loss quadratic needs output sigmoid");
     }
 
     @Test

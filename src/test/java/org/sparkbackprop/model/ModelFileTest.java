@@ -15,6 +15,7 @@ import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 
@@ -52,6 +53,36 @@ class ModelFileTest {
         String json = Files.readString(file);
         assertTrue(json.startsWith("{\"sizes\":[3,2],\"weights\":[[[0.0,0.0,0.0],[0.0,0.0,0.5]]],"
                 + "\"biases\":[[[0.0],[-2.0]]],\"cost\":\"CrossEntropyCost\""), json);
+    }
+
+    @Test
+    void theQuadraticLossIsNetwork2sQuadraticCost() throws Exception {
+        Architecture architecture = new Architecture(new int[] {3, 2}, Activation.SIGMOID, Output.SIGMOID,
+                Loss.QUADRATIC);
+        Parameters parameters = Initialization.NORMAL.initialize(architecture, 5);
+        Path file = directory.resolve("quadratic.json");
+        ModelFile.write(parameters, file);
+        assertTrue(Files.readString(file).contains("\"cost\":\"QuadraticCost\""));
+        ModelFile.Stored stored = ModelFile.read(file);
+        assertEquals(Loss.QUADRATIC, stored.loss());
+        assertTrue(stored.parameters().bitwiseEquals(parameters));
+        assertEquals(architecture, stored.parameters().architecture());
+
+        Path network2 = directory.resolve("network2-quadratic.json");
+        Files.writeString(network2, "{\"sizes\": [1, 2], \"weights\": [[[0.25], [-1.5]]], \"biases\": [[[3.0], [1.0]]],"
+                + " \"cost\": \"QuadraticCost\"}");
+        assertEquals(architecture.loss(), ModelFile.read(network2).parameters().architecture().loss());
+        assertEquals(Output.SIGMOID, ModelFile.read(network2).parameters().architecture().output());
+        BadInputException wrongOutput = assertThrows(BadInputException.class,
+                () -> ModelFile.read(network2).parameters(Output.SOFTMAX));
+        assertTrue(wrongOutput.getMessage().contains("loss quadratic needs output sigmoid"), wrongOutput.getMessage());
+
+        Path unknownCost = directory.resolve("unknown-cost.json");
+        Files.writeString(unknownCost, "{\"sizes\": [2, 1], \"weights\": [[[0.25, -1.5]]], \"biases\": [[[3.0]]],"
+                + " \"cost\": \"LogLikelihoodCost\"}");
+        BadInputException unknown = assertThrows(BadInputException.class, () -> ModelFile.read(unknownCost));
+        assertEquals(unknownCost + ": cost \"LogLikelihoodCost\" is not supported, expected \"CrossEntropyCost\""
+                + " or \"QuadraticCost\"", unknown.getMessage());
     }
 
     @Test
