@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.training.BestEpoch;
 import org.sparkbackprop.training.TrainingPosition;
 
 /**
@@ -147,6 +148,15 @@ public final class CheckpointStore {
                 ModelFile.writeJson(checkpoint.velocity(), json);
             }
             json.writeEndObject();
+            // early stopping's best epoch so far, absent without early stopping
+            if (checkpoint.best() != null) {
+                json.writeObjectFieldStart("best");
+                json.writeNumberField("epoch", checkpoint.best().epoch());
+                json.writeNumberField("loss", checkpoint.best().loss());
+                json.writeFieldName("model");
+                ModelFile.writeJson(checkpoint.best().parameters(), json);
+                json.writeEndObject();
+            }
             json.writeObjectFieldStart("fingerprint");
             for (Map.Entry<String, String> entry : new java.util.TreeMap<>(checkpoint.fingerprint()).entrySet()) {
                 json.writeStringField(entry.getKey(), entry.getValue());
@@ -201,7 +211,16 @@ public final class CheckpointStore {
                 throw new BadInputException(source + ": the optimizer's velocity does not have the model's shape");
             }
         }
-        return new Checkpoint(position, model.parameters(), velocity, fingerprint, metrics);
+        BestEpoch best = null;
+        JsonNode bestNode = root.get("best");
+        if (bestNode != null) {
+            Parameters bestParameters = ModelFile.parse(source + ": best model", bestNode.get("model")).parameters();
+            if (!bestParameters.architecture().equals(model.parameters().architecture())) {
+                throw new BadInputException(source + ": the best model does not have the model's shape");
+            }
+            best = new BestEpoch(integer(source, bestNode, "epoch"), number(source, bestNode, "loss"), bestParameters);
+        }
+        return new Checkpoint(position, model.parameters(), velocity, best, fingerprint, metrics);
     }
 
     private static double number(String source, JsonNode root, String key) {

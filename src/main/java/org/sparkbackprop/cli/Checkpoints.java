@@ -10,15 +10,15 @@ import org.slf4j.LoggerFactory;
 import org.sparkbackprop.checkpoint.Checkpoint;
 import org.sparkbackprop.checkpoint.CheckpointStore;
 import org.sparkbackprop.data.BadInputException;
-import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.training.EpochMetrics;
 import org.sparkbackprop.training.TrainingListener;
 import org.sparkbackprop.training.TrainingPosition;
+import org.sparkbackprop.training.TrainingState;
 
 /**
- * {@code train --checkpoint-dir}: reports each epoch through the {@link MetricsLog} and writes a
- * checkpoint every {@code every} steps (counted over the whole run) and at every epoch's end,
- * after the epoch's metrics, which the checkpoint carries.
+ * {@code train --checkpoint-dir}: writes a checkpoint every {@code every} steps (counted over the
+ * whole run) and at every epoch's end. It carries the {@link MetricsLog}'s lines, so it must be
+ * told of an epoch's end after the metrics log.
  */
 final class Checkpoints implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
@@ -69,28 +69,22 @@ final class Checkpoints implements TrainingListener {
     }
 
     @Override
-    public void epochEnded(EpochMetrics epoch, Parameters parameters) {
-        epochEnded(epoch, parameters, null);
+    public void epochEnded(EpochMetrics epoch, TrainingState state) {
+        write(new TrainingPosition(epoch.epoch(), 0, 0.0, 0, 0.0), state);
     }
 
+    /** Every {@code every} steps but at an epoch's last, which {@link #epochEnded} writes with the epoch's metrics. */
     @Override
-    public void epochEnded(EpochMetrics epoch, Parameters parameters, Parameters velocity) {
-        metrics.epochEnded(epoch, parameters);
-        write(new TrainingPosition(epoch.epoch(), 0, 0.0, 0, 0.0), parameters, velocity);
-    }
-
-    @Override
-    public void stepEnded(TrainingPosition position, Parameters parameters, Parameters velocity) {
+    public void stepEnded(TrainingPosition position, long steps, TrainingState state) {
         long step = position.epochsDone() * stepsPerEpoch + position.stepsDone();
-        if (every > 0 && step % every == 0) {
-            write(position, parameters, velocity);
+        if (every > 0 && step % every == 0 && position.stepsDone() < steps) {
+            write(position, state);
         }
     }
 
-    private void write(TrainingPosition position, Parameters parameters, Parameters velocity) {
+    private void write(TrainingPosition position, TrainingState state) {
         try {
-            String written = store.write(new Checkpoint(position, parameters, velocity, fingerprint,
-                    metrics.lines()));
+            String written = store.write(new Checkpoint(position, state, fingerprint, metrics.lines()));
             LOG.info("checkpoint written: {}", written);
         } catch (IOException e) {
             throw new UncheckedIOException(store + ": cannot write a checkpoint (" + e.getMessage() + ")", e);

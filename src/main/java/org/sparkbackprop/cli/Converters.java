@@ -7,6 +7,7 @@ import picocli.CommandLine.TypeConversionException;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Loss;
+import org.sparkbackprop.training.LearningRateDecay;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.spark.BlockCache;
 import org.sparkbackprop.spark.Combine;
@@ -24,6 +25,7 @@ final class Converters {
         commandLine.registerConverter(InputFormat.class, byId(InputFormat::fromId));
         commandLine.registerConverter(BlockCache.class, byId(BlockCache::fromId));
         commandLine.registerConverter(Combine.class, byId(Combine::fromId));
+        commandLine.registerConverter(LearningRateDecay.Schedule.class, byId(LearningRateDecay.Schedule::fromId));
     }
 
     private static <T> ITypeConverter<T> byId(Function<String, T> parse) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,6 +45,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the scores as one JSON object.")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Also write a report here: the confusion matrix (per-label F1 for multi-label models) as a"
+                    + " PNG chart and index.html with the results.")
+    Path report;
+
 
     @Override
     public Integer call() {
@@ -53,6 +59,7 @@ final class EvaluateCommand implements Callable<Integer> {
         LocalPaths.requireExists("--data", data);
         dataSet.validate();
         Parameters parameters = modelOptions.load("evaluate");
+        long started = System.nanoTime();
         Scores scores = SparkRun.with("spark-backprop evaluate", context -> {
             CachedExamples examples = DataOptions.load(context, data, dataSet, IdxSource.Role.TEST,
                     parameters.architecture().inputSize(), parameters.architecture().outputSize(),
@@ -62,6 +69,10 @@ final class EvaluateCommand implements Callable<Integer> {
             return result;
         });
         print(scores, parameters.architecture().output(), spec.commandLine().getOut());
+        if (report != null) {
+            RunReport.forEvaluation(modelOptions.model, data, parameters.architecture().output(), scores,
+                    (System.nanoTime() - started) / 1e9).write(report);
+        }
         return ExitCodes.OK;
     }
 

@@ -1,5 +1,6 @@
 package org.sparkbackprop.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -12,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.model.AtomicFiles;
 import org.sparkbackprop.network.Output;
-import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
+import org.sparkbackprop.training.BestEpoch;
 import org.sparkbackprop.training.EpochMetrics;
 import org.sparkbackprop.training.TrainingListener;
+import org.sparkbackprop.training.TrainingState;
 
 /**
  * Reports each epoch: one log line as it ends, and with {@code --metrics-out} one JSON object
@@ -53,11 +55,31 @@ final class MetricsLog implements TrainingListener {
         lines.addAll(earlier);
     }
 
+    /** Every epoch's metrics so far, as read back from the lines (so a resumed run has the earlier ones too). */
+    List<JsonNode> epochs() {
+        List<JsonNode> epochs = new ArrayList<>();
+        for (String line : lines) {
+            try {
+                epochs.add(JSON.readTree(line));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return epochs;
+    }
+
     @Override
-    public void epochEnded(EpochMetrics metrics, Parameters parameters) {
+    public void epochEnded(EpochMetrics metrics, TrainingState state) {
         last = metrics;
         LOG.info(describe(metrics));
         lines.add(toJson(metrics));
+    }
+
+    @Override
+    public void stoppedEarly(int epoch, BestEpoch best) {
+        LOG.info("early stop after epoch {}: the {} loss has not gone below epoch {}'s {} since; the model of"
+                + " epoch {} is kept", epoch, last != null && last.test() != null && last.validation() == null
+                        ? "test" : "validation", best.epoch(), String.format("%.4f", best.loss()), best.epoch());
     }
 
     /** Writes the metrics file, when there is one. */
@@ -79,35 +101,46 @@ final class MetricsLog implements TrainingListener {
     private String describe(EpochMetrics metrics) {
         StringBuilder line = new StringBuilder(String.format("epoch %d/%d: train loss %.4f", metrics.epoch(), epochs,
                 metrics.trainLoss()));
-        Scores test = metrics.test();
-        if (test != null) {
-            line.append(String.format(", test loss %.4f, test accuracy %.4f", test.loss(), test.accuracy()));
-            if (output == Output.SIGMOID) {
-                line.append(String.format(", Hamming loss %.4f, micro-F1 %.4f", test.hammingLoss(), test.microF1()));
-            }
-        }
+        describeScores(line, "validation", metrics.validation());
+        describeScores(line, "test", metrics.test());
         line.append(String.format(", %.1f s, %.0f examples/s", metrics.seconds(), metrics.examplesPerSecond()));
         return line.toString();
+    }
+
+    private void describeScores(StringBuilder line, String set, Scores scores) {
+        if (scores == null) {
+            return;
+        }
+        line.append(String.format(", %s loss %.4f, %s accuracy %.4f", set, scores.loss(), set, scores.accuracy()));
+        if (output == Output.SIGMOID) {
+            line.append(String.format(", %s micro-F1 %.4f", set, scores.microF1()));
+        }
     }
 
     private String toJson(EpochMetrics metrics) {
         ObjectNode node = JSON.createObjectNode();
         node.put("epoch", metrics.epoch());
         node.put("steps", metrics.steps());
+        node.put("learning_rate", metrics.learningRate());
         node.put("train_loss", metrics.trainLoss());
         node.put("seconds", metrics.seconds());
         node.put("examples_per_second", metrics.examplesPerSecond());
-        Scores test = metrics.test();
-        if (test != null) {
-            node.put("test_loss", test.loss());
-            node.put("test_accuracy", test.accuracy());
-            if (output == Output.SIGMOID) {
-                node.put("test_subset_accuracy", test.accuracy());
-                node.put("test_hamming_loss", test.hammingLoss());
-                node.put("test_micro_f1", test.microF1());
-            }
-            node.put("test_seconds", metrics.testSeconds());
-        }
+        putScores(node, "test", metrics.test(), metrics.testSeconds());
+        putScores(node, "validation", metrics.validation(), metrics.validationSeconds());
         return node.toString();
+    }
+
+    private void putScores(ObjectNode node, String set, Scores scores, double seconds) {
+        if (scores == null) {
+            return;
+        }
+        node.put(set + "_loss", scores.loss());
+        node.put(set + "_accuracy", scores.accuracy());
+        if (output == Output.SIGMOID) {
+            node.put(set + "_subset_accuracy", scores.accuracy());
+            node.put(set + "_hamming_loss", scores.hammingLoss());
+            node.put(set + "_micro_f1", scores.microF1());
+        }
+        node.put(set + "_seconds", seconds);
     }
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.data.HoldOut;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
@@ -21,6 +22,7 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.checkpoint.Checkpoint;
 import org.sparkbackprop.checkpoint.CheckpointStore;
 import org.sparkbackprop.checkpoint.DataFingerprint;
@@ -29,9 +31,11 @@ import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.IdxSource;
 import org.sparkbackprop.training.EpochOrder;
+import org.sparkbackprop.training.LearningRateDecay;
 import org.sparkbackprop.training.MiniBatchTrainer;
 import org.sparkbackprop.training.TrainingPosition;
 import org.sparkbackprop.training.TrainingSettings;
+import org.sparkbackprop.training.TrainingState;
 
 /** {@code train}: mini-batch gradient descent on Spark, writing the model as network2 JSON. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -81,6 +85,28 @@ final class TrainCommand implements Callable<Integer> {
                     + " biases are not decayed (default: ${DEFAULT-VALUE}).")
     double l2;
 
+    @Option(names = "--lr-decay", paramLabel = "SCHEDULE", defaultValue = "none",
+            description = "none; step: η·γ^⌊(e−1)/k⌋ in epoch e (γ every k epochs); exponential: η·γ^(e−1) (default: ${DEFAULT-VALUE}).")
+    LearningRateDecay.Schedule lrDecay;
+
+    @Option(names = "--lr-decay-rate", paramLabel = "GAMMA",
+            description = "γ of --lr-decay, in (0, 1] (default: 0.5 for step, 0.9 for exponential).")
+    Double lrDecayRate;
+
+    @Option(names = "--lr-decay-every", paramLabel = "K", defaultValue = "5",
+            description = "k of --lr-decay step: epochs between decays (default: ${DEFAULT-VALUE}).")
+    int lrDecayEvery;
+
+    @Option(names = "--validation-fraction", paramLabel = "F",
+            description = "Hold out this fraction of the training data to validate on after every epoch: example i is"
+                    + " held out when ⌊(i+1)F⌋ > ⌊iF⌋ (i its place in the input), spread evenly, the same on any cluster.")
+    Double validationFraction;
+
+    @Option(names = "--early-stop-patience", paramLabel = "N", defaultValue = "0",
+            description = "Stop once N epochs in a row have not lowered the validation loss (the test loss without"
+                    + " --validation-fraction); the model of the best epoch is the one written. 0: off (default: ${DEFAULT-VALUE}).")
+    int earlyStopPatience;
+
     @Option(names = "--init", defaultValue = "scaled", paramLabel = "INIT",
             description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (default: ${DEFAULT-VALUE}).")
     Initialization init;
@@ -121,6 +147,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write one JSON line per epoch here.")
     Path metricsOut;
 
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Write a report here: charts (PNG) of loss and accuracy per epoch, the confusion matrix or"
+                    + " per-label F1, and index.html with the settings, timings and results.")
+    Path report;
+
 
     @Override
     public Integer call() {
@@ -138,6 +169,10 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery < 0) {
             throw new BadInputException("checkpoint-every must be 0 or a positive integer, got " + checkpointEvery);
         }
+        HoldOut holdOut = holdOut();
+        if (earlyStopPatience > 0 && test == null && holdOut == null) {
+            throw new BadInputException("early-stop-patience needs a loss to watch: give --validation-fraction or --test");
+        }
         ModelFile.Stored stored = initModel == null ? null : ModelFile.read(initModel);
         Architecture architecture = architecture(stored);
         TrainingSettings settings = settings(architecture);
@@ -145,41 +180,63 @@ final class TrainCommand implements Callable<Integer> {
                 : init.initialize(architecture, seed);
 
         MetricsLog metrics = new MetricsLog(epochs, architecture.output(), metricsOut);
-        Parameters trained = SparkRun.with("spark-backprop train", context -> {
+        long started = System.nanoTime();
+        Finished finished = SparkRun.with("spark-backprop train", context -> {
             CheckpointStore store = checkpointDir == null ? null
                     : new CheckpointStore(checkpointDir, context.hadoopConfiguration(), keepCheckpoints);
             int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
             CachedExamples trainExamples = DataOptions.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
+            CachedExamples validationExamples = null;
+            if (holdOut != null) {
+                CachedExamples.Split split = trainExamples.split(holdOut, dataSet.cache);
+                trainExamples = split.kept();
+                validationExamples = split.heldOut();
+            }
             CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, dataSet,
                     IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount);
-            LOG.info("training {} on {} examples of {} in {} partitions; {} epochs, batch size {}, learning rate {},"
+            LOG.info("training {} on {} examples of {} in {} partitions{}; {} epochs, batch size {}, learning rate {}{},"
                     + " momentum {}, L2 {}, {} combining", architecture, trainExamples.exampleCount(),
-                    trainExamples.source(), trainExamples.partitions(), epochs, batchSize, learningRate, momentum, l2,
-                    combine.id());
+                    trainExamples.source(), trainExamples.partitions(),
+                    validationExamples == null ? "" : ", validating on " + validationExamples.exampleCount(),
+                    epochs, batchSize, learningRate,
+                    settings.learningRateDecay() == LearningRateDecay.NONE ? ""
+                            : " (decay " + settings.learningRateDecay().describe() + ")",
+                    momentum, l2, combine.id());
             long stepsPerEpoch = new EpochOrder(seed, 0, trainExamples.exampleCount()).batchCount(batchSize);
             Checkpoints checkpoints = store == null ? null : new Checkpoints(store, checkpointEvery,
                     fingerprint(settings, trainExamples, context), stepsPerEpoch, metrics);
-            Parameters start = initial;
-            Parameters velocity = null;
+            TrainingState start = TrainingState.startingFrom(initial);
             TrainingPosition position = TrainingPosition.START;
             Checkpoint resumed = resume ? checkpoints.resumable(epochs) : null;
             if (resumed != null) {
-                start = resumed.parameters();
-                velocity = resumed.velocity();
+                start = resumed.state();
                 position = resumed.position();
                 metrics.restore(resumed.metrics());
             }
-            Parameters result = new MiniBatchTrainer(settings).train(start, position, velocity,
-                    new DistributedSource(context, trainExamples, batchSize, combine),
-                    testExamples == null ? null : new DistributedSource(context, testExamples, batchSize),
-                    checkpoints == null ? metrics : checkpoints);
-            trainExamples.release();
-            if (testExamples != null) {
-                testExamples.release();
+            DistributedSource testSource = testExamples == null ? null
+                    : new DistributedSource(context, testExamples, batchSize);
+            DistributedSource validationSource = validationExamples == null ? null
+                    : new DistributedSource(context, validationExamples, batchSize);
+            TrainingState end;
+            try (Progress progress = Progress.forThisProcess(epochs)) {
+                end = new MiniBatchTrainer(settings).train(start, position,
+                        new DistributedSource(context, trainExamples, batchSize, combine), testSource, validationSource,
+                        new Listeners(progress, metrics, checkpoints));
             }
-            return result;
+            // the kept model's scores for the report: on the test set, else on the validation set
+            DistributedSource reported = testSource != null ? testSource : validationSource;
+            Scores keptScores = report == null || reported == null ? null : reported.score(end.model());
+            trainExamples.release();
+            for (CachedExamples released : new CachedExamples[] {testExamples, validationExamples}) {
+                if (released != null) {
+                    released.release();
+                }
+            }
+            return new Finished(end, keptScores, testSource != null ? "test" : "validation",
+                    trainExamples.exampleCount(), validationExamples == null ? 0 : validationExamples.exampleCount());
         });
+        Parameters trained = finished.state().model();
         if (modelOut != null) {
             try {
                 ModelFile.write(trained, modelOut);
@@ -189,7 +246,42 @@ final class TrainCommand implements Callable<Integer> {
             LOG.info("model written to {}", modelOut);
         }
         metrics.write();
+        if (report != null) {
+            writeReport(finished, metrics, architecture, settings, (System.nanoTime() - started) / 1e9);
+        }
         return ExitCodes.OK;
+    }
+
+    /** What a finished run hands back from Spark: its end state and, for the report, the kept model's scores. */
+    private record Finished(TrainingState state, Scores keptScores, String scoredSet, long trainExamples,
+                            long validationExamples) {
+    }
+
+    private void writeReport(Finished finished, MetricsLog metrics, Architecture architecture,
+                             TrainingSettings settings, double wallSeconds) {
+        Map<String, String> runSettings = new java.util.LinkedHashMap<>();
+        runSettings.put("train", train + " (" + finished.trainExamples() + " examples)");
+        if (validationFraction != null) {
+            runSettings.put("validation", "fraction " + validationFraction + " of the training data ("
+                    + finished.validationExamples() + " examples)");
+        }
+        runSettings.put("test", test == null ? "none" : test);
+        runSettings.put("layers", Architecture.describe(architecture.sizes()));
+        runSettings.put("output", architecture.output().id());
+        runSettings.put("loss", architecture.loss().id());
+        runSettings.put("init", initModel != null ? "model " + initModel : settings.initialization().id());
+        runSettings.put("epochs", Integer.toString(epochs));
+        runSettings.put("batch-size", Integer.toString(batchSize));
+        runSettings.put("learning-rate", Double.toString(learningRate));
+        runSettings.put("lr-decay", settings.learningRateDecay().describe());
+        runSettings.put("momentum", Double.toString(momentum));
+        runSettings.put("l2", Double.toString(l2));
+        runSettings.put("early-stop-patience", earlyStopPatience == 0 ? "off" : Integer.toString(earlyStopPatience));
+        runSettings.put("seed", Long.toString(seed));
+        runSettings.put("combine", combine.id());
+        RunReport.forTraining(architecture.output(), metrics.epochs(), runSettings, finished.state(), finished.keptScores(),
+                finished.scoredSet(), wallSeconds).write(report);
+        LOG.info("report written to {}", report.resolve("index.html"));
     }
 
     /**
@@ -210,6 +302,9 @@ final class TrainCommand implements Callable<Integer> {
         fingerprint.put("learning-rate", Double.toString(settings.learningRate()));
         fingerprint.put("momentum", Double.toString(settings.momentum()));
         fingerprint.put("l2", Double.toString(settings.l2()));
+        fingerprint.put("lr-decay", settings.learningRateDecay().describe());
+        fingerprint.put("early-stop-patience", Integer.toString(settings.earlyStopPatience()));
+        fingerprint.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
         fingerprint.put("seed", Long.toString(settings.seed()));
         fingerprint.put("partitions", Integer.toString(trainExamples.partitions()));
         fingerprint.put("combine", combine.id());
@@ -248,7 +343,25 @@ final class TrainCommand implements Callable<Integer> {
 
     private TrainingSettings settings(Architecture architecture) {
         try {
-            return new TrainingSettings(architecture, init, epochs, batchSize, learningRate, seed, momentum, l2);
+            double decayRate = lrDecayRate != null ? lrDecayRate
+                    : lrDecay == LearningRateDecay.Schedule.EXPONENTIAL ? 0.9 : lrDecay == LearningRateDecay.Schedule.STEP
+                    ? 0.5 : 1.0;
+            LearningRateDecay decay = lrDecay == LearningRateDecay.Schedule.NONE ? LearningRateDecay.NONE
+                    : new LearningRateDecay(lrDecay, decayRate, lrDecayEvery);
+            return new TrainingSettings(architecture, init, epochs, batchSize, learningRate, seed, momentum, l2, decay,
+                    earlyStopPatience);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
+    }
+
+    /** The examples --validation-fraction holds out, or null without it. */
+    private HoldOut holdOut() {
+        if (validationFraction == null) {
+            return null;
+        }
+        try {
+            return new HoldOut(validationFraction);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

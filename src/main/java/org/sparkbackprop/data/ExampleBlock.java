@@ -110,4 +110,36 @@ public final class ExampleBlock implements Serializable {
     public float target(int row, int column) {
         return targets[row * targetCount + column];
     }
+
+    /**
+     * The rows that {@code holdOut} holds out ({@code heldOut} true) or keeps, renumbered as it
+     * says, in memory; null when there are none.
+     */
+    public ExampleBlock part(HoldOut holdOut, boolean heldOut) {
+        int rows = 0;
+        for (long index : indices) {
+            if (holdOut.isHeldOut(index) == heldOut) {
+                rows++;
+            }
+        }
+        if (rows == 0) {
+            return null;
+        }
+        long[] partIndices = new long[rows];
+        float[] partFeatures = new float[rows * featureCount];
+        float[] partTargets = new float[rows * targetCount];
+        int part = 0;
+        for (int row = 0; row < indices.length; row++) {
+            if (holdOut.isHeldOut(indices[row]) != heldOut) {
+                continue;
+            }
+            partIndices[part] = holdOut.renumbered(indices[row]);
+            for (int column = 0; column < featureCount; column++) {
+                partFeatures[part * featureCount + column] = feature(row, column);
+            }
+            System.arraycopy(targets, row * targetCount, partTargets, part * targetCount, targetCount);
+            part++;
+        }
+        return new ExampleBlock(partIndices, featureCount, partFeatures, targetCount, partTargets);
+    }
 }

@@ -15,7 +15,7 @@ import org.ejml.data.DMatrixRMaj;
  * checkpoint must keep besides the weights.
  */
 public final class GradientDescent {
-    private final double learningRate;
+    private double learningRate;
     private final double momentum;
     private final double l2;
     private final long trainingExamples;
@@ -47,6 +47,14 @@ public final class GradientDescent {
 
     public double learningRate() {
         return learningRate;
+    }
+
+    /** Sets η for the steps from now on, as a decay schedule does between epochs. Modifies this. */
+    public void setLearningRate(double learningRate) {
+        if (!(learningRate > 0.0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning-rate must be a positive number, got " + learningRate);
+        }
+        this.learningRate = learningRate;
     }
 
     /** v, or null while it is zero (before the first step, and always without momentum). */

@@ -6,11 +6,15 @@ import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
 
 /**
- * Mini-batch gradient descent over epochs: for each epoch, its seeded order; for each batch
- * of it, the gradient sums from a {@link GradientSource} and one update. Where the sums are
- * computed is the source's business, so the same loop drives the in-process reference and
- * the Spark trainer. A loss, gradient or weight that stops being finite stops training with
- * {@link TrainingDiverged}, before the bad numbers reach the parameters or any file.
+ * Mini-batch gradient descent over epochs: for each epoch, its seeded order and learning rate;
+ * for each batch of it, the gradient sums from a {@link GradientSource} and one update. Where
+ * the sums are computed is the source's business, so the same loop drives the in-process
+ * reference and the Spark trainer. A loss, gradient or weight that stops being finite stops
+ * training with {@link TrainingDiverged}, before the bad numbers reach the parameters or any
+ * file.
+ *
+ * <p>With early stopping, the loop keeps the epoch of the lowest monitored loss (validation,
+ * else test) and stops once {@code patience} epochs in a row have not gone below it.
  */
 public final class MiniBatchTrainer {
     private final TrainingSettings settings;
@@ -20,37 +24,48 @@ public final class MiniBatchTrainer {
     }
 
     /**
-     * Trains from {@code initial} (left unchanged) and returns the final parameters.
-     * {@code test} may be null.
+     * Trains from {@code initial} (left unchanged) and returns the model to keep (the best
+     * epoch's with early stopping). {@code test} may be null.
      */
     public Parameters train(Parameters initial, GradientSource train, ScoreSource test, TrainingListener listener) {
-        return train(initial, TrainingPosition.START, null, train, test, listener);
+        return train(TrainingState.startingFrom(initial), TrainingPosition.START, train, test, null, listener).model();
     }
 
     /**
-     * Goes on from {@code start} with the parameters {@code current} and the optimizer's
-     * {@code velocity} (null for zero) had there, both left unchanged: the result is bit for bit
-     * that of an uninterrupted run. {@code test} may be null.
+     * Goes on from {@code position} with the state {@code start} had there (left unchanged): the
+     * result is bit for bit that of an uninterrupted run. {@code test} and {@code validation}
+     * may be null; early stopping needs one of them. Returns the state after the last epoch run.
      */
-    public Parameters train(Parameters current, TrainingPosition start, Parameters velocity, GradientSource train,
-                            ScoreSource test, TrainingListener listener) {
-        if (!current.architecture().equals(settings.architecture())) {
-            throw new IllegalArgumentException("the parameters are for " + current.architecture()
+    public TrainingState train(TrainingState start, TrainingPosition position, GradientSource train,
+                               ScoreSource test, ScoreSource validation, TrainingListener listener) {
+        if (!start.parameters().architecture().equals(settings.architecture())) {
+            throw new IllegalArgumentException("the parameters are for " + start.parameters().architecture()
                     + ", the settings for " + settings.architecture());
         }
-        Parameters parameters = current.copy();
+        if (settings.earlyStopping() && test == null && validation == null) {
+            throw new IllegalArgumentException("early stopping needs a test or a validation set to watch");
+        }
+        Parameters parameters = start.parameters().copy();
         GradientDescent descent = new GradientDescent(settings.learningRate(), settings.momentum(), settings.l2(),
                 train.exampleCount());
-        descent.restoreVelocity(velocity);
-        for (int epoch = start.epochsDone(); epoch < settings.epochs(); epoch++) {
-            boolean resumed = epoch == start.epochsDone();
-            double earlierSeconds = resumed ? start.seconds() : 0.0;
+        descent.restoreVelocity(start.velocity());
+        BestEpoch best = start.best();
+        for (int epoch = position.epochsDone(); epoch < settings.epochs(); epoch++) {
+            // at the top of the loop, so that a run resumed from the checkpoint of its last epoch stops as well
+            if (best != null && patienceRunOut(epoch, best)) {
+                listener.stoppedEarly(epoch, best);
+                break;
+            }
+            boolean resumed = epoch == position.epochsDone();
+            double earlierSeconds = resumed ? position.seconds() : 0.0;
             long started = System.nanoTime();
             EpochOrder order = new EpochOrder(settings.seed(), epoch, train.exampleCount());
             long steps = order.batchCount(settings.batchSize());
-            double lossSum = resumed ? start.lossSum() : 0.0;
-            long examples = resumed ? start.examples() : 0;
-            for (long step = resumed ? start.stepsDone() : 0; step < steps; step++) {
+            double learningRate = settings.learningRate(epoch + 1);
+            descent.setLearningRate(learningRate);
+            double lossSum = resumed ? position.lossSum() : 0.0;
+            long examples = resumed ? position.examples() : 0;
+            for (long step = resumed ? position.stepsDone() : 0; step < steps; step++) {
                 train.stepStarting(epoch + 1, step + 1, steps);
                 Gradients sums = train.sumGradients(parameters, order.batch(step, settings.batchSize()));
                 checkFinite(sums, epoch + 1, step + 1, steps);
@@ -62,23 +77,30 @@ public final class MiniBatchTrainer {
                 }
                 lossSum += sums.lossSum();
                 examples += sums.exampleCount();
-                if (step + 1 < steps) {
-                    listener.stepEnded(new TrainingPosition(epoch, step + 1, lossSum, examples,
-                            earlierSeconds + (System.nanoTime() - started) / 1e9), parameters, descent.velocity());
-                }
+                listener.stepEnded(new TrainingPosition(epoch, step + 1, lossSum, examples,
+                        earlierSeconds + (System.nanoTime() - started) / 1e9), steps,
+                        new TrainingState(parameters, descent.velocity(), best));
             }
             double seconds = earlierSeconds + (System.nanoTime() - started) / 1e9;
-            Scores testScores = null;
-            double testSeconds = 0.0;
-            if (test != null) {
-                long testStarted = System.nanoTime();
-                testScores = test.score(parameters);
-                testSeconds = (System.nanoTime() - testStarted) / 1e9;
+            long testStarted = System.nanoTime();
+            Scores testScores = test == null ? null : test.score(parameters);
+            long validationStarted = System.nanoTime();
+            Scores validationScores = validation == null ? null : validation.score(parameters);
+            long scored = System.nanoTime();
+            EpochMetrics metrics = new EpochMetrics(epoch + 1, steps, learningRate, lossSum / examples, seconds,
+                    examples / seconds, testScores, (validationStarted - testStarted) / 1e9, validationScores,
+                    (scored - validationStarted) / 1e9);
+            if (settings.earlyStopping() && (best == null || metrics.monitoredLoss() < best.loss())) {
+                best = new BestEpoch(epoch + 1, metrics.monitoredLoss(), parameters.copy());
             }
-            listener.epochEnded(new EpochMetrics(epoch + 1, steps, lossSum / examples, seconds,
-                    examples / seconds, testScores, testSeconds), parameters, descent.velocity());
+            listener.epochEnded(metrics, new TrainingState(parameters, descent.velocity(), best));
         }
-        return parameters;
+        return new TrainingState(parameters, descent.velocity(), best);
+    }
+
+    /** Whether {@code epochsDone} epochs are {@code patience} or more past the best one. */
+    private boolean patienceRunOut(int epochsDone, BestEpoch best) {
+        return epochsDone - best.epoch() >= settings.earlyStopPatience();
     }
 
     /** Stops training, before the update, at a batch whose loss or gradient is not finite. */

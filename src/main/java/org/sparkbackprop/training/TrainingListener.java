@@ -1,24 +1,22 @@
 package org.sparkbackprop.training;
 
-import org.sparkbackprop.network.Parameters;
-
-/** Told what training does as it happens; the command line logs it and writes metrics. */
+/**
+ * Told what training does as it happens; the command line logs it, draws progress, writes
+ * metrics and checkpoints. The state it is given is live: a listener must not modify it.
+ */
 @FunctionalInterface
 public interface TrainingListener {
-    void epochEnded(EpochMetrics metrics, Parameters parameters);
+    /** At an epoch's end, after scoring the test and validation sets. */
+    void epochEnded(EpochMetrics metrics, TrainingState state);
 
     /**
-     * At an epoch's end, with the optimizer's velocity (null while zero) besides the parameters,
-     * neither to be modified. Tells {@link #epochEnded(EpochMetrics, Parameters)} unless overridden.
+     * After every step, an epoch's last included: where training stands (its step of
+     * {@code steps} in the epoch) and the state there.
      */
-    default void epochEnded(EpochMetrics metrics, Parameters parameters, Parameters velocity) {
-        epochEnded(metrics, parameters);
+    default void stepEnded(TrainingPosition position, long steps, TrainingState state) {
     }
 
-    /**
-     * After each step but an epoch's last (whose end {@link #epochEnded} reports): where training
-     * stands, the parameters there and the optimizer's velocity (null while zero), not to be modified.
-     */
-    default void stepEnded(TrainingPosition position, Parameters parameters, Parameters velocity) {
+    /** When early stopping ends training after {@code epoch}, keeping the model of {@code best}. */
+    default void stoppedEarly(int epoch, BestEpoch best) {
     }
 }

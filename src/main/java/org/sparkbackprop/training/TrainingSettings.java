@@ -15,12 +15,21 @@ public record TrainingSettings(
         double learningRate,
         long seed,
         double momentum,
-        double l2) {
+        double l2,
+        LearningRateDecay learningRateDecay,
+        int earlyStopPatience) {
 
-    /** Plain gradient descent: no momentum, no weight decay. */
+    /** Plain gradient descent: no momentum, no weight decay, a constant learning rate, every epoch run. */
     public TrainingSettings(Architecture architecture, Initialization initialization, int epochs, int batchSize,
                             double learningRate, long seed) {
         this(architecture, initialization, epochs, batchSize, learningRate, seed, 0.0, 0.0);
+    }
+
+    /** A constant learning rate, every epoch run. */
+    public TrainingSettings(Architecture architecture, Initialization initialization, int epochs, int batchSize,
+                            double learningRate, long seed, double momentum, double l2) {
+        this(architecture, initialization, epochs, batchSize, learningRate, seed, momentum, l2,
+                LearningRateDecay.NONE, 0);
     }
 
     public TrainingSettings {
@@ -39,5 +48,18 @@ public record TrainingSettings(
         if (!(l2 >= 0.0) || !Double.isFinite(l2)) {
             throw new IllegalArgumentException("l2 must be 0 or a positive number, got " + l2);
         }
+        if (earlyStopPatience < 0) {
+            throw new IllegalArgumentException("early-stop-patience must be 0 (off) or a positive integer, got "
+                    + earlyStopPatience);
+        }
+    }
+
+    /** η for {@code epoch}, counted from 1, after the decay. */
+    public double learningRate(int epoch) {
+        return learningRateDecay.learningRate(learningRate, epoch);
+    }
+
+    public boolean earlyStopping() {
+        return earlyStopPatience > 0;
     }
 }

@@ -43,37 +43,29 @@ class InProcessTrainerTest {
         InProcessSource train = new InProcessSource(signOfSum(1, 500), architecture, settings.batchSize());
         Parameters initial = Initialization.SCALED.initialize(architecture, 7);
         List<TrainingPosition> positions = new ArrayList<>();
-        List<Parameters> snapshots = new ArrayList<>();
-        List<Parameters> velocities = new ArrayList<>();
+        List<TrainingState> states = new ArrayList<>();
         List<EpochMetrics> uninterruptedEpochs = new ArrayList<>();
-        Parameters uninterrupted = new MiniBatchTrainer(settings).train(initial, TrainingPosition.START, null, train,
-                null, new TrainingListener() {
+        Parameters uninterrupted = new MiniBatchTrainer(settings).train(TrainingState.startingFrom(initial),
+                TrainingPosition.START, train, null, null, new TrainingListener() {
                     @Override
-                    public void epochEnded(EpochMetrics metrics, Parameters parameters) {
+                    public void epochEnded(EpochMetrics metrics, TrainingState state) {
                         uninterruptedEpochs.add(metrics);
                         positions.add(new TrainingPosition(metrics.epoch(), 0, 0.0, 0, 0.0));
-                        snapshots.add(parameters.copy());
+                        states.add(copy(state));
                     }
 
                     @Override
-                    public void epochEnded(EpochMetrics metrics, Parameters parameters, Parameters velocity) {
-                        epochEnded(metrics, parameters);
-                        velocities.add(velocity.copy());
-                    }
-
-                    @Override
-                    public void stepEnded(TrainingPosition position, Parameters parameters, Parameters velocity) {
+                    public void stepEnded(TrainingPosition position, long steps, TrainingState state) {
                         positions.add(position);
-                        snapshots.add(parameters.copy());
-                        velocities.add(velocity.copy());
+                        states.add(copy(state));
                     }
-                });
-        assertEquals(3 * 21, positions.size(), "20 steps and an epoch end, 3 times");
-        for (int i : new int[] {0, 7, 19, 20, 33, 61}) {
+                }).model();
+        assertEquals(3 * 22, positions.size(), "21 steps and an epoch end, 3 times");
+        for (int i : new int[] {0, 7, 20, 21, 34, 63}) {
             TrainingPosition position = positions.get(i);
             List<EpochMetrics> resumedEpochs = new ArrayList<>();
-            Parameters resumed = new MiniBatchTrainer(settings).train(snapshots.get(i), position, velocities.get(i),
-                    train, null, (metrics, parameters) -> resumedEpochs.add(metrics));
+            Parameters resumed = new MiniBatchTrainer(settings).train(states.get(i), position, train, null, null,
+                    (metrics, state) -> resumedEpochs.add(metrics)).model();
             assertTrue(uninterrupted.bitwiseEquals(resumed), "resumed from " + position);
             EpochMetrics last = resumedEpochs.get(resumedEpochs.size() - 1);
             assertEquals(3, last.epoch());
@@ -81,8 +73,18 @@ class InProcessTrainerTest {
         }
     }
 
+    private static TrainingState copy(TrainingState state) {
+        return new TrainingState(state.parameters().copy(), state.velocity() == null ? null : state.velocity().copy(),
+                state.best());
+    }
+
     /** Label 1 when x1 + x2 − x3 − x4 > 0, features uniform in [−1, 1). */
-    private static ExamplePartition signOfSum(long seed, int count) {
+    static ExamplePartition signOfSum(long seed, int count) {
+        return signOfSum(seed, count, false);
+    }
+
+    /** As {@link #signOfSum(long, int)}, with every label the other one when {@code flipped}. */
+    static ExamplePartition signOfSum(long seed, int count, boolean flipped) {
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         long[] indices = new long[count];
         float[] features = new float[count * 4];
@@ -94,7 +96,7 @@ class InProcessTrainerTest {
                 features[r * 4 + i] = (float) random.nextDouble(-1, 1);
                 sum += (i < 2 ? 1 : -1) * features[r * 4 + i];
             }
-            targets[r * 2 + (sum > 0 ? 1 : 0)] = 1;
+            targets[r * 2 + (sum > 0 != flipped ? 1 : 0)] = 1;
         }
         return new ExamplePartition(List.of(new ExampleBlock(indices, 4, features, 2, targets)));
     }

@@ -1,0 +1,134 @@
+package org.sparkbackprop.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Scores;
+import org.sparkbackprop.report.EpochRow;
+import org.sparkbackprop.report.Report;
+import org.sparkbackprop.training.TrainingState;
+
+/** {@code --report DIR} of train and evaluate: what each command's report shows, put together. */
+final class RunReport {
+    private final Report report;
+
+    private RunReport(Report report) {
+        this.report = report;
+    }
+
+    /**
+     * A training run's report: its settings, timings, the kept model's results on {@code scoredSet}
+     * ({@code keptScores}, null without a test or validation set) and the metrics of every epoch
+     * (as the metrics file's lines have them).
+     */
+    static RunReport forTraining(Output output, List<JsonNode> epochs, Map<String, String> settings, TrainingState end,
+                                 Scores keptScores, String scoredSet, double wallSeconds) {
+        boolean multiLabel = output == Output.SIGMOID;
+        String scoreName = multiLabel ? "micro-F1" : "accuracy";
+        Report report = new Report("spark-backprop training report").section("Settings", settings);
+
+        Map<String, String> results = new LinkedHashMap<>();
+        results.put("epochs run", Integer.toString(epochs.size()));
+        results.put("model kept", end.best() != null ? "epoch " + end.best().epoch() + " (lowest " + monitored(epochs)
+                + " loss, " + format(end.best().loss()) + ")" : "the last epoch's");
+        if (!epochs.isEmpty()) {
+            results.put("last train loss", format(epochs.get(epochs.size() - 1).path("train_loss").asDouble()));
+        }
+        if (keptScores != null) {
+            addScores(results, scoredSet + " ", keptScores, multiLabel);
+        }
+        report.section("Results", results);
+
+        double trainingSeconds = 0;
+        double scoringSeconds = 0;
+        double examplesPerSecond = 0;
+        for (JsonNode epoch : epochs) {
+            trainingSeconds += epoch.path("seconds").asDouble();
+            scoringSeconds += epoch.path("test_seconds").asDouble() + epoch.path("validation_seconds").asDouble();
+            examplesPerSecond = epoch.path("examples_per_second").asDouble();
+        }
+        Map<String, String> timings = new LinkedHashMap<>();
+        timings.put("training steps", String.format("%.1f s", trainingSeconds));
+        timings.put("scoring after each epoch", String.format("%.1f s", scoringSeconds));
+        timings.put("this run, from start to report", String.format("%.1f s", wallSeconds));
+        timings.put("last epoch's speed", String.format("%,.0f examples/s", examplesPerSecond));
+        report.section("Timings", timings);
+
+        List<EpochRow> rows = new ArrayList<>();
+        String scoreKey = multiLabel ? "_micro_f1" : "_accuracy";
+        for (JsonNode epoch : epochs) {
+            rows.add(new EpochRow(epoch.path("epoch").asInt(), epoch.path("learning_rate").asDouble(Double.NaN),
+                    epoch.path("train_loss").asDouble(), number(epoch, "validation_loss"), number(epoch, "test_loss"),
+                    number(epoch, "validation" + scoreKey), number(epoch, "test" + scoreKey),
+                    epoch.path("seconds").asDouble()));
+        }
+        report.epochs(rows, scoreName);
+        addClassCharts(report, keptScores, multiLabel, "the kept model on the " + scoredSet + " set");
+        return new RunReport(report);
+    }
+
+    /** A saved model's report on one data set. */
+    static RunReport forEvaluation(Path model, String data, Output output, Scores scores, double wallSeconds) {
+        boolean multiLabel = output == Output.SIGMOID;
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("model", model.toString());
+        settings.put("data", data);
+        Map<String, String> results = new LinkedHashMap<>();
+        addScores(results, "", scores, multiLabel);
+        Report report = new Report("spark-backprop evaluation report").section("Model and data", settings)
+                .section("Results", results)
+                .section("Timings", Map.of("this run, from start to report", String.format("%.1f s", wallSeconds)));
+        addClassCharts(report, scores, multiLabel, "on " + data);
+        return new RunReport(report);
+    }
+
+    void write(Path directory) {
+        try {
+            report.write(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(directory + ": cannot write the report (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void addClassCharts(Report report, Scores scores, boolean multiLabel, String of) {
+        if (scores == null) {
+            return;
+        }
+        if (multiLabel) {
+            report.perLabelF1(scores, of);
+        } else {
+            report.confusionMatrix(scores, of);
+        }
+    }
+
+    private static void addScores(Map<String, String> results, String prefix, Scores scores, boolean multiLabel) {
+        results.put(prefix + "examples", Long.toString(scores.examples()));
+        results.put(prefix + "loss", format(scores.loss()));
+        if (multiLabel) {
+            results.put(prefix + "subset accuracy", format(scores.accuracy()));
+            results.put(prefix + "Hamming loss", format(scores.hammingLoss()));
+            results.put(prefix + "micro-F1", format(scores.microF1()));
+        } else {
+            results.put(prefix + "accuracy", format(scores.accuracy()));
+        }
+        results.put(prefix + "macro-F1", format(scores.macroF1()));
+    }
+
+    private static String monitored(List<JsonNode> epochs) {
+        return !epochs.isEmpty() && epochs.get(0).has("validation_loss") ? "validation" : "test";
+    }
+
+    private static double number(JsonNode epoch, String key) {
+        return epoch.has(key) ? epoch.get(key).asDouble() : Double.NaN;
+    }
+
+    private static String format(double value) {
+        return String.format("%.4f", value);
+    }
+}
