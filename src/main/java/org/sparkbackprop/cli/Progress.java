@@ -16,7 +16,7 @@ import org.sparkbackprop.training.TrainingState;
 
 /**
  * Where an epoch is, step by step: on a terminal a progress bar per epoch (steps done of the
- * epoch's, running loss, examples per second, ETA), drawn by the progressbar library on
+ * epoch's, elapsed / ETA, running loss, examples per second), drawn by the progressbar library on
  * stderr; otherwise a plain log line now and then, so that logs stay readable. Must be told of
  * an epoch's end before the listener that logs the epoch's line.
  */
@@ -61,25 +61,26 @@ final class Progress implements TrainingListener, AutoCloseable {
     @Override
     public void stepEnded(TrainingPosition position, long steps, TrainingState state) {
         int epoch = position.epochsDone() + 1;
-        String rates = String.format("loss %.4f, %,.0f examples/s", position.lossSum() / position.examples(),
-                position.examples() / position.seconds());
+        double loss = position.lossSum() / position.examples();
+        double examplesPerSecond = position.examples() / position.seconds();
         if (terminal != null) {
             if (bar == null || barEpoch != epoch) {
                 close();
                 bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(steps)
-                        .setConsumer(terminal).setUpdateIntervalMillis(200).setUnit(" steps", 1).build();
+                        .setConsumer(terminal).setUpdateIntervalMillis(200).build();
                 barEpoch = epoch;
             }
             bar.stepTo(position.stepsDone());
-            bar.setExtraMessage(rates);
+            bar.setExtraMessage(String.format("loss %.4f, %,.0f ex/s", loss, examplesPerSecond));
             return;
         }
         long now = nanoTime.getAsLong();
         if (now - lastLogged >= logEveryNanos && position.stepsDone() < steps) {
             lastLogged = now;
             double secondsLeft = position.seconds() / position.stepsDone() * (steps - position.stepsDone());
-            log.accept(String.format("epoch %d/%d: step %d/%d, %s, about %s left", epoch, epochs,
-                    position.stepsDone(), steps, rates, describe(Duration.ofMillis(Math.round(secondsLeft * 1000)))));
+            log.accept(String.format("epoch %d/%d: step %d/%d, loss %.4f, %,.0f examples/s, about %s left", epoch,
+                    epochs, position.stepsDone(), steps, loss, examplesPerSecond,
+                    describe(Duration.ofMillis(Math.round(secondsLeft * 1000)))));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.sparkbackprop.report;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,9 @@ public final class Report {
         }
         HeatMapChart chart = new HeatMapChartBuilder().width(CHART_WIDTH).height(CHART_HEIGHT)
                 .title("Confusion matrix, " + of).xAxisTitle("predicted class").yAxisTitle("actual class").build();
-        chart.getStyler().setShowValue(classes <= 20).setHeatMapValueDecimalPattern("#");
+        // white for no examples up to steel blue for the most, so the few mistakes stand out from the empty cells
+        chart.getStyler().setShowValue(classes <= 20).setHeatMapValueDecimalPattern("#")
+                .setRangeColors(new Color[] {Color.WHITE, new Color(0xC6DBEF), new Color(0x4682B4)});
         chart.getStyler().setLegendVisible(false);
         chart.addSeries("examples", predicted, actual, counts);
         charts.add(new NamedChart("confusion-matrix.png", "Examples by actual class (rows) and predicted class"

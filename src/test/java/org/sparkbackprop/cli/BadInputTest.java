@@ -69,6 +69,19 @@ class BadInputTest {
         cases.add(train("--feature-scale", "0").expect("feature-scale must be a positive number, got 0.0"));
         cases.add(train("--checkpoint-every", "-1").expect("checkpoint-every must be 0 or a positive integer, got -1"));
         cases.add(train("--resume").expect("resume needs --checkpoint-dir"));
+        cases.add(train("--loss", "quadratic").expect("loss quadratic needs output sigmoid (its delta (a − y) ∘ σ'(z) is"
+                + " that of sigmoid outputs), got output softmax"));
+        cases.add(train("--loss", "hinge").expect("unknown loss 'hinge', expected one of: cross-entropy, quadratic"));
+        cases.add(train("--lr-decay", "step", "--lr-decay-rate", "2").expect("lr-decay-rate must be in (0, 1], got 2.0"));
+        cases.add(train("--lr-decay", "step", "--lr-decay-every", "0")
+                .expect("lr-decay-every must be a positive integer, got 0"));
+        cases.add(train("--lr-decay", "cosine").expect("unknown lr-decay 'cosine', expected one of: none, step, exponential"));
+        cases.add(train("--validation-fraction", "1").expect("validation-fraction must be in (0, 1), got 1.0"));
+        cases.add(train("--early-stop-patience", "-1")
+                .expect("early-stop-patience must be 0 (off) or a positive integer, got -1"));
+        cases.add(train("--early-stop-patience", "2")
+                .expect("early-stop-patience needs a loss to watch: give --validation-fraction or --test"));
+        cases.add(train("--validation-fraction", "0.001").expect("validation-fraction 0.001 of the 200 examples of "));
         cases.add(train("--keep-checkpoints", "0", "--checkpoint-dir", directory.resolve("kept").toString())
                 .expect("keep-checkpoints must be a positive integer, got 0"));
         cases.add(train("--checkpoint-dir", file("a-file", "not a directory"))
