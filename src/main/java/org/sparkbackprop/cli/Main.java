@@ -13,7 +13,8 @@ import org.sparkbackprop.training.TrainingDiverged;
         version = "spark-backprop 0.1.0",
         description = "Backpropagation with cross-entropy loss, trained by mini-batch gradient descent on Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ConvertCommand.class,
-                SynthCommand.class, GradcheckCommand.class, CommandLine.HelpCommand.class})
+                SynthCommand.class, GradcheckCommand.class, CompareCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -60,6 +60,14 @@ final class RunReport {
         timings.put("last epoch's speed", String.format("%,.0f examples/s", examplesPerSecond));
         report.section("Timings", timings);
 
+        List<EpochRow> rows = rows(epochs, multiLabel);
+        report.epochs(rows, scoreName);
+        addClassCharts(report, keptScores, multiLabel, "the kept model on the " + scoredSet + " set");
+        return new RunReport(report);
+    }
+
+    /** The report's rows of the epochs of a metrics file; scores are micro-F1 when {@code multiLabel}. */
+    static List<EpochRow> rows(List<JsonNode> epochs, boolean multiLabel) {
         List<EpochRow> rows = new ArrayList<>();
         String scoreKey = multiLabel ? "_micro_f1" : "_accuracy";
         for (JsonNode epoch : epochs) {
@@ -68,8 +76,17 @@ final class RunReport {
                     number(epoch, "validation" + scoreKey), number(epoch, "test" + scoreKey),
                     epoch.path("seconds").asDouble()));
         }
-        report.epochs(rows, scoreName);
-        addClassCharts(report, keptScores, multiLabel, "the kept model on the " + scoredSet + " set");
+        return rows;
+    }
+
+    /** Runs side by side, from their metrics files' lines (run name → epochs). */
+    static RunReport forComparison(Map<String, List<JsonNode>> runs, Map<String, String> files) {
+        boolean multiLabel = runs.values().stream().flatMap(List::stream).anyMatch(epoch -> epoch.has("test_micro_f1")
+                || epoch.has("validation_micro_f1"));
+        Map<String, List<EpochRow>> rows = new LinkedHashMap<>();
+        runs.forEach((name, epochs) -> rows.put(name, rows(epochs, multiLabel)));
+        Report report = new Report("spark-backprop runs compared").section("Runs", files)
+                .comparison(rows, multiLabel ? "micro-F1" : "accuracy");
         return new RunReport(report);
     }
 

@@ -80,6 +80,36 @@ public final class Report {
         return this;
     }
 
+    /**
+     * Adds charts that set runs side by side: train loss, test loss (when the runs have one) and
+     * test {@code scoreName} (validation's for runs without a test set), one line per run, named
+     * as in {@code runs}. Modifies this.
+     */
+    public Report comparison(Map<String, List<EpochRow>> runs, String scoreName) {
+        XYChart trainLoss = lineChart("Train loss per epoch", "mean loss per example");
+        XYChart testLoss = lineChart("Test loss per epoch", "mean loss per example");
+        XYChart scores = lineChart(capitalized(scoreName) + " per epoch", scoreName);
+        boolean anyTestLoss = false;
+        boolean anyScore = false;
+        for (Map.Entry<String, List<EpochRow>> run : runs.entrySet()) {
+            addSeries(trainLoss, run.getKey(), run.getValue(), EpochRow::trainLoss);
+            anyTestLoss |= addSeries(testLoss, run.getKey(), run.getValue(), EpochRow::testLoss);
+            anyScore |= addSeries(scores, run.getKey(), run.getValue(),
+                    row -> Double.isNaN(row.testScore()) ? row.validationScore() : row.testScore());
+        }
+        charts.add(new NamedChart("train-loss.png", "Each run's mean train loss per example, measured during"
+                + " each epoch.", trainLoss));
+        if (anyTestLoss) {
+            charts.add(new NamedChart("test-loss.png", "Each run's test loss after each epoch.", testLoss));
+        }
+        if (anyScore) {
+            charts.add(new NamedChart(scoreName.replace(' ', '-').toLowerCase() + ".png", "Each run's "
+                    + scoreName + " after each epoch, on the test set (the validation set for runs without one).",
+                    scores));
+        }
+        return this;
+    }
+
     /** Adds the confusion matrix of single-label {@code scores} as a heat map. Modifies this. */
     public Report confusionMatrix(Scores scores, String of) {
         int classes = scores.classes();

@@ -8,6 +8,7 @@ import org.sparkbackprop.data.ParsedExample;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
@@ -25,6 +26,7 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(Architecture.class);
         kryo.register(Activation.class);
         kryo.register(Output.class);
+        kryo.register(Loss.class);
         kryo.register(Parameters.class, new ParametersSerializer());
         kryo.register(Gradients.class);
         kryo.register(Gradients[].class);

@@ -110,6 +110,35 @@ class ReportTest {
                 new ObjectMapper().readTree(evaluate.out()).get("loss").asDouble(), 1e-12);
     }
 
+    @Test
+    void compareSetsRunsSideBySide() throws Exception {
+        Path plain = directory.resolve("plain.jsonl");
+        Path momentum = directory.resolve("momentum.jsonl");
+        Files.writeString(plain, "{\"epoch\":1,\"train_loss\":0.9,\"test_loss\":0.8,\"test_accuracy\":0.7}\n"
+                + "{\"epoch\":2,\"train_loss\":0.6,\"test_loss\":0.5,\"test_accuracy\":0.8}\n");
+        Files.writeString(momentum, "{\"epoch\":1,\"train_loss\":0.7,\"test_loss\":0.6,\"test_accuracy\":0.75}\n");
+        Path report = directory.resolve("compared");
+        CommandLineTest.Result compare = CommandLineTest.run("compare", "--run", "plain=" + plain,
+                "--run", "momentum=" + momentum, "--report", report.toString());
+        assertEquals(0, compare.exitCode(), compare.err());
+        assertEquals(List.of("test accuracy per epoch",
+                "epoch           plain       momentum",
+                "1              0.7000         0.7500",
+                "2              0.8000"), compare.out().lines().map(String::stripTrailing).toList());
+        assertReport(report, List.of("train-loss.png", "test-loss.png", "accuracy.png"),
+                List.of("plain", "momentum", plain.toString()));
+
+        CommandLineTest.Result missing = CommandLineTest.run("compare", "--run", "lost=" + directory.resolve("none"));
+        assertEquals(2, missing.exitCode());
+        assertEquals("error: " + directory.resolve("none") + ": metrics file not found", missing.err().strip());
+        Path broken = directory.resolve("broken.jsonl");
+        Files.writeString(broken, "{\"epoch\":1,\"train_loss\":0.9}\n{\"epoch\": \"two\"}\n");
+        CommandLineTest.Result bad = CommandLineTest.run("compare", "--run", "broken=" + broken);
+        assertEquals(2, bad.exitCode());
+        assertEquals("error: " + broken + " line 2: expected a metrics object with at least epoch and train_loss"
+                + " (as train --metrics-out writes)", bad.err().strip());
+    }
+
     /** Every chart is a PNG of the stated size, and index.html names each chart and {@code texts}. */
     private static void assertReport(Path report, List<String> charts, List<String> texts) throws Exception {
         try (Stream<Path> files = Files.list(report)) {
