@@ -94,15 +94,22 @@ final class CompareCommand implements Callable<Integer> {
                 : runs.values().stream().flatMap(List::stream).anyMatch(e -> e.has("test_accuracy")) ? "test_accuracy"
                 : "train_loss";
         int epochs = runs.values().stream().mapToInt(List::size).max().orElse(0);
+        List<Integer> widths = runs.keySet().stream().map(name -> Math.max(14, name.length())).toList();
         StringBuilder header = new StringBuilder(String.format("%-6s", "epoch"));
-        runs.keySet().forEach(name -> header.append(String.format(" %14s", name)));
+        int column = 0;
+        for (String name : runs.keySet()) {
+            header.append(String.format(" %" + widths.get(column++) + "s", name));
+        }
         out.println(key.replace('_', ' ') + " per epoch");
         out.println(header);
         for (int e = 0; e < epochs; e++) {
             StringBuilder row = new StringBuilder(String.format("%-6d", e + 1));
+            column = 0;
             for (List<JsonNode> run : runs.values()) {
+                String width = Integer.toString(widths.get(column++));
                 row.append(e < run.size() && run.get(e).has(key)
-                        ? String.format(" %14.4f", run.get(e).get(key).asDouble()) : String.format(" %14s", ""));
+                        ? String.format(" %" + width + ".4f", run.get(e).get(key).asDouble())
+                        : String.format(" %" + width + "s", ""));
             }
             out.println(row);
         }

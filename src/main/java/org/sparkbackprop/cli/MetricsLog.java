@@ -77,9 +77,9 @@ final class MetricsLog implements TrainingListener {
 
     @Override
     public void stoppedEarly(int epoch, BestEpoch best) {
-        LOG.info("early stop after epoch {}: the {} loss has not gone below epoch {}'s {} since; the model of"
-                + " epoch {} is kept", epoch, last != null && last.test() != null && last.validation() == null
-                        ? "test" : "validation", best.epoch(), String.format("%.4f", best.loss()), best.epoch());
+        LOG.info("early stop after epoch {}: the watched loss (validation, else test) has not gone below epoch {}'s"
+                + " {} since; the model of epoch {} is kept", epoch, best.epoch(), String.format("%.4f", best.loss()),
+                best.epoch());
     }
 
     /** Writes the metrics file, when there is one. */

@@ -45,6 +45,7 @@ public final class Report {
     private final String title;
     private final Map<String, Map<String, String>> sections = new LinkedHashMap<>();
     private final List<EpochRow> epochs = new ArrayList<>();
+    private String epochScoreName;
     private final List<NamedChart> charts = new ArrayList<>();
 
     public Report(String title) {
@@ -64,6 +65,7 @@ public final class Report {
      */
     public Report epochs(List<EpochRow> rows, String scoreName) {
         epochs.addAll(rows);
+        epochScoreName = scoreName;
         XYChart losses = lineChart("Loss per epoch", "mean loss per example");
         addSeries(losses, "train", rows, EpochRow::trainLoss);
         addSeries(losses, "validation", rows, EpochRow::validationLoss);
@@ -88,7 +90,7 @@ public final class Report {
     public Report comparison(Map<String, List<EpochRow>> runs, String scoreName) {
         XYChart trainLoss = lineChart("Train loss per epoch", "mean loss per example");
         XYChart testLoss = lineChart("Test loss per epoch", "mean loss per example");
-        XYChart scores = lineChart(capitalized(scoreName) + " per epoch", scoreName);
+        XYChart scores = lineChart("Test " + scoreName + " per epoch", "test " + scoreName);
         boolean anyTestLoss = false;
         boolean anyScore = false;
         for (Map.Entry<String, List<EpochRow>> run : runs.entrySet()) {
@@ -208,8 +210,8 @@ public final class Report {
 
     private void appendEpochTable(StringBuilder html) {
         html.append("<h2>Epochs</h2>\n<table>\n<tr><th>epoch</th><th>learning rate</th><th>train loss</th>"
-                + "<th>validation loss</th><th>test loss</th><th>validation score</th><th>test score</th>"
-                + "<th>seconds</th></tr>\n");
+                + "<th>validation loss</th><th>test loss</th><th>validation ").append(escape(epochScoreName))
+                .append("</th><th>test ").append(escape(epochScoreName)).append("</th><th>seconds</th></tr>\n");
         for (EpochRow row : epochs) {
             html.append("<tr><td class=\"number\">").append(row.epoch()).append("</td>");
             for (double value : new double[] {row.learningRate(), row.trainLoss(), row.validationLoss(),

@@ -275,7 +275,9 @@ class CommandLineTest {
         Result help = run("train", "--help");
         assertEquals(0, help.exitCode());
         for (String option : List.of("--train", "--test", "--format", "--layers", "--output", "--epochs", "--batch-size",
-                "--learning-rate", "--init", "--seed", "--partitions", "--combine", "--init-model", "--model-out", "--metrics-out", "--config")) {
+                "--learning-rate", "--init", "--seed", "--partitions", "--combine", "--init-model", "--model-out", "--metrics-out", "--config",
+                "--loss", "--momentum", "--l2", "--lr-decay", "--lr-decay-rate", "--lr-decay-every", "--validation-fraction",
+                "--early-stop-patience", "--report")) {
             assertTrue(help.out().contains(option), option);
         }
     }

@@ -117,7 +117,7 @@ class StandaloneClusterIT {
         Process run = Scripts.start(Map.of("SPARK_MASTER", MASTER), output, command);
         Path metrics = STATE.resolve("killed.json.metrics");
         long deadline = System.nanoTime() + 300_000_000_000L;
-        while (!Files.readString(output).contains("epoch 1/3:") && run.isAlive() && System.nanoTime() < deadline) {
+        while (!Files.readString(output).contains("epoch 1/3: train loss") && run.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
         assertTrue(run.isAlive(), "training ended before the first epoch was reported:\n" + Files.readString(output));
