@@ -54,6 +54,27 @@ final class Progress implements TrainingListener, AutoCloseable {
         return new Progress(epochs, terminal, null, Duration.ZERO, System::nanoTime);
     }
 
+    /**
+     * The terminal as one bar sees it: its frames go through, its close does not. progressbar
+     * 0.10.1 ends the bar's line in its periodic refresh, which a bar closed before its first
+     * refresh never gets to; {@link Progress#close()} ends the line itself.
+     */
+    private record BarLine(ProgressBarConsumer terminal) implements ProgressBarConsumer {
+        @Override
+        public int getMaxRenderedLength() {
+            return terminal.getMaxRenderedLength();
+        }
+
+        @Override
+        public void accept(String frame) {
+            terminal.accept(frame);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     static Progress inLog(int epochs, Consumer<String> log, Duration every, LongSupplier nanoTime) {
         return new Progress(epochs, null, log, every, nanoTime);
     }
@@ -67,7 +88,7 @@ final class Progress implements TrainingListener, AutoCloseable {
             if (bar == null || barEpoch != epoch) {
                 close();
                 bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(steps)
-                        .setConsumer(terminal).setUpdateIntervalMillis(200).build();
+                        .setConsumer(new BarLine(terminal)).setUpdateIntervalMillis(200).build();
                 barEpoch = epoch;
             }
             bar.stepTo(position.stepsDone());
@@ -90,11 +111,12 @@ final class Progress implements TrainingListener, AutoCloseable {
         lastLogged = nanoTime.getAsLong();
     }
 
-    /** Finishes the epoch's bar, if one is drawn. */
+    /** Finishes the epoch's bar, if one is drawn: its last frame, then the end of its line. */
     @Override
     public void close() {
         if (bar != null) {
             bar.close();
+            terminal.close();
             bar = null;
         }
     }
