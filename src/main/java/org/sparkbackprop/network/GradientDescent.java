@@ -27,15 +27,7 @@ public final class GradientDescent {
     }
 
     public GradientDescent(double learningRate, double momentum, double l2, long trainingExamples) {
-        if (!(learningRate > 0.0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learning-rate must be a positive number, got " + learningRate);
-        }
-        if (!(momentum >= 0.0 && momentum < 1.0)) {
-            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
-        }
-        if (!(l2 >= 0.0) || !Double.isFinite(l2)) {
-            throw new IllegalArgumentException("l2 must be 0 or a positive number, got " + l2);
-        }
+        checkSettings(learningRate, momentum, l2);
         if (trainingExamples <= 0) {
             throw new IllegalArgumentException("the training set must hold at least one example");
         }
@@ -51,10 +43,28 @@ public final class GradientDescent {
 
     /** Sets η for the steps from now on, as a decay schedule does between epochs. Modifies this. */
     public void setLearningRate(double learningRate) {
+        checkLearningRate(learningRate);
+        this.learningRate = learningRate;
+    }
+
+    /**
+     * Fails with an IllegalArgumentException naming the setting (as the command line does) when
+     * η is not a positive number, μ not in [0, 1) or λ negative.
+     */
+    public static void checkSettings(double learningRate, double momentum, double l2) {
+        checkLearningRate(learningRate);
+        if (!(momentum >= 0.0 && momentum < 1.0)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(l2 >= 0.0) || !Double.isFinite(l2)) {
+            throw new IllegalArgumentException("l2 must be 0 or a positive number, got " + l2);
+        }
+    }
+
+    private static void checkLearningRate(double learningRate) {
         if (!(learningRate > 0.0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("learning-rate must be a positive number, got " + learningRate);
         }
-        this.learningRate = learningRate;
     }
 
     /** v, or null while it is zero (before the first step, and always without momentum). */

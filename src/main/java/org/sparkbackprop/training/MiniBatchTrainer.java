@@ -68,12 +68,12 @@ public final class MiniBatchTrainer {
             for (long step = resumed ? position.stepsDone() : 0; step < steps; step++) {
                 train.stepStarting(epoch + 1, step + 1, steps);
                 Gradients sums = train.sumGradients(parameters, order.batch(step, settings.batchSize()));
-                checkFinite(sums, epoch + 1, step + 1, steps);
+                checkFinite(sums, epoch + 1, step + 1, steps, learningRate);
                 descent.apply(sums, parameters);
                 int layer = parameters.firstNonFiniteLayer();
                 if (layer != 0) {
                     throw new TrainingDiverged(epoch + 1, step + 1, steps, "the update made layer " + layer
-                            + "'s weights or biases overflow", settings.learningRate());
+                            + "'s weights or biases overflow", settings.learningRate(), learningRate);
                 }
                 lossSum += sums.lossSum();
                 examples += sums.exampleCount();
@@ -104,15 +104,15 @@ public final class MiniBatchTrainer {
     }
 
     /** Stops training, before the update, at a batch whose loss or gradient is not finite. */
-    private void checkFinite(Gradients sums, int epoch, long step, long steps) {
+    private void checkFinite(Gradients sums, int epoch, long step, long steps, double learningRate) {
         if (!Double.isFinite(sums.lossSum())) {
             throw new TrainingDiverged(epoch, step, steps, "the batch loss is " + sums.lossSum(),
-                    settings.learningRate());
+                    settings.learningRate(), learningRate);
         }
         int layer = sums.firstNonFiniteLayer();
         if (layer != 0) {
             throw new TrainingDiverged(epoch, step, steps, "the gradient of layer " + layer + " is not finite",
-                    settings.learningRate());
+                    settings.learningRate(), learningRate);
         }
     }
 }

@@ -10,9 +10,12 @@ public final class TrainingDiverged extends RuntimeException {
     private final int epoch;
     private final long step;
 
-    TrainingDiverged(int epoch, long step, long steps, String what, double learningRate) {
+    /** {@code learningRate} as set, {@code epochLearningRate} the epoch's after any decay. */
+    TrainingDiverged(int epoch, long step, long steps, String what, double learningRate, double epochLearningRate) {
         super("training diverged in epoch " + epoch + ", step " + step + " of " + steps + ": " + what
-                + "; try a smaller --learning-rate (it is " + learningRate + ")");
+                + "; try a smaller --learning-rate (it is " + learningRate
+                + (epochLearningRate == learningRate ? "" : ", " + epochLearningRate + " in this epoch after --lr-decay")
+                + ")");
         this.epoch = epoch;
         this.step = step;
     }

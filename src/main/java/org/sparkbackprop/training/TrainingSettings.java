@@ -1,6 +1,7 @@
 package org.sparkbackprop.training;
 
 import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.GradientDescent;
 import org.sparkbackprop.network.Initialization;
 
 /**
@@ -39,15 +40,7 @@ public record TrainingSettings(
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch-size must be a positive integer, got " + batchSize);
         }
-        if (!(learningRate > 0.0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learning-rate must be a positive number, got " + learningRate);
-        }
-        if (!(momentum >= 0.0 && momentum < 1.0)) {
-            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
-        }
-        if (!(l2 >= 0.0) || !Double.isFinite(l2)) {
-            throw new IllegalArgumentException("l2 must be 0 or a positive number, got " + l2);
-        }
+        GradientDescent.checkSettings(learningRate, momentum, l2);
         if (earlyStopPatience < 0) {
             throw new IllegalArgumentException("early-stop-patience must be 0 (off) or a positive integer, got "
                     + earlyStopPatience);

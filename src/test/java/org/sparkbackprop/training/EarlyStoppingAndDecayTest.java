@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
@@ -148,6 +149,41 @@ class EarlyStoppingAndDecayTest {
         TrainingState secondAtHalf = new MiniBatchTrainer(halfRate).train(afterFirst.get(0),
                 new TrainingPosition(1, 0, 0.0, 0, 0.0), train, null, null, (metrics, state) -> { });
         assertTrue(end.parameters().bitwiseEquals(secondAtHalf.parameters()));
+    }
+
+    /** A divergence in a decayed epoch names both the rate as set and the epoch's. */
+    @Test
+    void aDivergenceAfterDecayNamesTheEpochsRate() {
+        LearningRateDecay halving = new LearningRateDecay(LearningRateDecay.Schedule.STEP, 0.5, 1);
+        TrainingSettings settings = new TrainingSettings(ARCHITECTURE, Initialization.SCALED, 3, 16, 1.0, 3, 0.0,
+                0.0, halving, 0);
+        InProcessSource examples = new InProcessSource(InProcessTrainerTest.signOfSum(1, 64), ARCHITECTURE, 16);
+        int[] epoch = {0};
+        GradientSource breaksInEpoch2 = new GradientSource() {
+            @Override
+            public long exampleCount() {
+                return examples.exampleCount();
+            }
+
+            @Override
+            public Gradients sumGradients(Parameters parameters, long[] sortedBatch) {
+                Gradients sums = examples.sumGradients(parameters, sortedBatch);
+                if (epoch[0] == 2) {
+                    sums.weights(1).set(0, 0, Double.NaN);
+                }
+                return sums;
+            }
+
+            @Override
+            public void stepStarting(int current, long step, long steps) {
+                epoch[0] = current;
+            }
+        };
+        TrainingDiverged diverged = assertThrows(TrainingDiverged.class, () -> new MiniBatchTrainer(settings).train(
+                TrainingState.startingFrom(Initialization.SCALED.initialize(ARCHITECTURE, 3)), TrainingPosition.START,
+                breaksInEpoch2, null, null, (metrics, state) -> { }));
+        assertEquals("training diverged in epoch 2, step 1 of 4: the gradient of layer 1 is not finite; try a smaller"
+                + " --learning-rate (it is 1.0, 0.5 in this epoch after --lr-decay)", diverged.getMessage());
     }
 
     private static List<Double> boxed(double[] values) {
