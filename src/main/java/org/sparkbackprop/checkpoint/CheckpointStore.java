@@ -28,6 +28,7 @@ import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.training.BestEpoch;
 import org.sparkbackprop.training.TrainingPosition;
+import org.sparkbackprop.training.TrainingState;
 
 /**
  * A directory of checkpoints, {@code checkpoint-EEEEEE-SSSSSSSSSS.json} for E epochs and S
@@ -133,6 +134,7 @@ public final class CheckpointStore {
 
     static void writeJson(Checkpoint checkpoint, OutputStream out) throws IOException {
         TrainingPosition position = checkpoint.position();
+        TrainingState state = checkpoint.state();
         try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("format", FORMAT);
@@ -143,18 +145,18 @@ public final class CheckpointStore {
             json.writeNumberField("seconds", position.seconds());
             // the optimizer's state: momentum's velocity, absent while zero
             json.writeObjectFieldStart("optimizer");
-            if (checkpoint.velocity() != null) {
+            if (state.velocity() != null) {
                 json.writeFieldName("velocity");
-                ModelFile.writeJson(checkpoint.velocity(), json);
+                ModelFile.writeJson(state.velocity(), json);
             }
             json.writeEndObject();
             // early stopping's best epoch so far, absent without early stopping
-            if (checkpoint.best() != null) {
+            if (state.best() != null) {
                 json.writeObjectFieldStart("best");
-                json.writeNumberField("epoch", checkpoint.best().epoch());
-                json.writeNumberField("loss", checkpoint.best().loss());
+                json.writeNumberField("epoch", state.best().epoch());
+                json.writeNumberField("loss", state.best().loss());
                 json.writeFieldName("model");
-                ModelFile.writeJson(checkpoint.best().parameters(), json);
+                ModelFile.writeJson(state.best().parameters(), json);
                 json.writeEndObject();
             }
             json.writeObjectFieldStart("fingerprint");
@@ -168,7 +170,7 @@ public final class CheckpointStore {
             }
             json.writeEndArray();
             json.writeFieldName("model");
-            ModelFile.writeJson(checkpoint.parameters(), json);
+            ModelFile.writeJson(state.parameters(), json);
             json.writeEndObject();
         }
     }
@@ -220,7 +222,7 @@ public final class CheckpointStore {
             }
             best = new BestEpoch(integer(source, bestNode, "epoch"), number(source, bestNode, "loss"), bestParameters);
         }
-        return new Checkpoint(position, model.parameters(), velocity, best, fingerprint, metrics);
+        return new Checkpoint(position, new TrainingState(model.parameters(), velocity, best), fingerprint, metrics);
     }
 
     private static double number(String source, JsonNode root, String key) {

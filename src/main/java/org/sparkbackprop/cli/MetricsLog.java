@@ -32,16 +32,11 @@ final class MetricsLog implements TrainingListener {
     private final Output output;
     private final Path metricsOut;
     private final List<String> lines = new ArrayList<>();
-    private EpochMetrics last;
 
     MetricsLog(int epochs, Output output, Path metricsOut) {
         this.epochs = epochs;
         this.output = output;
         this.metricsOut = metricsOut;
-    }
-
-    EpochMetrics last() {
-        return last;
     }
 
     /** The JSON lines of the epochs so far. */
@@ -70,7 +65,6 @@ final class MetricsLog implements TrainingListener {
 
     @Override
     public void epochEnded(EpochMetrics metrics, TrainingState state) {
-        last = metrics;
         LOG.info(describe(metrics));
         lines.add(toJson(metrics));
     }
@@ -113,7 +107,8 @@ final class MetricsLog implements TrainingListener {
         }
         line.append(String.format(", %s loss %.4f, %s accuracy %.4f", set, scores.loss(), set, scores.accuracy()));
         if (output == Output.SIGMOID) {
-            line.append(String.format(", %s micro-F1 %.4f", set, scores.microF1()));
+            line.append(String.format(", %s Hamming loss %.4f, %s micro-F1 %.4f", set, scores.hammingLoss(), set,
+                    scores.microF1()));
         }
     }
 

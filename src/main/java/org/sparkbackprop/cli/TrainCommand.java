@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -259,26 +260,15 @@ final class TrainCommand implements Callable<Integer> {
 
     private void writeReport(Finished finished, MetricsLog metrics, Architecture architecture,
                              TrainingSettings settings, double wallSeconds) {
-        Map<String, String> runSettings = new java.util.LinkedHashMap<>();
+        Map<String, String> runSettings = new LinkedHashMap<>();
         runSettings.put("train", train + " (" + finished.trainExamples() + " examples)");
         if (validationFraction != null) {
             runSettings.put("validation", "fraction " + validationFraction + " of the training data ("
                     + finished.validationExamples() + " examples)");
         }
         runSettings.put("test", test == null ? "none" : test);
-        runSettings.put("layers", Architecture.describe(architecture.sizes()));
-        runSettings.put("output", architecture.output().id());
-        runSettings.put("loss", architecture.loss().id());
-        runSettings.put("init", initModel != null ? "model " + initModel : settings.initialization().id());
         runSettings.put("epochs", Integer.toString(epochs));
-        runSettings.put("batch-size", Integer.toString(batchSize));
-        runSettings.put("learning-rate", Double.toString(learningRate));
-        runSettings.put("lr-decay", settings.learningRateDecay().describe());
-        runSettings.put("momentum", Double.toString(momentum));
-        runSettings.put("l2", Double.toString(l2));
-        runSettings.put("early-stop-patience", earlyStopPatience == 0 ? "off" : Integer.toString(earlyStopPatience));
-        runSettings.put("seed", Long.toString(seed));
-        runSettings.put("combine", combine.id());
+        runSettings.putAll(settingValues(settings));
         RunReport.forTraining(architecture.output(), metrics.epochs(), runSettings, finished.state(), finished.keptScores(),
                 finished.scoredSet(), wallSeconds).write(report);
         LOG.info("report written to {}", report.resolve("index.html"));
@@ -291,27 +281,34 @@ final class TrainCommand implements Callable<Integer> {
      */
     private Map<String, String> fingerprint(TrainingSettings settings, CachedExamples trainExamples,
                                             JavaSparkContext context) {
-        Architecture architecture = settings.architecture();
         Map<String, String> fingerprint = new TreeMap<>(dataSet.fingerprint());
-        fingerprint.put("layers", Architecture.describe(architecture.sizes()));
-        fingerprint.put("output", architecture.output().id());
-        fingerprint.put("loss", architecture.loss().id());
-        fingerprint.put("activation", architecture.hiddenActivation().id());
-        fingerprint.put("init", initModel != null ? "model " + initModel.toAbsolutePath() : settings.initialization().id());
-        fingerprint.put("batch-size", Integer.toString(settings.batchSize()));
-        fingerprint.put("learning-rate", Double.toString(settings.learningRate()));
-        fingerprint.put("momentum", Double.toString(settings.momentum()));
-        fingerprint.put("l2", Double.toString(settings.l2()));
-        fingerprint.put("lr-decay", settings.learningRateDecay().describe());
-        fingerprint.put("early-stop-patience", Integer.toString(settings.earlyStopPatience()));
-        fingerprint.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
-        fingerprint.put("seed", Long.toString(settings.seed()));
+        fingerprint.putAll(settingValues(settings));
         fingerprint.put("partitions", Integer.toString(trainExamples.partitions()));
-        fingerprint.put("combine", combine.id());
         fingerprint.put("train", trainExamples.source());
         fingerprint.put("train examples", Long.toString(trainExamples.exampleCount()));
         fingerprint.put("train files", DataFingerprint.of(train, context.hadoopConfiguration()));
         return fingerprint;
+    }
+
+    /** The network and training settings as the fingerprint and the report name them, in the options' order. */
+    private Map<String, String> settingValues(TrainingSettings settings) {
+        Architecture architecture = settings.architecture();
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("layers", Architecture.describe(architecture.sizes()));
+        values.put("output", architecture.output().id());
+        values.put("loss", architecture.loss().id());
+        values.put("activation", architecture.hiddenActivation().id());
+        values.put("init", initModel != null ? "model " + initModel.toAbsolutePath() : settings.initialization().id());
+        values.put("batch-size", Integer.toString(settings.batchSize()));
+        values.put("learning-rate", Double.toString(settings.learningRate()));
+        values.put("lr-decay", settings.learningRateDecay().describe());
+        values.put("momentum", Double.toString(settings.momentum()));
+        values.put("l2", Double.toString(settings.l2()));
+        values.put("early-stop-patience", Integer.toString(settings.earlyStopPatience()));
+        values.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
+        values.put("seed", Long.toString(settings.seed()));
+        values.put("combine", combine.id());
+        return values;
     }
 
     /** The network's shape from --layers and --output, which must agree with --init-model when both are given. */

@@ -157,13 +157,6 @@ public final class Report {
         return this;
     }
 
-    /** The files {@link #write} makes, index.html last. */
-    public List<String> files() {
-        List<String> files = new ArrayList<>(charts.stream().map(NamedChart::file).toList());
-        files.add("index.html");
-        return files;
-    }
-
     /**
      * Writes the charts and then index.html into {@code directory} (made when missing), each
      * file atomically, so that an index.html never names a chart not yet written.
@@ -253,7 +246,7 @@ public final class Report {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
-    static String escape(String text) {
+    private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -20,6 +20,7 @@ import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.training.BestEpoch;
 import org.sparkbackprop.training.TrainingPosition;
+import org.sparkbackprop.training.TrainingState;
 
 /** Checkpoints come back with the same bits, the newest valid one wins, and old ones are pruned. */
 class CheckpointStoreTest {
@@ -38,15 +39,15 @@ class CheckpointStoreTest {
         TrainingPosition position = new TrainingPosition(2, 17, 12.345678901234567, 544, 3.25);
         Parameters velocity = Initialization.NORMAL.initialize(ARCHITECTURE, 5);
         BestEpoch best = new BestEpoch(1, 0.1 + 0.2, Initialization.NORMAL.initialize(ARCHITECTURE, 6));
-        store.write(new Checkpoint(position, parameters, velocity, best, FINGERPRINT,
+        store.write(new Checkpoint(position, new TrainingState(parameters, velocity, best), FINGERPRINT,
                 List.of("{\"epoch\":1}", "{\"epoch\":2}")));
 
         Checkpoint back = store.newest().orElseThrow();
-        assertTrue(parameters.bitwiseEquals(back.parameters()));
-        assertTrue(velocity.bitwiseEquals(back.velocity()), "the optimizer's velocity too");
-        assertEquals(1, back.best().epoch(), "early stopping's best epoch too");
-        assertEquals(0.1 + 0.2, back.best().loss(), 0.0);
-        assertTrue(best.parameters().bitwiseEquals(back.best().parameters()));
+        assertTrue(parameters.bitwiseEquals(back.state().parameters()));
+        assertTrue(velocity.bitwiseEquals(back.state().velocity()), "the optimizer's velocity too");
+        assertEquals(1, back.state().best().epoch(), "early stopping's best epoch too");
+        assertEquals(0.1 + 0.2, back.state().best().loss(), 0.0);
+        assertTrue(best.parameters().bitwiseEquals(back.state().best().parameters()));
         assertEquals(position, back.position());
         assertEquals(FINGERPRINT, back.fingerprint());
         assertEquals(List.of("{\"epoch\":1}", "{\"epoch\":2}"), back.metrics());
@@ -64,7 +65,7 @@ class CheckpointStoreTest {
         Files.writeString(directory.resolve(".checkpoint-000000-0000000001.json.dead.tmp"), "a killed run's leftover");
         for (int step = 1; step <= 4; step++) {
             store.write(new Checkpoint(new TrainingPosition(0, step * 10, 0.0, 0, 0.0),
-                    Initialization.NORMAL.initialize(ARCHITECTURE, step), null, null, FINGERPRINT, List.of()));
+                    TrainingState.startingFrom(Initialization.NORMAL.initialize(ARCHITECTURE, step)), FINGERPRINT, List.of()));
         }
         try (Stream<Path> files = Files.list(directory)) {
             assertEquals(List.of("checkpoint-000000-0000000030.json", "checkpoint-000000-0000000040.json"),
@@ -76,9 +77,9 @@ class CheckpointStoreTest {
         Files.write(newest, java.util.Arrays.copyOf(whole, whole.length / 2));
         Checkpoint back = store.newest().orElseThrow();
         assertEquals(30, back.position().stepsDone());
-        assertEquals(null, back.velocity(), "no velocity written, none read");
-        assertEquals(null, back.best(), "no best epoch written, none read");
-        assertTrue(back.parameters().bitwiseEquals(Initialization.NORMAL.initialize(ARCHITECTURE, 3)));
+        assertEquals(null, back.state().velocity(), "no velocity written, none read");
+        assertEquals(null, back.state().best(), "no best epoch written, none read");
+        assertTrue(back.state().parameters().bitwiseEquals(Initialization.NORMAL.initialize(ARCHITECTURE, 3)));
     }
 
     @Test
