@@ -14,16 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.files.AtomicFiles;
+import org.sparkbackprop.files.DriverFiles;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.training.BestEpoch;
@@ -47,17 +46,18 @@ public final class CheckpointStore {
     private final Path directory;
     private final int keep;
 
-    /** Opens, and creates when missing, {@code directory} (a local path or any Hadoop file system's URI). */
-    public CheckpointStore(String directory, Configuration configuration, int keep) {
+    /**
+     * Opens, and creates when missing, {@code directory}: a path on the driver's local disk, or
+     * any Hadoop file system's URI.
+     */
+    public CheckpointStore(String directory, int keep) {
         if (keep < 1) {
             throw new BadInputException("keep-checkpoints must be a positive integer, got " + keep);
         }
         this.keep = keep;
         try {
-            Path path = new Path(directory);
-            FileSystem system = path.getFileSystem(configuration);
-            // the local file system's checksummed view would add a .crc file beside every checkpoint
-            this.fileSystem = system instanceof LocalFileSystem local ? local.getRaw() : system;
+            Path path = DriverFiles.resolve(directory);
+            this.fileSystem = DriverFiles.fileSystem(path);
             this.directory = fileSystem.makeQualified(path);
             if (fileSystem.exists(this.directory) && !fileSystem.getFileStatus(this.directory).isDirectory()) {
                 throw new BadInputException("--checkpoint-dir " + directory + ": is a file, expected a directory");
@@ -79,17 +79,7 @@ public final class CheckpointStore {
         TrainingPosition position = checkpoint.position();
         String name = String.format("checkpoint-%06d-%010d.json", position.epochsDone(), position.stepsDone());
         Path target = new Path(directory, name);
-        Path temporary = new Path(directory, "." + name + "." + UUID.randomUUID() + ".tmp");
-        try (OutputStream out = fileSystem.create(temporary, true)) {
-            writeJson(checkpoint, out);
-        }
-        if (fileSystem.exists(target)) {
-            fileSystem.delete(target, false);
-        }
-        if (!fileSystem.rename(temporary, target)) {
-            fileSystem.delete(temporary, false);
-            throw new IOException("cannot rename " + temporary + " to " + target);
-        }
+        AtomicFiles.write(target, out -> writeJson(checkpoint, out));
         prune();
         return target.toString();
     }

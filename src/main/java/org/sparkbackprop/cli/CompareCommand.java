@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.files.DriverFiles;
 
 /**
  * {@code compare}: training runs side by side, from their metrics files: a table of the test
@@ -34,21 +35,22 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--run", paramLabel = "NAME=FILE", required = true,
             description = "A run's name and its metrics file (train --metrics-out); repeat for each run.")
-    Map<String, Path> runs = new LinkedHashMap<>();
+    Map<String, String> runs = new LinkedHashMap<>();
 
     @Option(names = "--report", paramLabel = "DIR", description = "Write the charts and index.html here.")
-    Path report;
+    String report;
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
     @Override
     public Integer call() {
+        DataPaths.requireKeptInClusterMode("--report", report);
         Map<String, List<JsonNode>> epochs = new LinkedHashMap<>();
         Map<String, String> files = new LinkedHashMap<>();
         runs.forEach((name, file) -> {
             epochs.put(name, read(file));
-            files.put(name, file.toString());
+            files.put(name, file);
         });
         print(epochs, spec.commandLine().getOut());
         if (report != null) {
@@ -58,13 +60,12 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /** The epochs of a metrics file; a missing file or a line that is not a metrics object is bad input. */
-    private static List<JsonNode> read(Path file) {
+    private static List<JsonNode> read(String file) {
         List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": metrics file not found");
-        } catch (IOException e) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(DriverFiles.open(file, "metrics file"),
+                StandardCharsets.UTF_8))) {
+            lines = reader.lines().toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new BadInputException(file + ": cannot read the metrics file (" + e.getMessage() + ")");
         }
         List<JsonNode> epochs = new ArrayList<>();

@@ -1,15 +1,15 @@
 package org.sparkbackprop.cli;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.TreeSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.files.DriverFiles;
 
 /**
  * {@code --config FILE}: a properties file whose keys are a command's option names without
@@ -38,7 +38,7 @@ final class ConfigFile {
         if (path == null || command == null) {
             return;
         }
-        Properties properties = read(Path.of(path));
+        Properties properties = read(path);
         TreeSet<String> unknown = new TreeSet<>();
         for (String key : properties.stringPropertyNames()) {
             OptionSpec option = command.getCommandSpec().findOption("--" + key);
@@ -54,12 +54,11 @@ final class ConfigFile {
         command.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(properties));
     }
 
-    private static Properties read(Path path) {
+    /** Reads the file at {@code path}: a local path, a file shipped with --files, or any Hadoop file system's URI. */
+    private static Properties read(String path) {
         Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(path)) {
+        try (Reader reader = new InputStreamReader(DriverFiles.open(path, "config file"), StandardCharsets.UTF_8)) {
             properties.load(reader);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(path + ": config file not found");
         } catch (IOException | IllegalArgumentException e) {
             throw new BadInputException(path + ": cannot read config file (" + e.getMessage() + ")");
         }

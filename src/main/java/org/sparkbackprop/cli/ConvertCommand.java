@@ -44,7 +44,7 @@ final class ConvertCommand implements Callable<Integer> {
             throw new BadInputException("classes must be a positive integer, got " + classes);
         }
         dataSet.validate();
-        LocalPaths.requireExists("--in", in);
+        DataPaths.requireExists("--in", in);
         long rows = SparkRun.with("spark-backprop convert", context -> {
             SparkSession spark = SparkSession.builder().sparkContext(context.sc()).getOrCreate();
             JavaRDD<ParsedExample> examples;

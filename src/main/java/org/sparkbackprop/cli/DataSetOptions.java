@@ -1,6 +1,5 @@
 package org.sparkbackprop.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,8 +10,9 @@ import org.sparkbackprop.spark.BlockCache;
 /** The options every command that reads a data set on Spark shares (a picocli mixin). */
 final class DataSetOptions {
     @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
-            description = "Properties file of defaults, keys being option names without the dashes; the command line wins.")
-    Path config;
+            description = "Properties file of defaults, keys being option names without the dashes; the command line wins."
+                    + " A local path, a file shipped with spark-submit --files, or any Hadoop file system's URI.")
+    String config;
 
     @Option(names = "--format", paramLabel = "FORMAT",
             description = "idx, csv, libsvm or parquet (inferred from the path when omitted).")

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR",
             description = "Also write a report here: the confusion matrix (per-label F1 for multi-label models) as a"
                     + " PNG chart and index.html with the results.")
-    Path report;
+    String report;
 
 
     @Override
@@ -56,7 +55,8 @@ final class EvaluateCommand implements Callable<Integer> {
         if (data == null) {
             throw new BadInputException("evaluate: --data is required (the data to score)");
         }
-        LocalPaths.requireExists("--data", data);
+        DataPaths.requireKeptInClusterMode("--report", report);
+        DataPaths.requireExists("--data", data);
         dataSet.validate();
         Parameters parameters = modelOptions.load("evaluate");
         long started = System.nanoTime();

@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkbackprop.model.AtomicFiles;
+import org.sparkbackprop.files.AtomicFiles;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.training.BestEpoch;
@@ -30,10 +29,10 @@ final class MetricsLog implements TrainingListener {
 
     private final int epochs;
     private final Output output;
-    private final Path metricsOut;
+    private final String metricsOut;
     private final List<String> lines = new ArrayList<>();
 
-    MetricsLog(int epochs, Output output, Path metricsOut) {
+    MetricsLog(int epochs, Output output, String metricsOut) {
         this.epochs = epochs;
         this.output = output;
         this.metricsOut = metricsOut;

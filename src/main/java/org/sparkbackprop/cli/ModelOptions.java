@@ -1,6 +1,5 @@
 package org.sparkbackprop.cli;
 
-import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.model.ModelFile;
@@ -9,8 +8,8 @@ import org.sparkbackprop.network.Parameters;
 
 /** The saved model a command applies (a picocli mixin of evaluate and predict). */
 final class ModelOptions {
-    @Option(names = "--model", paramLabel = "FILE", description = "The model file (network2 JSON).")
-    Path model;
+    @Option(names = "--model", paramLabel = "FILE", description = "The model file (network2 JSON): a local path or any Hadoop file system's URI.")
+    String model;
 
     @Option(names = "--output", paramLabel = "OUTPUT",
             description = "For a model file that does not state its output: softmax (default) or sigmoid.")

@@ -58,7 +58,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new BadInputException("threshold must be in (0, 1), got " + threshold);
         }
         dataSet.validate();
-        LocalPaths.requireExists("--data", data);
+        DataPaths.requireExists("--data", data);
         Parameters parameters = modelOptions.load("predict");
         long rows = SparkRun.with("spark-backprop predict", context -> {
             SparkSession spark = SparkSession.builder().sparkContext(context.sc()).getOrCreate();

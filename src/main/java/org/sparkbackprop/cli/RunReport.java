@@ -3,7 +3,6 @@ package org.sparkbackprop.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,10 +90,10 @@ final class RunReport {
     }
 
     /** A saved model's report on one data set. */
-    static RunReport forEvaluation(Path model, String data, Output output, Scores scores, double wallSeconds) {
+    static RunReport forEvaluation(String model, String data, Output output, Scores scores, double wallSeconds) {
         boolean multiLabel = output == Output.SIGMOID;
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("model", model.toString());
+        settings.put("model", model);
         settings.put("data", data);
         Map<String, String> results = new LinkedHashMap<>();
         addScores(results, "", scores, multiLabel);
@@ -105,7 +104,7 @@ final class RunReport {
         return new RunReport(report);
     }
 
-    void write(Path directory) {
+    void write(String directory) {
         try {
             report.write(directory);
         } catch (IOException e) {

@@ -2,7 +2,6 @@ package org.sparkbackprop.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.data.HoldOut;
+import org.sparkbackprop.files.DriverFiles;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
@@ -122,11 +122,12 @@ final class TrainCommand implements Callable<Integer> {
     long seed;
 
 
-    @Option(names = "--init-model", paramLabel = "FILE", description = "Start from this model file instead of --init.")
-    Path initModel;
+    @Option(names = "--init-model", paramLabel = "FILE", description = "Start from this model file instead of --init: a local path, a file shipped with"
+            + " spark-submit --files, or any Hadoop file system's URI.")
+    String initModel;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
-            description = "Write checkpoints here (a local path or any Hadoop file system), atomically, every"
+            description = "Write checkpoints here (the driver's local disk, or any Hadoop file system's URI), atomically, every"
                     + " --checkpoint-every steps and at every epoch's end.")
     String checkpointDir;
 
@@ -142,16 +143,17 @@ final class TrainCommand implements Callable<Integer> {
             + " an uninterrupted run makes; refused when the settings or data differ. Starts afresh when there is none.")
     boolean resume;
 
-    @Option(names = "--model-out", paramLabel = "FILE", description = "Write the trained model here (network2 JSON, atomically).")
-    Path modelOut;
+    @Option(names = "--model-out", paramLabel = "FILE", description = "Write the trained model here (network2 JSON, atomically): the driver's local disk, or any"
+            + " Hadoop file system's URI (hdfs://, s3a://, file://).")
+    String modelOut;
 
-    @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write one JSON line per epoch here.")
-    Path metricsOut;
+    @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write one JSON line per epoch here (a local path or any Hadoop file system's URI).")
+    String metricsOut;
 
     @Option(names = "--report", paramLabel = "DIR",
             description = "Write a report here: charts (PNG) of loss and accuracy per epoch, the confusion matrix or"
                     + " per-label F1, and index.html with the settings, timings and results.")
-    Path report;
+    String report;
 
 
     @Override
@@ -159,9 +161,13 @@ final class TrainCommand implements Callable<Integer> {
         if (train == null) {
             throw new BadInputException("train: --train is required (the training data)");
         }
-        LocalPaths.requireExists("--train", train);
+        DataPaths.requireKeptInClusterMode("--model-out", modelOut);
+        DataPaths.requireKeptInClusterMode("--metrics-out", metricsOut);
+        DataPaths.requireKeptInClusterMode("--report", report);
+        DataPaths.requireKeptInClusterMode("--checkpoint-dir", checkpointDir);
+        DataPaths.requireExists("--train", train);
         if (test != null) {
-            LocalPaths.requireExists("--test", test);
+            DataPaths.requireExists("--test", test);
         }
         dataSet.validate();
         if (resume && checkpointDir == null) {
@@ -184,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Finished finished = SparkRun.with("spark-backprop train", context -> {
             CheckpointStore store = checkpointDir == null ? null
-                    : new CheckpointStore(checkpointDir, context.hadoopConfiguration(), keepCheckpoints);
+                    : new CheckpointStore(checkpointDir, keepCheckpoints);
             int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
             CachedExamples trainExamples = DataOptions.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
@@ -244,7 +250,7 @@ final class TrainCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new UncheckedIOException(modelOut + ": cannot write the model (" + e.getMessage() + ")", e);
             }
-            LOG.info("model written to {}", modelOut);
+            LOG.info("model written to {}", DriverFiles.resolve(modelOut));
         }
         metrics.write();
         if (report != null) {
@@ -271,7 +277,7 @@ final class TrainCommand implements Callable<Integer> {
         runSettings.putAll(settingValues(settings));
         RunReport.forTraining(architecture.output(), metrics.epochs(), runSettings, finished.state(), finished.keptScores(),
                 finished.scoredSet(), wallSeconds).write(report);
-        LOG.info("report written to {}", report.resolve("index.html"));
+        LOG.info("report written to {}", DriverFiles.resolve(report) + "/index.html");
     }
 
     /**
@@ -298,7 +304,7 @@ final class TrainCommand implements Callable<Integer> {
         values.put("output", architecture.output().id());
         values.put("loss", architecture.loss().id());
         values.put("activation", architecture.hiddenActivation().id());
-        values.put("init", initModel != null ? "model " + initModel.toAbsolutePath() : settings.initialization().id());
+        values.put("init", initModel != null ? "model " + DriverFiles.resolve(initModel) : settings.initialization().id());
         values.put("batch-size", Integer.toString(settings.batchSize()));
         values.put("learning-rate", Double.toString(settings.learningRate()));
         values.put("lr-decay", settings.learningRateDecay().describe());

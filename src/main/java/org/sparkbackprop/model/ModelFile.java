@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.files.AtomicFiles;
+import org.sparkbackprop.files.DriverFiles;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Loss;
@@ -91,9 +90,9 @@ public final class ModelFile {
         }
     }
 
-    /** Writes {@code parameters} to {@code path} atomically. */
-    public static void write(Parameters parameters, Path path) throws IOException {
-        AtomicFiles.write(path, out -> {
+    /** Writes {@code parameters} atomically to {@code location}: a local path or any Hadoop file system's URI. */
+    public static void write(Parameters parameters, String location) throws IOException {
+        AtomicFiles.write(location, out -> {
             try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
                 writeJson(parameters, json);
                 json.writeRaw('\n');
@@ -142,20 +141,22 @@ public final class ModelFile {
         json.writeEndObject();
     }
 
-    /** Reads and checks a model file: every problem is reported naming the file and what was expected. */
-    public static Stored read(Path path) {
+    /**
+     * Reads and checks a model file at {@code location} (a local path or any Hadoop file
+     * system's URI): every problem is reported naming the file and what was expected.
+     */
+    public static Stored read(String location) {
         JsonNode root;
-        try (InputStream in = Files.newInputStream(path)) {
+        String path = location;
+        try (InputStream in = DriverFiles.open(location, "model file")) {
             root = MAPPER.readTree(in);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(path + ": model file not found");
         } catch (JsonProcessingException e) {
             throw new BadInputException(path + ": not a valid JSON model file (" + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ")");
         } catch (IOException e) {
             throw new BadInputException(path + ": cannot read model file (" + e.getMessage() + ")");
         }
-        return parse(path.toString(), root);
+        return parse(path, root);
     }
 
     /**

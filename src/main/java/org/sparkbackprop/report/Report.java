@@ -4,13 +4,12 @@ import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.apache.hadoop.fs.Path;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -20,12 +19,13 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.sparkbackprop.model.AtomicFiles;
+import org.sparkbackprop.files.AtomicFiles;
+import org.sparkbackprop.files.DriverFiles;
 import org.sparkbackprop.network.Scores;
 
 /**
  * A report being put together: sections of name–value rows, an epoch table and charts, written
- * by {@link #write(Path)} as PNG files and an {@code index.html} that shows them in order.
+ * by {@link #write(String)} as PNG files and an {@code index.html} that shows them in order.
  */
 public final class Report {
     public static final int CHART_WIDTH = 800;
@@ -161,13 +161,13 @@ public final class Report {
      * Writes the charts and then index.html into {@code directory} (made when missing), each
      * file atomically, so that an index.html never names a chart not yet written.
      */
-    public void write(Path directory) throws IOException {
-        Files.createDirectories(directory);
+    public void write(String directory) throws IOException {
+        Path location = DriverFiles.resolve(directory);
         for (NamedChart chart : charts) {
-            AtomicFiles.write(directory.resolve(chart.file()),
+            AtomicFiles.write(new Path(location, chart.file()),
                     out -> BitmapEncoder.saveBitmap(chart.chart(), out, BitmapEncoder.BitmapFormat.PNG));
         }
-        AtomicFiles.write(directory.resolve("index.html"), this::writeHtml);
+        AtomicFiles.write(new Path(location, "index.html"), this::writeHtml);
     }
 
     private void writeHtml(OutputStream out) throws IOException {

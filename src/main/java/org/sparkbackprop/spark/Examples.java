@@ -30,6 +30,7 @@ public final class Examples {
         try {
             JavaPairRDD<ParsedExample, Long> indexed = parsed.zipWithIndex();
             long count = indexed.count();
+            BadInputInTasks.of(parsed.context()).throwIfFound();
             if (count == 0) {
                 throw new BadInputException(source + ": no examples (the input is empty)");
             }

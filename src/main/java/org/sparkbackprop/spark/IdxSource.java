@@ -102,9 +102,11 @@ public final class IdxSource {
         }
         ReadRange read = new ReadRange(imagesPath, labelsPath, images.headerBytes(), labels.headerBytes(),
                 images.recordLength(), classes);
-        JavaRDD<ExampleBlock> blocks = cache.persist(context.parallelize(ranges, slices).mapPartitions(read))
+        BadInputInTasks badInput = BadInputInTasks.of(context.sc());
+        JavaRDD<ExampleBlock> blocks = cache.persist(context.parallelize(ranges, slices).mapPartitions(badInput.guard(read)))
                 .setName("examples of " + imagesPath);
         long loaded = blocks.map(ExampleBlock::rows).fold(0, Integer::sum);
+        badInput.throwIfFound();
         if (loaded != count) {
             throw new IllegalStateException(imagesPath + ": read " + loaded + " of " + count + " records");
         }

@@ -38,6 +38,7 @@ public final class ParquetOutput {
             Path temporary = new Path(target.getParent(), "." + target.getName() + "-" + UUID.randomUUID() + ".tmp");
             try {
                 rows.write().format(format).option("header", "true").save(temporary.toString());
+                BadInputInTasks.of(spark.sparkContext()).throwIfFound();
                 if (!fileSystem.rename(temporary, target)) {
                     throw new IOException("cannot rename " + temporary + " to " + target);
                 }

@@ -133,7 +133,7 @@ public final class ParquetSource {
                 .selectExpr(columns.stream().map(c -> c.startsWith("_metadata") || c.contains("(") || c.equals("null") ? c
                         : "`" + c + "`").toArray(String[]::new))
                 .javaRDD();
-        return rows.mapPartitions(new ParseRows(layout, featureCount, classes));
+        return rows.mapPartitions(BadInputInTasks.of(spark.sparkContext()).guard(new ParseRows(layout, featureCount, classes)));
     }
 
     /** Selected columns: label (or null), id (or null), then the features, then file name and row index. */

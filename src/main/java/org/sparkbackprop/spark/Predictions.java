@@ -49,7 +49,8 @@ public final class Predictions {
         Broadcast<Parameters> broadcast = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
                 .broadcast(parameters);
         try {
-            JavaRDD<Row> rows = examples.mapPartitions(new Predict(broadcast, threshold, withIds, csv));
+            JavaRDD<Row> rows = examples.mapPartitions(
+                    BadInputInTasks.of(spark.sparkContext()).guard(new Predict(broadcast, threshold, withIds, csv)));
             return ParquetOutput.write(spark,
                     spark.createDataFrame(rows, schema(parameters.architecture().output(), withIds, csv)), out, format);
         } finally {

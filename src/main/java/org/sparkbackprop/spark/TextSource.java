@@ -106,7 +106,7 @@ public final class TextSource {
     }
 
     private static JavaRDD<ParsedExample> parse(SparkSession spark, String path, LineParser parser) {
-        return lines(spark, path).mapPartitions(new ParseLines(parser));
+        return lines(spark, path).mapPartitions(BadInputInTasks.of(spark.sparkContext()).guard(new ParseLines(parser)));
     }
 
     /** Parses a partition's lines in order, counting lines within each file split. */

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbackprop.data.BadInputException;
@@ -33,7 +32,7 @@ class CheckpointStoreTest {
 
     @Test
     void aCheckpointReadsBackBitForBit() throws Exception {
-        CheckpointStore store = new CheckpointStore(directory.toString(), new Configuration(), 2);
+        CheckpointStore store = new CheckpointStore(directory.toString(), 2);
         Parameters parameters = Initialization.NORMAL.initialize(ARCHITECTURE, 4);
         parameters.setWeight(1, 0, 0, Double.MIN_VALUE);
         TrainingPosition position = new TrainingPosition(2, 17, 12.345678901234567, 544, 3.25);
@@ -61,7 +60,7 @@ class CheckpointStoreTest {
 
     @Test
     void onlyTheNewestAreKeptAndADamagedNewestIsSkipped() throws Exception {
-        CheckpointStore store = new CheckpointStore(directory.toString(), new Configuration(), 2);
+        CheckpointStore store = new CheckpointStore(directory.toString(), 2);
         Files.writeString(directory.resolve(".checkpoint-000000-0000000001.json.dead.tmp"), "a killed run's leftover");
         for (int step = 1; step <= 4; step++) {
             store.write(new Checkpoint(new TrainingPosition(0, step * 10, 0.0, 0, 0.0),
@@ -86,8 +85,8 @@ class CheckpointStoreTest {
     void aFileWhereTheDirectoryShouldBeIsNamed() throws Exception {
         Path file = Files.writeString(directory.resolve("taken"), "x");
         BadInputException error = assertThrows(BadInputException.class,
-                () -> new CheckpointStore(file.toString(), new Configuration(), 2));
+                () -> new CheckpointStore(file.toString(), 2));
         assertEquals("--checkpoint-dir " + file + ": is a file, expected a directory", error.getMessage());
-        assertThrows(BadInputException.class, () -> new CheckpointStore(directory.toString(), new Configuration(), 0));
+        assertThrows(BadInputException.class, () -> new CheckpointStore(directory.toString(), 0));
     }
 }

@@ -70,7 +70,7 @@ class CommandLineTest {
         assertEquals(30, epochs.get(0).get("steps").asInt(), "600 examples in batches of 20");
         double accuracy = epochs.get(2).get("test_accuracy").asDouble();
         assertTrue(accuracy > 0.9, "test accuracy " + accuracy);
-        assertTrue(ModelFile.read(model).parameters().architecture().toString().startsWith("[784,16,10]"));
+        assertTrue(ModelFile.read(model.toString()).parameters().architecture().toString().startsWith("[784,16,10]"));
 
         Result evaluate = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--json");
         assertEquals(0, evaluate.exitCode(), evaluate.err());
@@ -244,8 +244,8 @@ class CommandLineTest {
             trees.add(Files.readAllBytes(model));
         }
         assertTrue(java.util.Arrays.equals(trees.get(0), trees.get(1)), "the same run twice: the same model bytes");
-        double difference = ModelFile.read(directory.resolve("combine-0.json")).parameters()
-                .maxAbsDifference(ModelFile.read(directory.resolve("combine-2.json")).parameters());
+        double difference = ModelFile.read(directory.resolve("combine-0.json").toString()).parameters()
+                .maxAbsDifference(ModelFile.read(directory.resolve("combine-2.json").toString()).parameters());
         assertTrue(difference < 1e-9, "tree and ordered differ only by rounding: " + difference);
         assertBadInput(run("train", "--train", data.toString(), "--combine", "sideways"),
                 "unknown combine 'sideways', expected one of: ordered, tree");

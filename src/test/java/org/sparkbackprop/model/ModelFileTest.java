@@ -30,9 +30,9 @@ class ModelFileTest {
         parameters.setWeight(1, 0, 0, Math.nextUp(1.0) / 3);
         parameters.setBias(3, 2, -Double.MIN_NORMAL);
         Path file = directory.resolve("model.json");
-        ModelFile.write(parameters, file);
+        ModelFile.write(parameters, file.toString());
 
-        ModelFile.Stored stored = ModelFile.read(file);
+        ModelFile.Stored stored = ModelFile.read(file.toString());
         assertEquals(Output.SIGMOID, stored.output());
         assertTrue(stored.parameters().bitwiseEquals(parameters));
         try (var listing = Files.list(directory)) {
@@ -49,7 +49,7 @@ class ModelFileTest {
         parameters.setWeight(1, 1, 2, 0.5);
         parameters.setBias(1, 1, -2.0);
         Path file = directory.resolve("model.json");
-        ModelFile.write(parameters, file);
+        ModelFile.write(parameters, file.toString());
         String json = Files.readString(file);
         assertTrue(json.startsWith("{\"sizes\":[3,2],\"weights\":[[[0.0,0.0,0.0],[0.0,0.0,0.5]]],"
                 + "\"biases\":[[[0.0],[-2.0]]],\"cost\":\"CrossEntropyCost\""), json);
@@ -61,9 +61,9 @@ class ModelFileTest {
                 Loss.QUADRATIC);
         Parameters parameters = Initialization.NORMAL.initialize(architecture, 5);
         Path file = directory.resolve("quadratic.json");
-        ModelFile.write(parameters, file);
+        ModelFile.write(parameters, file.toString());
         assertTrue(Files.readString(file).contains("\"cost\":\"QuadraticCost\""));
-        ModelFile.Stored stored = ModelFile.read(file);
+        ModelFile.Stored stored = ModelFile.read(file.toString());
         assertEquals(Loss.QUADRATIC, stored.loss());
         assertTrue(stored.parameters().bitwiseEquals(parameters));
         assertEquals(architecture, stored.parameters().architecture());
@@ -71,16 +71,16 @@ class ModelFileTest {
         Path network2 = directory.resolve("network2-quadratic.json");
         Files.writeString(network2, "{\"sizes\": [1, 2], \"weights\": [[[0.25], [-1.5]]], \"biases\": [[[3.0], [1.0]]],"
                 + " \"cost\": \"QuadraticCost\"}");
-        assertEquals(architecture.loss(), ModelFile.read(network2).parameters().architecture().loss());
-        assertEquals(Output.SIGMOID, ModelFile.read(network2).parameters().architecture().output());
+        assertEquals(architecture.loss(), ModelFile.read(network2.toString()).parameters().architecture().loss());
+        assertEquals(Output.SIGMOID, ModelFile.read(network2.toString()).parameters().architecture().output());
         BadInputException wrongOutput = assertThrows(BadInputException.class,
-                () -> ModelFile.read(network2).parameters(Output.SOFTMAX));
+                () -> ModelFile.read(network2.toString()).parameters(Output.SOFTMAX));
         assertTrue(wrongOutput.getMessage().contains("loss quadratic needs output sigmoid"), wrongOutput.getMessage());
 
         Path unknownCost = directory.resolve("unknown-cost.json");
         Files.writeString(unknownCost, "{\"sizes\": [2, 1], \"weights\": [[[0.25, -1.5]]], \"biases\": [[[3.0]]],"
                 + " \"cost\": \"LogLikelihoodCost\"}");
-        BadInputException unknown = assertThrows(BadInputException.class, () -> ModelFile.read(unknownCost));
+        BadInputException unknown = assertThrows(BadInputException.class, () -> ModelFile.read(unknownCost.toString()));
         assertEquals(unknownCost + ": cost \"LogLikelihoodCost\" is not supported, expected \"CrossEntropyCost\""
                 + " or \"QuadraticCost\"", unknown.getMessage());
     }
@@ -90,7 +90,7 @@ class ModelFileTest {
         Path file = directory.resolve("network2.json");
         Files.writeString(file, "{\"sizes\": [2, 1], \"weights\": [[[0.25, -1.5]]], \"biases\": [[[3.0]]],"
                 + " \"cost\": \"CrossEntropyCost\"}");
-        ModelFile.Stored stored = ModelFile.read(file);
+        ModelFile.Stored stored = ModelFile.read(file.toString());
         assertNull(stored.output());
         Parameters parameters = stored.parameters(Output.SIGMOID);
         assertEquals(-1.5, parameters.weight(1, 0, 1));
@@ -105,14 +105,14 @@ class ModelFileTest {
         assertProblem("{\"sizes\": [2, 1], \"weights\": [[[0.25, 1]]], \"biases\": [[[3.0]]], \"output\": \"tanh\"}", "unknown output 'tanh'");
         assertProblem("{\"sizes\": [2, 1], \"weights\": [[[0.25, 1]", "not a valid JSON model file");
         assertProblem("{\"sizes\": [0, 1], \"weights\": [], \"biases\": []}", "\"sizes\"[0] is 0");
-        BadInputException missing = assertThrows(BadInputException.class, () -> ModelFile.read(directory.resolve("none.json")));
+        BadInputException missing = assertThrows(BadInputException.class, () -> ModelFile.read(directory.resolve("none.json").toString()));
         assertTrue(missing.getMessage().contains("none.json: model file not found"));
     }
 
     private void assertProblem(String content, String expected) throws Exception {
         Path file = directory.resolve("bad.json");
         Files.writeString(file, content);
-        BadInputException error = assertThrows(BadInputException.class, () -> ModelFile.read(file));
+        BadInputException error = assertThrows(BadInputException.class, () -> ModelFile.read(file.toString()));
         assertTrue(error.getMessage().startsWith(file.toString()) && error.getMessage().contains(expected),
                 error.getMessage());
     }

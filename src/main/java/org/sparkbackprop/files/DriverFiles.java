@@ -1,0 +1,119 @@
+package org.sparkbackprop.files;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.sparkbackprop.data.BadInputException;
+
+/**
+ * Where the driver's files are: a path with a scheme ({@code hdfs://nn/models/m.json},
+ * {@code s3a://bucket/m.json}, {@code file:///shared/m.json}) is that file on that Hadoop file
+ * system; a path without one ({@code out/m.json}) is on the driver's local disk, relative to its
+ * working directory, whatever the cluster's default file system is.
+ */
+public final class DriverFiles {
+    private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+    private static volatile Configuration configuration;
+
+    private DriverFiles() {
+    }
+
+    /**
+     * The Hadoop configuration of the driver's files, as Spark builds its own: the
+     * {@code *-site.xml} files on the classpath, then every {@code spark.hadoop.X} property
+     * (spark-submit's {@code --conf}, set as system properties) as {@code X}. Available before
+     * Spark starts, so that options are checked before any data is read.
+     */
+    public static Configuration configuration() {
+        Configuration built = configuration;
+        if (built == null) {
+            built = new Configuration();
+            for (Map.Entry<Object, Object> property : System.getProperties().entrySet()) {
+                String key = property.getKey().toString();
+                if (key.startsWith("spark.hadoop.")) {
+                    built.set(key.substring("spark.hadoop.".length()), property.getValue().toString());
+                }
+            }
+            configuration = built;
+        }
+        return built;
+    }
+
+    /** Whether {@code given} names its file system ({@code hdfs://...}, {@code file:/...}); if not, it is local. */
+    public static boolean hasScheme(String given) {
+        return SCHEME.matcher(given).matches();
+    }
+
+    /** The fully qualified location of {@code given}: as it is when it has a scheme, else the local absolute path. */
+    public static Path resolve(String given) {
+        if (given.isEmpty()) {
+            throw new BadInputException("an empty path was given where a file was expected");
+        }
+        if (hasScheme(given)) {
+            return new Path(URI.create(given.replace(" ", "%20")));
+        }
+        return new Path(java.nio.file.Path.of(given).toAbsolutePath().normalize().toUri());
+    }
+
+    /**
+     * The file system of {@code location}; for local files the raw one, which writes no
+     * {@code .crc} file beside each file.
+     */
+    public static FileSystem fileSystem(Path location) throws IOException {
+        FileSystem system = location.getFileSystem(configuration());
+        return system instanceof LocalFileSystem local ? local.getRaw() : system;
+    }
+
+    /**
+     * Opens {@code given} for reading. A missing file fails as bad input naming it as
+     * {@code what} ("model file", "config file"), as does one that cannot be read. A local path
+     * that is not on this disk may name a file shipped with spark-submit's {@code --files}: in
+     * YARN and Kubernetes cluster mode those are in the driver's working directory, in standalone
+     * cluster mode they are listed in {@code spark.files}, which is where it is then read from.
+     */
+    public static InputStream open(String given, String what) {
+        Path location = resolve(given);
+        if (!hasScheme(given) && !java.nio.file.Files.exists(java.nio.file.Path.of(given))) {
+            location = shipped(given, location);
+        }
+        try {
+            FileSystem system = fileSystem(location);
+            if (system.getFileStatus(location).isDirectory()) {
+                throw new BadInputException(given + ": is a directory, expected a " + what);
+            }
+            return system.open(location);
+        } catch (FileNotFoundException e) {
+            throw new BadInputException(given + ": " + what + " not found");
+        } catch (IOException e) {
+            throw new BadInputException(given + ": cannot read the " + what + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The entry of {@code spark.files} with the file name of {@code given}, else {@code location}. */
+    private static Path shipped(String given, Path location) {
+        String name = java.nio.file.Path.of(given).getFileName().toString();
+        for (String file : System.getProperty("spark.files", "").split(",")) {
+            if (!file.isBlank() && new Path(file.trim()).getName().equals(name)) {
+                return resolve(file.trim());
+            }
+        }
+        return location;
+    }
+
+    /** Whether {@code given} exists; false as well where its file system cannot be reached. */
+    public static boolean exists(String given) {
+        Path location = resolve(given);
+        try {
+            return fileSystem(location).exists(location);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

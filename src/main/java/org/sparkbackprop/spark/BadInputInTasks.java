@@ -1,0 +1,115 @@
+package org.sparkbackprop.spark;
+
+import java.io.Serializable;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.WeakHashMap;
+import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.util.CollectionAccumulator;
+import org.sparkbackprop.data.BadInputException;
+
+/**
+ * Bad input found inside Spark tasks, carried back to the driver as data instead of as a task
+ * failure. Bad input is deterministic: a retry ({@code spark.task.maxFailures}, 4 on a cluster)
+ * would read the same row and fail the same way, and each failure would have Spark log the
+ * whole stack trace twice. So a guarded partition that meets bad input stops reading, records
+ * the problem in an accumulator, and ends normally; the driver looks after the job and fails
+ * with the problem of the lowest partition, the same one on any cluster. Guarded data is only
+ * ever used after that look.
+ */
+public final class BadInputInTasks implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Map<SparkContext, BadInputInTasks> BY_CONTEXT = new WeakHashMap<>();
+
+    /** What a task found: its partition and the problem. */
+    record Found(int partition, String message) implements Serializable {
+    }
+
+    private final CollectionAccumulator<Found> found;
+
+    private BadInputInTasks(CollectionAccumulator<Found> found) {
+        this.found = found;
+    }
+
+    /** The one of {@code context}, registered with it on first use. */
+    public static BadInputInTasks of(SparkContext context) {
+        synchronized (BY_CONTEXT) {
+            return BY_CONTEXT.computeIfAbsent(context,
+                    created -> new BadInputInTasks(created.collectionAccumulator("bad input")));
+        }
+    }
+
+    /**
+     * {@code read}, run so that bad input it meets ends its partition early and is recorded
+     * instead of failing the task.
+     */
+    public <A, T> FlatMapFunction<Iterator<A>, T> guard(FlatMapFunction<Iterator<A>, T> read) {
+        return new Guarded<>(this, read);
+    }
+
+    /** Fails, on the driver, with the problem found in the lowest partition, if any was found. */
+    public void throwIfFound() {
+        found.value().stream().min(Comparator.comparingInt(Found::partition)).ifPresent(first -> {
+            throw new BadInputException(first.message());
+        });
+    }
+
+    private void record(BadInputException badInput) {
+        TaskContext task = TaskContext.get();
+        found.add(new Found(task == null ? 0 : task.partitionId(), badInput.getMessage()));
+    }
+
+    /** A guarded function: calls {@code read} and walks its iterator, stopping at bad input. */
+    private record Guarded<A, T>(BadInputInTasks badInput, FlatMapFunction<Iterator<A>, T> read)
+            implements FlatMapFunction<Iterator<A>, T> {
+
+        @Override
+        public Iterator<T> call(Iterator<A> input) throws Exception {
+            Iterator<T> results;
+            try {
+                results = read.call(input);
+            } catch (BadInputException e) {
+                badInput.record(e);
+                return java.util.Collections.emptyIterator();
+            }
+            return new Iterator<>() {
+                private boolean stopped;
+
+                @Override
+                public boolean hasNext() {
+                    if (stopped) {
+                        return false;
+                    }
+                    try {
+                        return results.hasNext();
+                    } catch (BadInputException e) {
+                        stop(e);
+                        return false;
+                    }
+                }
+
+                @Override
+                public T next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    try {
+                        return results.next();
+                    } catch (BadInputException e) {
+                        stop(e);
+                        throw new NoSuchElementException(e.getMessage());
+                    }
+                }
+
+                private void stop(BadInputException e) {
+                    stopped = true;
+                    badInput.record(e);
+                }
+            };
+        }
+    }
+}
