@@ -47,3 +47,45 @@ run_or_print() {
     "$@"
   fi
 }
+
+# In cluster deploy mode the driver runs on a cluster machine, not here. The local files a command
+# reads on the driver (--config, --init-model, --model) are shipped with spark-submit's --files and
+# passed by their file name, which the driver finds in its working directory (YARN, Kubernetes) or
+# in spark.files (standalone). Paths with a scheme (hdfs://, s3a://, file://) pass unchanged, as do
+# paths that are not files here. Sets ship_files (comma-separated, empty when none) and
+# command_args (the command and its options, rewritten).
+ship_local_inputs() {
+  ship_files=""
+  command_args=()
+  local option="" arg name value
+  for arg in "$@"; do
+    if [ -n "$option" ]; then
+      ship_if_local "$arg"
+      command_args+=("$shipped")
+      option=""
+      continue
+    fi
+    case "$arg" in
+      --config|--init-model|--model)
+        command_args+=("$arg")
+        option=$arg ;;
+      --config=*|--init-model=*|--model=*)
+        name=${arg%%=*}
+        value=${arg#*=}
+        ship_if_local "$value"
+        command_args+=("$name=$shipped") ;;
+      *) command_args+=("$arg") ;;
+    esac
+  done
+}
+
+# Sets shipped to the name under which the driver reads $1: its file name when it is a local file
+# (which is then added to ship_files), else $1 itself.
+ship_if_local() {
+  if [[ ! "$1" =~ ^[a-zA-Z][a-zA-Z0-9+.-]*: ]] && [ -f "$1" ]; then
+    ship_files=${ship_files:+$ship_files,}$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+    shipped=$(basename "$1")
+  else
+    shipped=$1
+  fi
+}

@@ -15,6 +15,8 @@
 #   EXECUTOR_MEMORY   heap per executor (default 2g)
 #   DRIVER_MEMORY     heap of the driver (default 1g)
 #   SPARK_CONF        Spark properties file (default conf/spark-cluster.conf)
+#   K8S_UPLOAD_PATH   where spark-submit uploads the local files the command reads (--config,
+#                     --init-model, --model) for the driver pod: s3a://bucket/path, hdfs://...
 #   DRY_RUN           print the spark-submit command instead of running it
 # Data and outputs must live where the pods can reach them (s3a://, hdfs://, a mounted volume).
 # spark-submit waits for the driver pod and exits non-zero when it failed
@@ -34,6 +36,19 @@ driver_memory=${DRIVER_MEMORY:-1g}
 ensure_jar
 choose_spark_submit "$driver_memory"
 driver_options="$(module_options | tr '\n' ' ')-XX:+ExitOnOutOfMemoryError"
+# The driver runs in a pod: the local files the command names (--config, --init-model, --model)
+# are uploaded to K8S_UPLOAD_PATH with --files and read from the driver's working directory.
+ship_local_inputs "$@"
+set -- "${command_args[@]}"
+upload=()
+if [ -n "$ship_files" ]; then
+  if [ -z "${K8S_UPLOAD_PATH:-}" ] && [ -z "${DRY_RUN:-}" ]; then
+    echo "error: $ship_files: local files for the driver pod need K8S_UPLOAD_PATH, a directory the pods" \
+      "can read (s3a://bucket/uploads, hdfs://...); or give their hdfs:// or s3a:// URIs instead" >&2
+    exit 2
+  fi
+  upload=(--files "$ship_files" --conf "spark.kubernetes.file.upload.path=${K8S_UPLOAD_PATH:-}")
+fi
 run_or_print "${spark_submit[@]}" --master "$K8S_MASTER" --deploy-mode cluster \
   --properties-file "${SPARK_CONF:-$project/conf/spark-cluster.conf}" \
   --conf "spark.kubernetes.container.image=$SPARK_IMAGE" \
@@ -43,5 +58,5 @@ run_or_print "${spark_submit[@]}" --master "$K8S_MASTER" --deploy-mode cluster \
   --conf "spark.kubernetes.submission.waitAppCompletion=true" \
   --conf "spark.driver.extraJavaOptions=$driver_options" \
   --executor-cores "${EXECUTOR_CORES:-2}" --executor-memory "${EXECUTOR_MEMORY:-2g}" \
-  --driver-memory "$driver_memory" \
+  --driver-memory "$driver_memory" "${upload[@]}" \
   --class org.sparkbackprop.cli.Main "local://${APP_JAR_IN_IMAGE:-/opt/spark-backprop/spark-backprop.jar}" "$@"

@@ -12,9 +12,12 @@
 #   MASTER_WEBUI_PORT     the master's web UI port (default 8080), read in cluster mode
 #   DRY_RUN               print the spark-submit command instead of running it
 # In cluster mode the script waits for the driver and exits non-zero with the driver's error
-# when it failed (spark-submit itself exits 0 either way). Paths are read by the driver and the
-# executors: use a shared file system (hdfs://, s3a://, NFS) on a real cluster; in cluster mode
-# the application jar must be reachable from the Workers too.
+# when it failed (spark-submit itself exits 0 either way). Data paths are read by the executors:
+# use a shared file system (hdfs://, s3a://, NFS) on a real cluster. In cluster mode the driver
+# runs on a Worker: the local files the command reads (--config, --init-model, --model) are
+# shipped with --files, outputs must name a file system every machine reaches (hdfs://...,
+# s3a://..., file:///shared/...; a path without a scheme is refused), and the application jar
+# must be reachable from the Workers too.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -40,17 +43,20 @@ if [ "$deploy_mode" = client ]; then
   exit
 fi
 
-# Cluster mode: a Worker starts the driver JVM, which needs Spark's Java 17 options itself.
+# Cluster mode: a Worker starts the driver JVM, which needs Spark's Java 17 options itself, and
+# reads the local files the command names (--config, --init-model, --model) from spark.files.
+ship_local_inputs "$@"
+[ -n "$ship_files" ] && args+=(--files "$ship_files")
 driver_options="$(module_options | tr '\n' ' ')-XX:+ExitOnOutOfMemoryError -Dlog4j2.configurationFile=file:$project/conf/log4j2.properties"
 args+=(--conf "spark.driver.extraJavaOptions=$driver_options" --conf spark.standalone.submit.waitAppCompletion=true)
 if [ -n "${DRY_RUN:-}" ]; then
-  run_or_print "${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "$@"
+  run_or_print "${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "${command_args[@]}"
   exit
 fi
 
 submit_log=$(mktemp)
 trap 'rm -f "$submit_log"' EXIT
-"${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "$@" 2>&1 | tee "$submit_log" >&2
+"${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "${command_args[@]}" 2>&1 | tee "$submit_log" >&2
 driver=$(grep -o 'driver-[0-9]*-[0-9]*' "$submit_log" | head -n 1 || true)
 if [ -z "$driver" ]; then
   echo "error: the driver was not submitted (spark-submit's output above says why)" >&2

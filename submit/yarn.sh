@@ -34,6 +34,11 @@ args=("${spark_submit[@]}" --master yarn --deploy-mode "$deploy_mode"
   --executor-memory "${EXECUTOR_MEMORY:-2g}" --driver-memory "$driver_memory")
 [ -n "${QUEUE:-}" ] && args+=(--queue "$QUEUE")
 if [ "$deploy_mode" = cluster ]; then
+  # the driver runs in the application master: it reads the local files the command names
+  # (--config, --init-model, --model) from its working directory, where --files puts them
+  ship_local_inputs "$@"
+  [ -n "$ship_files" ] && args+=(--files "$ship_files")
+  set -- "${command_args[@]}"
   driver_options="$(module_options | tr '\n' ' ')-XX:+ExitOnOutOfMemoryError"
   args+=(--conf "spark.driver.extraJavaOptions=$driver_options" --conf spark.yarn.submit.waitAppCompletion=true)
 fi

@@ -46,7 +46,7 @@ final class ConvertCommand implements Callable<Integer> {
         dataSet.validate();
         DataPaths.requireExists("--in", in);
         long rows = SparkRun.with("spark-backprop convert", context -> {
-            SparkSession spark = SparkSession.builder().sparkContext(context.sc()).getOrCreate();
+            SparkSession spark = SparkSession.active();
             JavaRDD<ParsedExample> examples;
             if (DataOptions.formatOf(context, in, dataSet) == InputFormat.IDX) {
                 String images = IdxSource.resolveImages(in, IdxSource.Role.TRAIN, context.hadoopConfiguration());

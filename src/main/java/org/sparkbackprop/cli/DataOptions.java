@@ -49,7 +49,7 @@ final class DataOptions {
      */
     static Parsed parse(JavaSparkContext context, String path, DataSetOptions options, int classes,
                         boolean labelsRequired, String idCol) {
-        SparkSession spark = SparkSession.builder().sparkContext(context.sc()).getOrCreate();
+        SparkSession spark = SparkSession.active();
         return switch (formatOf(context, path, options)) {
             case CSV -> {
                 CsvLayout layout = CsvLayout.resolve(path, TextSource.firstLine(path, context.hadoopConfiguration()),

@@ -61,7 +61,7 @@ final class PredictCommand implements Callable<Integer> {
         DataPaths.requireExists("--data", data);
         Parameters parameters = modelOptions.load("predict");
         long rows = SparkRun.with("spark-backprop predict", context -> {
-            SparkSession spark = SparkSession.builder().sparkContext(context.sc()).getOrCreate();
+            SparkSession spark = SparkSession.active();
             int inputSize = parameters.architecture().inputSize();
             JavaPairRDD<Long, ParsedExample> examples;
             if (DataOptions.formatOf(context, data, dataSet) == InputFormat.IDX) {

@@ -53,7 +53,7 @@ final class SynthCommand implements Callable<Integer> {
             throw new BadInputException("partitions must be a positive integer, got " + partitions);
         }
         long written = SparkRun.with("spark-backprop synth", context -> {
-            SparkSession spark = SparkSession.builder().sparkContext(context.sc()).getOrCreate();
+            SparkSession spark = SparkSession.active();
             int slices = partitions != null ? partitions : context.defaultParallelism();
             return ParquetOutput.write(spark, ParquetOutput.examples(spark,
                     Synthetic.generate(context, rows, features, classes, noise, seed, slices), false), out, "parquet");

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,8 +123,8 @@ final class TrainCommand implements Callable<Integer> {
     long seed;
 
 
-    @Option(names = "--init-model", paramLabel = "FILE", description = "Start from this model file instead of --init: a local path, a file shipped with"
-            + " spark-submit --files, or any Hadoop file system's URI.")
+    @Option(names = "--init-model", paramLabel = "FILE", description = "Start from this model file instead of --init:"
+            + " a local path, a file shipped with spark-submit --files, or any Hadoop file system's URI.")
     String initModel;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
@@ -277,7 +278,7 @@ final class TrainCommand implements Callable<Integer> {
         runSettings.putAll(settingValues(settings));
         RunReport.forTraining(architecture.output(), metrics.epochs(), runSettings, finished.state(), finished.keptScores(),
                 finished.scoredSet(), wallSeconds).write(report);
-        LOG.info("report written to {}", DriverFiles.resolve(report) + "/index.html");
+        LOG.info("report written to {}", new Path(DriverFiles.resolve(report), "index.html"));
     }
 
     /**

@@ -59,7 +59,7 @@ public final class DriverFiles {
         if (hasScheme(given)) {
             return new Path(URI.create(given.replace(" ", "%20")));
         }
-        return new Path(java.nio.file.Path.of(given).toAbsolutePath().normalize().toUri());
+        return new Path("file", null, java.nio.file.Path.of(given).toAbsolutePath().normalize().toString());
     }
 
     /**

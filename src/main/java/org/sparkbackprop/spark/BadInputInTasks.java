@@ -3,6 +3,7 @@ package org.sparkbackprop.spark;
 import java.io.Serializable;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.WeakHashMap;
@@ -51,11 +52,17 @@ public final class BadInputInTasks implements Serializable {
         return new Guarded<>(this, read);
     }
 
-    /** Fails, on the driver, with the problem found in the lowest partition, if any was found. */
+    /**
+     * Fails, on the driver, with the problem found in the lowest partition, if any was found
+     * since the last look (which forgets what it reports).
+     */
     public void throwIfFound() {
-        found.value().stream().min(Comparator.comparingInt(Found::partition)).ifPresent(first -> {
+        List<Found> problems = found.value();
+        if (!problems.isEmpty()) {
+            Found first = problems.stream().min(Comparator.comparingInt(Found::partition)).orElseThrow();
+            found.reset();
             throw new BadInputException(first.message());
-        });
+        }
     }
 
     private void record(BadInputException badInput) {

@@ -4,23 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sparkbackprop.testing.IdxFiles;
+import org.sparkbackprop.testing.LogCapture;
 
 /**
  * Invariant 5 and issue 6's promise, case by case: bad options, config files, data in every
  * format and model files each get exit code 2 and one line on stderr naming the file, row or
- * setting and what was expected, with no stack trace; and the run's outputs, which hold an
- * earlier run's content, are left exactly as they were.
+ * setting and what was expected, with no stack trace and nothing else logged (bad rows found
+ * inside Spark tasks included: no "Lost task", no executor trace); and the run's outputs, which
+ * hold an earlier run's content, are left exactly as they were.
  */
 class BadInputTest {
     private static final String EARLIER_MODEL = "{\"an\": \"earlier model\"}\n";
@@ -109,6 +115,11 @@ class BadInputTest {
         cases.add(on(file("idx/truncated-images-idx3-ubyte", "\u0000\u0000\u0008\u0003"), "--layers", "784,3,10")
                 .expect("truncated-images-idx3-ubyte"));
         cases.add(train("--layers", "100,10,10").expect("layers: the input size is 100 but"));
+        // found inside Spark tasks, while the executors read their ranges of records
+        cases.add(on(IdxFiles.write(directory.resolve("idx-label"), "train", 200, 1, 150, 12).toString())
+                .expect("train-labels-idx1-ubyte.gz: label 12 at row 150"));
+        cases.add(on(cutShort(directory.resolve("idx-cut"), 200, 120).toString())
+                .expect("train-images-idx3-ubyte.gz: file ends at image"));
         cases.add(on(directory.resolve("nowhere.csv").toString()).expect("nowhere.csv: no such file or directory"));
         // model files
         cases.add(train("--init-model", directory.resolve("none.json").toString()).expect("none.json: model file not found"));
@@ -129,6 +140,24 @@ class BadInputTest {
         cases.add(withModel(file("models/sizes.json", goodModel.replace("[2, 2]", "[2, -2]")))
                 .expect("sizes.json: \"sizes\"[1] is -2, expected a positive integer"));
         return cases.stream().map(Case::arguments);
+    }
+
+    /**
+     * IDX files in {@code folder} whose images header announces {@code announced} images but
+     * whose gzip holds only {@code present} of them: the driver sees a good header, the executor
+     * reading the last range finds the end. Returns the images file.
+     */
+    private static Path cutShort(Path folder, int announced, int present) throws Exception {
+        IdxFiles.write(folder, "train", announced, 3, -1, 0);
+        Path images = folder.resolve("train-images-idx3-ubyte.gz");
+        byte[] whole;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(images))) {
+            whole = in.readAllBytes();
+        }
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(images))) {
+            out.write(whole, 0, 16 + present * 784);
+        }
+        return images;
     }
 
     /** A train command on the IDX data with some options, and small --layers and --epochs unless they are among them. */
@@ -180,8 +209,15 @@ class BadInputTest {
         if (args.get(0).equals("train")) {
             args.addAll(List.of("--model-out", model.toString(), "--metrics-out", metrics.toString()));
         }
-        CommandLineTest.Result result = CommandLineTest.run(args.toArray(String[]::new));
+        CommandLineTest.Result result;
+        List<String> logged;
+        try (LogCapture log = LogCapture.start()) {
+            result = CommandLineTest.run(args.toArray(String[]::new));
+            logged = log.lines();
+        }
         assertEquals(2, result.exitCode(), result.err());
+        assertEquals(List.of(), logged, "the whole output is the error line: nothing logged beside it");
+        assertEquals("", result.out(), "nothing on stdout");
         assertEquals(1, result.errLines().size(), "one line: " + result.err());
         assertTrue(result.err().startsWith("error: ") && result.err().contains(badCase.expected()),
                 "expected '" + badCase.expected() + "' in: " + result.err());

@@ -1,6 +1,7 @@
 package org.sparkbackprop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -280,6 +281,62 @@ class CommandLineTest {
                 "--early-stop-patience", "--report")) {
             assertTrue(help.out().contains(option), option);
         }
+    }
+
+    @Test
+    void pathsGivenAsFileUrisAreReadAndWrittenWhereTheyPoint() throws Exception {
+        Path out = directory.resolve("uri");
+        Path config = directory.resolve("uri.properties");
+        Files.writeString(config, "layers = 784,8,10\nbatch-size = 20\nseed = 2\n");
+        String model = "file://" + out.resolve("m.json");
+        String metrics = "file://" + out.resolve("metrics.jsonl");
+        Result train = run("train", "--config", "file://" + config, "--train", data.toString(), "--test", data.toString(),
+                "--epochs", "1", "--model-out", model, "--metrics-out", metrics, "--report", "file://" + out.resolve("report"),
+                "--checkpoint-dir", "file://" + out.resolve("checkpoints"));
+        assertEquals(0, train.exitCode(), train.err());
+        assertTrue(Files.isRegularFile(out.resolve("m.json")), "the model is where the URI points");
+        assertEquals(1, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        assertTrue(Files.isRegularFile(out.resolve("report/index.html")));
+        assertTrue(Files.list(out.resolve("checkpoints")).findAny().isPresent());
+        assertFalse(Files.exists(Path.of("file:")), "no folder named 'file:' under the working directory");
+        try (var files = Files.list(out)) {
+            assertEquals(List.of(), files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.startsWith(".") || name.endsWith(".crc")).toList(), "no temporary or .crc files");
+        }
+
+        Result evaluate = run("evaluate", "--model", model, "--data", data.toString(), "--json");
+        assertEquals(0, evaluate.exitCode(), evaluate.err());
+        Result again = run("train", "--init-model", model, "--train", data.toString(), "--epochs", "1",
+                "--batch-size", "20", "--model-out", model);
+        assertEquals(0, again.exitCode(), again.err());
+        Result compare = run("compare", "--run", "first=" + metrics, "--report", "file://" + out.resolve("compared"));
+        assertEquals(0, compare.exitCode(), compare.err());
+        assertTrue(Files.isRegularFile(out.resolve("compared/index.html")));
+    }
+
+    @Test
+    void clusterDeployModeRefusesDriverOutputsWithoutASchemeBeforeReadingAnyData() {
+        String missingData = directory.resolve("no-data-here").toString();
+        for (String property : List.of("spark.submit.deployMode=cluster", "spark.kubernetes.submitInDriver=true")) {
+            String[] setting = property.split("=");
+            System.setProperty(setting[0], setting[1]);
+            try {
+                for (String option : List.of("--model-out", "--metrics-out", "--report", "--checkpoint-dir")) {
+                    String relative = "cluster-out/" + option.substring(2);
+                    Result refused = run("train", "--train", missingData, option, relative);
+                    assertBadInput(refused, option + " " + relative + ": in cluster deploy mode the driver runs on a cluster"
+                            + " machine, not on the one that submitted, and a path without a scheme would be written to that"
+                            + " machine's disk and lost; give hdfs://..., s3a://..., or file:///... on a disk every machine shares");
+                }
+                assertBadInput(run("evaluate", "--model", "m.json", "--data", missingData, "--report", "r"),
+                        "--report r: in cluster deploy mode");
+                Result withScheme = run("train", "--train", missingData, "--model-out", "file://" + directory.resolve("kept.json"));
+                assertBadInput(withScheme, "--train " + missingData + ": no such file or directory");
+            } finally {
+                System.clearProperty(setting[0]);
+            }
+        }
+        assertFalse(Files.exists(Path.of("cluster-out")), "nothing written");
     }
 
     private static void assertBadInput(Result result, String expected) {

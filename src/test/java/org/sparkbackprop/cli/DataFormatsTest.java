@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkbackprop.data.Idx;
 import org.sparkbackprop.testing.IdxFiles;
 import org.sparkbackprop.testing.LocalSpark;
+import org.sparkbackprop.testing.LogCapture;
 
 /** CSV, LIBSVM and Parquet through the commands: each trains, multi-label included, and bad rows are named. */
 class DataFormatsTest {
@@ -172,27 +173,47 @@ class DataFormatsTest {
 
         Path svm = bad.resolve("zero.svm");
         Files.writeString(svm, "1 1:0.5\n0 0:1\n");
-        assertBad(CommandLineTest.run("train", "--train", svm.toString(), "--layers", "4,3,3", "--num-features", "4"),
-                "zero.svm line 2: feature index 0 is outside [1, 4]");
+        assertBad("zero.svm line 2: feature index 0 is outside [1, 4]", "train", "--train", svm.toString(), "--layers", "4,3,3", "--num-features", "4");
         Path wide = bad.resolve("wide.svm");
         Files.writeString(wide, "1 1:0.5\n0 5:1\n");
-        assertBad(CommandLineTest.run("train", "--train", wide.toString(), "--layers", "4,3,3", "--num-features", "4"),
-                "wide.svm line 2: feature index 5 is outside [1, 4]");
-        assertBad(CommandLineTest.run("train", "--train", bad.resolve("missing.csv").toString()),
-                "missing.csv: no such file or directory");
-        assertBad(CommandLineTest.run("train", "--train", directory.resolve("train.csv").toString(), "--layers", "100,10"),
-                "layers: the input size is 100 but");
+        assertBad("wide.svm line 2: feature index 5 is outside [1, 4]", "train", "--train", wide.toString(), "--layers", "4,3,3", "--num-features", "4");
+        SparkSession spark = SparkSession.builder().sparkContext(LocalSpark.context().sc()).getOrCreate();
+        StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.DoubleType))
+                .add("label", DataTypes.IntegerType);
+        String nan = bad.resolve("nan.parquet").toString();
+        spark.createDataFrame(List.of(RowFactory.create(List.of(0.5, 0.5, 0.5, 0.5), 1),
+                RowFactory.create(List.of(0.5, Double.NaN, 0.5, 0.5), 0)), schema).coalesce(1).write().parquet(nan);
+        String noLabel = bad.resolve("null-label.parquet").toString();
+        spark.createDataFrame(List.of(RowFactory.create(List.of(0.5, 0.5, 0.5, 0.5), null)), schema).coalesce(1)
+                .write().parquet(noLabel);
+        LocalSpark.stop();
+        assertBad("row 1: features[1] is NaN, expected a finite number", "train", "--train", nan, "--layers", "4,3,3");
+        assertBad("row 0: label is null", "train", "--train", noLabel, "--layers", "4,3,3");
+        assertBad("missing.csv: no such file or directory", "train", "--train", bad.resolve("missing.csv").toString());
+        assertBad("layers: the input size is 100 but", "train", "--train", directory.resolve("train.csv").toString(), "--layers", "100,10");
     }
 
     private static void assertBadCsv(Path file, String content, String expected) throws Exception {
         Files.writeString(file, content);
-        assertBad(CommandLineTest.run("train", "--train", file.toString(), "--layers", "4,3,3"), expected);
+        assertBad(expected, "train", "--train", file.toString(), "--layers", "4,3,3");
     }
 
-    private static void assertBad(CommandLineTest.Result result, String expected) {
+    /**
+     * The command fails with exit code 2, and its whole output is one line naming the problem:
+     * nothing else is logged, though the row was found inside a Spark task.
+     */
+    private static void assertBad(String expected, String... args) {
+        CommandLineTest.Result result;
+        List<String> logged;
+        try (LogCapture log = LogCapture.start()) {
+            result = CommandLineTest.run(args);
+            logged = log.lines();
+        }
         assertEquals(2, result.exitCode(), result.err());
         assertEquals(1, result.errLines().size(), result.err());
         assertTrue(result.err().contains(expected), "expected '" + expected + "' in: " + result.err());
+        assertEquals(List.of(), logged, "nothing logged beside the error line");
+        assertEquals("", result.out());
     }
 
     private static JsonNode lastEpoch(Path metrics) throws Exception {

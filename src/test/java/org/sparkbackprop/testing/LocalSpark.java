@@ -42,6 +42,14 @@ public final class LocalSpark {
         return JavaSparkContext.fromSparkContext(session.sparkContext());
     }
 
+    /** Stops the test JVM's Spark, so that a command under test starts its own as spark-submit's would. */
+    public static synchronized void stop() {
+        if (session != null) {
+            session.stop();
+            session = null;
+        }
+    }
+
     public static JavaSparkContext context(String master) {
         return context(master, Map.of());
     }
