@@ -26,15 +26,21 @@ module_options() {
 # own SparkSubmit run from the project's Maven-resolved Spark jars with the JVM options it needs.
 # $1: the driver JVM's heap, for the second case (spark-submit's --driver-memory cannot resize a
 # JVM that is already running).
+# $2 (optional): more classpath entries for that JVM. The cluster's Hadoop configuration
+# (HADOOP_CONF_DIR, YARN_CONF_DIR) goes on its classpath, as bin/spark-submit puts it.
 choose_spark_submit() {
   if [ -n "${SPARK_HOME:-}" ]; then
     spark_submit=("$SPARK_HOME/bin/spark-submit")
   else
-    local options
+    local options classpath
     mapfile -t options < <(module_options)
+    classpath="$(cat "$spark_classpath_file")${2:+:$2}"
+    for conf_dir in "${HADOOP_CONF_DIR:-}" "${YARN_CONF_DIR:-}"; do
+      [ -n "$conf_dir" ] && classpath="$conf_dir:$classpath"
+    done
     spark_submit=(java "${options[@]}" -Xmx"$1" -XX:+ExitOnOutOfMemoryError
       "-Dlog4j2.configurationFile=file:$project/conf/log4j2.properties"
-      -cp "$(cat "$spark_classpath_file")" org.apache.spark.deploy.SparkSubmit)
+      -cp "$classpath" org.apache.spark.deploy.SparkSubmit)
   fi
 }
 

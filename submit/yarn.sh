@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Submits a spark-backprop command to YARN:
-#   submit/yarn.sh COMMAND [OPTIONS]     e.g. submit/yarn.sh train --train hdfs:///data/mnist --model-out model.json
+#   submit/yarn.sh COMMAND [OPTIONS]     e.g. submit/yarn.sh train --train hdfs:///data/fashion-mnist \
+#                                              --model-out hdfs:///models/fashion.json
 # Needs HADOOP_CONF_DIR (or YARN_CONF_DIR) naming the cluster's configuration, as spark-submit does.
-# Needs SPARK_HOME: a Spark 4.2.0 distribution (Scala 2.13) with YARN support.
+# Needs SPARK_HOME: a Spark 4.2.0 distribution (Scala 2.13) with YARN support. Without it, the
+# project's Maven-resolved Spark with spark-yarn (target/spark-yarn-classpath.txt, test scope) is
+# used and the containers read its jars from this machine's paths: only for a YARN whose nodes see
+# this machine's files, as the integration tests' MiniYARNCluster does.
 # Environment:
 #   DEPLOY_MODE       cluster (default: the driver runs in the YARN application master) or client
 #   NUM_EXECUTORS     executors (default 2); partitions ≈ NUM_EXECUTORS × EXECUTOR_CORES
@@ -10,36 +14,92 @@
 #   EXECUTOR_MEMORY   heap per executor (default 2g): it caches its partitions of the data
 #   DRIVER_MEMORY     heap of the driver (default 1g)
 #   QUEUE             YARN queue (default: the cluster's default)
+#   MAX_APP_ATTEMPTS  application attempts (default: the cluster's, usually 2; with --checkpoint-dir
+#                     and --resume a second attempt goes on from the last checkpoint)
 #   SPARK_CONF        Spark properties file (default conf/spark-cluster.conf)
 #   DRY_RUN           print the spark-submit command instead of running it
-# In cluster mode, input and output paths are resolved on the cluster: use hdfs:// (or another
-# shared file system) for data, and read the model back from where the driver wrote it.
-# spark-submit on YARN waits for the application and exits non-zero when it failed.
+# In cluster mode the driver runs on a cluster machine: data and outputs must be on a file system
+# the cluster reaches (hdfs://, s3a://; an output without a scheme is refused), and the local files
+# the command reads (--config, --init-model, --model) are shipped with --files. The script waits for
+# the application and, when it failed, prints the driver's error line and exits with its exit code
+# (2 bad input, 3 diverged, 1 otherwise); spark-submit's whole output is kept in a file it names.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-# The project's own Spark jars hold no YARN support: a Spark distribution's spark-submit is needed.
+extra_classpath=""
 if [ -z "${SPARK_HOME:-}" ] && [ -z "${DRY_RUN:-}" ]; then
-  echo "error: set SPARK_HOME to a Spark 4.2.0 distribution (Scala 2.13) built with YARN support" >&2
+  ensure_jar
+  yarn_classpath_file="$project/target/spark-yarn-classpath.txt"
+  if [ ! -s "$yarn_classpath_file" ] || [ ! -f "$(cat "$yarn_classpath_file")" ]; then
+    echo "error: set SPARK_HOME to a Spark 4.2.0 distribution (Scala 2.13) built with YARN support" >&2
+    exit 2
+  fi
+  extra_classpath=$(cat "$yarn_classpath_file")
+fi
+if [ -z "${HADOOP_CONF_DIR:-}${YARN_CONF_DIR:-}" ] && [ -z "${DRY_RUN:-}" ]; then
+  echo "error: set HADOOP_CONF_DIR to the directory of the YARN cluster's configuration (yarn-site.xml, core-site.xml)" >&2
   exit 2
 fi
 
 deploy_mode=${DEPLOY_MODE:-cluster}
+case "$deploy_mode" in
+  client|cluster) ;;
+  *) echo "error: DEPLOY_MODE must be client or cluster, got '$deploy_mode'" >&2; exit 2 ;;
+esac
 driver_memory=${DRIVER_MEMORY:-1g}
 ensure_jar
-choose_spark_submit "$driver_memory"
+choose_spark_submit "$driver_memory" "$extra_classpath"
 args=("${spark_submit[@]}" --master yarn --deploy-mode "$deploy_mode"
   --properties-file "${SPARK_CONF:-$project/conf/spark-cluster.conf}"
   --num-executors "${NUM_EXECUTORS:-2}" --executor-cores "${EXECUTOR_CORES:-2}"
   --executor-memory "${EXECUTOR_MEMORY:-2g}" --driver-memory "$driver_memory")
 [ -n "${QUEUE:-}" ] && args+=(--queue "$QUEUE")
-if [ "$deploy_mode" = cluster ]; then
-  # the driver runs in the application master: it reads the local files the command names
-  # (--config, --init-model, --model) from its working directory, where --files puts them
-  ship_local_inputs "$@"
-  [ -n "$ship_files" ] && args+=(--files "$ship_files")
-  set -- "${command_args[@]}"
-  driver_options="$(module_options | tr '\n' ' ')-XX:+ExitOnOutOfMemoryError"
-  args+=(--conf "spark.driver.extraJavaOptions=$driver_options" --conf spark.yarn.submit.waitAppCompletion=true)
+[ -n "${MAX_APP_ATTEMPTS:-}" ] && args+=(--conf "spark.yarn.maxAppAttempts=$MAX_APP_ATTEMPTS")
+if [ -n "$extra_classpath" ]; then
+  # the Maven-resolved jars, read by the containers where they lie on this machine
+  args+=(--conf "spark.yarn.jars=$( { tr ':' '\n' < "$spark_classpath_file"; echo; echo "$extra_classpath"; } \
+    | grep -v '^$' | sed 's#^#local:#' | paste -sd, -)")
 fi
-run_or_print "${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "$@"
+
+if [ "$deploy_mode" = client ]; then
+  [ -n "${SPARK_HOME:-}" ] && args+=(--driver-java-options "-Dlog4j2.configurationFile=file:$project/conf/log4j2.properties -XX:+ExitOnOutOfMemoryError")
+  run_or_print "${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "$@"
+  exit
+fi
+
+# Cluster mode: the driver runs in the application master and reads the local files the command
+# names (--config, --init-model, --model) from its working directory, where --files puts them.
+ship_local_inputs "$@"
+[ -n "$ship_files" ] && args+=(--files "$ship_files")
+driver_options="$(module_options | tr '\n' ' ')-XX:+ExitOnOutOfMemoryError"
+args+=(--conf "spark.driver.extraJavaOptions=$driver_options" --conf spark.yarn.submit.waitAppCompletion=true)
+if [ -n "${DRY_RUN:-}" ]; then
+  run_or_print "${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "${command_args[@]}"
+  exit
+fi
+
+# spark-submit's YARN client reports the application's progress and, at its end, the diagnostics
+# (our driver's error line when it failed; see Main). Its output goes to a file; the application's
+# id and state changes are shown as they come.
+submit_log=$(mktemp "${TMPDIR:-/tmp}/spark-backprop-yarn-XXXXXX.log")
+export SPARK_SUBMIT_OPTS="${SPARK_SUBMIT_OPTS:-} -Dlog4j2.configurationFile=file:$project/conf/log4j2.properties"
+set +e
+"${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "${command_args[@]}" 2>&1 | tee "$submit_log" \
+  | { grep --line-buffered -o 'Application report for .*' | uniq >&2; }
+status=${PIPESTATUS[0]}
+set -e
+application=$(grep -o 'application_[0-9]*_[0-9]*' "$submit_log" | head -n 1 || true)
+if [ "$status" -eq 0 ]; then
+  echo "application ${application:-?} finished" >&2
+  rm -f "$submit_log"
+  exit 0
+fi
+failure=$(grep -o 'exit code [0-9]*: error: .*' "$submit_log" | tail -n 1 || true)
+if [ -n "$failure" ]; then
+  echo "${failure#*: }" >&2
+  code=${failure#exit code }
+  exit "${code%%:*}"
+fi
+echo "error: application ${application:-(not submitted)} failed; spark-submit's output: $submit_log" >&2
+grep -m 1 -o 'diagnostics: .*' "$submit_log" >&2 || tail -n 5 "$submit_log" >&2
+exit 1

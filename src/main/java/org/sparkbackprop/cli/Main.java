@@ -1,6 +1,9 @@
 package org.sparkbackprop.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +21,64 @@ import org.sparkbackprop.training.TrainingDiverged;
 public final class Main {
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        StringWriter errors = new StringWriter();
+        PrintWriter err = new PrintWriter(new TeeWriter(new PrintWriter(System.err, true), errors), true);
+        int exitCode = run(new PrintWriter(System.out, true), err, args);
+        if (!inYarnApplicationMaster()) {
+            System.exit(exitCode);
+        }
+        // YARN cluster mode: Spark's application master calls main and judges the run by how it
+        // ends. A System.exit would be taken for a crash (and the application attempted again);
+        // returning is success, an exception is failure, and its first line becomes the
+        // application's diagnostics, which submit/yarn.sh prints.
+        if (exitCode != ExitCodes.OK) {
+            String errorLine = errors.toString().lines().filter(line -> line.startsWith("error: "))
+                    .reduce((first, second) -> second).orElse("error: failed");
+            throw new Failed(exitCode, errorLine);
+        }
+    }
+
+    /** Whether this is the driver that Spark's YARN application master runs (cluster deploy mode). */
+    private static boolean inYarnApplicationMaster() {
+        return "yarn".equals(System.getProperty("spark.master"))
+                && "cluster".equals(System.getProperty("spark.submit.deployMode"));
+    }
+
+    /** How a command failed, for YARN's diagnostics: "exit code 2: error: ...", without a stack trace. */
+    static final class Failed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Failed(int exitCode, String errorLine) {
+            super("exit code " + exitCode + ": " + errorLine, null, false, false);
+        }
+    }
+
+    /** Writes to two writers: the console, and a copy from which the error line is taken. */
+    private static final class TeeWriter extends Writer {
+        private final Writer first;
+        private final Writer second;
+
+        TeeWriter(Writer first, Writer second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(char[] characters, int offset, int length) throws IOException {
+            first.write(characters, offset, length);
+            second.write(characters, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            first.flush();
+            second.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
     }
 
     /**

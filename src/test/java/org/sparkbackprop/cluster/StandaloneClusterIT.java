@@ -31,27 +31,18 @@ import org.sparkbackprop.testing.IdxFiles;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
-    private static final Path FASHION = Path.of("data/fashion-mnist");
     private static final Path STATE = Path.of("target/it-cluster").toAbsolutePath();
-    private static final String MASTER = "spark://127.0.0.1:17077";
-    private final Map<String, String> clusterEnvironment = Map.of(
-            "LOCAL_CLUSTER_DIR", STATE.toString(), "MASTER_PORT", "17077", "MASTER_WEBUI_PORT", "18080");
+    private final ClusterRuns.Standalone cluster = new ClusterRuns.Standalone(STATE, 17077, 18080);
+    private final String master = cluster.master();
     private Path data;
     private byte[] localModel;
 
     @BeforeAll
     void startCluster() throws Exception {
-        deleteRecursively(STATE);
+        ClusterRuns.deleteRecursively(STATE);
         Files.createDirectories(STATE);
-        data = STATE.resolve("fashion-subset");
-        assertTrue(Files.exists(FASHION.resolve("train-images-idx3-ubyte.gz")),
-                FASHION + " is missing: run submit/get-fashion-mnist.sh first");
-        IdxFiles.subset(FASHION.resolve("train-images-idx3-ubyte.gz"), 4000, data, "train");
-        IdxFiles.subset(FASHION.resolve("t10k-images-idx3-ubyte.gz"), 1000, data, "t10k");
-        Scripts.Run started = Scripts.run(clusterEnvironment, STATE.resolve("start.log"), 3,
-                "submit/local-cluster.sh", "start", "2");
-        assertEquals(0, started.exitCode(), started.output());
-        assertTrue(started.output().contains("master " + MASTER), started.output());
+        data = ClusterRuns.subset(STATE.resolve("fashion-subset"));
+        cluster.start();
 
         Scripts.Run local = Scripts.run(Map.of("SPARK_MASTER", "local[2]", "SPARK_DRIVER_MEMORY", "1g"),
                 STATE.resolve("local.log"), 5, train("local.json"));
@@ -61,25 +52,19 @@ class StandaloneClusterIT {
 
     @AfterAll
     void stopCluster() throws Exception {
-        Scripts.Run stopped = Scripts.run(clusterEnvironment, STATE.resolve("stop.log"), 2,
-                "submit/local-cluster.sh", "stop");
-        List<ProcessHandle> leftovers = clusterProcesses();
-        leftovers.forEach(ProcessHandle::destroyForcibly);
-        assertEquals(0, stopped.exitCode(), stopped.output());
-        assertEquals(List.of(), leftovers.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList(),
-                "processes left behind by local-cluster.sh stop");
+        cluster.stop();
     }
 
     @Test
     @Order(1)
     void clientModeOnTwoExecutorJvmsWritesTheLocalModelBitForBit() throws Exception {
-        Scripts.Run run = Scripts.run(Map.of("SPARK_MASTER", MASTER), STATE.resolve("client.log"), 5, standalone(train("client.json")));
+        Scripts.Run run = Scripts.run(Map.of("SPARK_MASTER", master), STATE.resolve("client.log"), 5, standalone(train("client.json")));
         assertEquals(0, run.exitCode(), run.output());
         assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve("client.json")), "client mode vs local[2]");
 
         List<String> diskCache = new ArrayList<>(List.of(standalone(train("client-disk.json"))));
         diskCache.addAll(List.of("--cache", "disk"));
-        Scripts.Run onDisk = Scripts.run(Map.of("SPARK_MASTER", MASTER), STATE.resolve("client-disk.log"), 5,
+        Scripts.Run onDisk = Scripts.run(Map.of("SPARK_MASTER", master), STATE.resolve("client-disk.log"), 5,
                 diskCache.toArray(String[]::new));
         assertEquals(0, onDisk.exitCode(), onDisk.output());
         assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve("client-disk.json")),
@@ -96,8 +81,7 @@ class StandaloneClusterIT {
     @Test
     @Order(2)
     void clusterDeployModeRunsTheDriverOnAWorker() throws Exception {
-        Map<String, String> environment = Map.of("SPARK_MASTER", MASTER, "DEPLOY_MODE", "cluster",
-                "DRIVER_MEMORY", "512m", "EXECUTOR_MEMORY", "512m", "MASTER_WEBUI_PORT", "18080");
+        Map<String, String> environment = cluster.submitEnvironment("cluster");
         Scripts.Run run = Scripts.run(environment, STATE.resolve("cluster.log"), 5, standalone(train("cluster.json")));
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("finished"), run.output());
@@ -114,7 +98,7 @@ class StandaloneClusterIT {
     void aWorkerKilledMidRunChangesNothingInTheModel() throws Exception {
         Path output = STATE.resolve("killed.log");
         String[] command = standalone(train("killed.json"));
-        Process run = Scripts.start(Map.of("SPARK_MASTER", MASTER), output, command);
+        Process run = Scripts.start(Map.of("SPARK_MASTER", master), output, command);
         Path metrics = STATE.resolve("killed.json.metrics");
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (!Files.readString(output).contains("epoch 1/3: train loss") && run.isAlive() && System.nanoTime() < deadline) {
@@ -136,7 +120,32 @@ class StandaloneClusterIT {
     @Order(4)
     void aDriverKilledAfterACheckpointResumesToTheSameModel() throws Exception {
         resumeAfterKill("local", Map.of("SPARK_MASTER", "local[2]", "SPARK_DRIVER_MEMORY", "1g"), false);
-        resumeAfterKill("client", Map.of("SPARK_MASTER", MASTER), true);
+        resumeAfterKill("client", Map.of("SPARK_MASTER", master), true);
+    }
+
+    @Test
+    @Order(5)
+    void badInputFoundInTasksIsTheWholeOutputInLocalModeAndOnTheCluster() throws Exception {
+        Path csv = STATE.resolve("bad/text.csv");
+        Files.createDirectories(csv.getParent());
+        Files.writeString(csv, "label,p0,p1,p2,p3\n1,0,0,0,0\n2,abc,0,0,0\n");
+        Path labels = IdxFiles.write(STATE.resolve("bad/idx"), "train", 300, 5, 250, 11);
+        Map<String, String> expected = Map.of(
+                csv.toString(), "text.csv line 3: column p0 holds 'abc', expected a number",
+                labels.toString(), "train-labels-idx1-ubyte.gz: label 11 at row 250 is outside [0, 10)");
+        for (Map.Entry<String, String> bad : expected.entrySet()) {
+            String[] command = {"submit/local.sh", "train", "--train", bad.getKey(), "--layers",
+                    bad.getKey().endsWith(".csv") ? "4,3,3" : "784,3,10", "--partitions", "2", "--epochs", "1"};
+            Scripts.Run local = Scripts.run(Map.of("SPARK_MASTER", "local[2]", "SPARK_DRIVER_MEMORY", "1g"),
+                    STATE.resolve("bad-local.log"), 3, command);
+            assertEquals(2, local.exitCode(), local.output());
+            assertEquals(1, local.output().lines().count(), "local[2]: the whole output is one line:\n" + local.output());
+            assertTrue(local.output().startsWith("error: ") && local.output().contains(bad.getValue()), local.output());
+            Scripts.Run onCluster = Scripts.run(Map.of("SPARK_MASTER", master), STATE.resolve("bad-client.log"), 3,
+                    standalone(command));
+            assertEquals(2, onCluster.exitCode(), onCluster.output());
+            assertEquals(local.output(), onCluster.output(), "client mode on the standalone cluster: the same one line");
+        }
     }
 
     /**
@@ -180,39 +189,13 @@ class StandaloneClusterIT {
         }
     }
 
-    /** The same training everywhere: Fashion-MNIST subset, 4 partitions, seed 7, three epochs. */
+    /** The same training everywhere (ClusterRuns.settings), its model and metrics in {@code STATE}. */
     private String[] train(String model) {
-        return new String[] {"submit/local.sh", "train", "--train", data.toString(), "--test", data.toString(),
-                "--layers", "784,30,10", "--epochs", "3", "--batch-size", "50", "--learning-rate", "0.5",
-                "--partitions", "4", "--seed", "7", "--model-out", STATE.resolve(model).toString(),
-                "--metrics-out", STATE.resolve(model + ".metrics").toString()};
+        return ClusterRuns.train(data.toString(), "--model-out", STATE.resolve(model).toString(),
+                "--metrics-out", STATE.resolve(model + ".metrics").toString());
     }
 
-    /** {@code command} (a local.sh call) through submit/standalone.sh instead. */
     private static String[] standalone(String... command) {
-        List<String> arguments = new ArrayList<>(List.of(command));
-        if (arguments.get(0).equals("submit/local.sh")) {
-            arguments.remove(0);
-        }
-        arguments.add(0, "submit/standalone.sh");
-        return arguments.toArray(String[]::new);
-    }
-
-    private static List<ProcessHandle> clusterProcesses() {
-        return ProcessHandle.allProcesses()
-                .filter(process -> process.info().commandLine().orElse("").contains(STATE.toString()))
-                .filter(process -> process.info().commandLine().orElse("").contains("org.apache.spark"))
-                .toList();
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+        return ClusterRuns.through("submit/standalone.sh", command);
     }
 }
