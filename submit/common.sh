@@ -54,6 +54,32 @@ run_or_print() {
   fi
 }
 
+# Client deploy mode: the driver runs here, with the project's logging (a SPARK_HOME's spark-submit
+# gets it through --driver-java-options). Runs the array args with the command "$@" and exits.
+run_client_mode() {
+  if [ -n "${SPARK_HOME:-}" ]; then
+    args+=(--driver-java-options "-Dlog4j2.configurationFile=file:$project/conf/log4j2.properties -XX:+ExitOnOutOfMemoryError")
+  fi
+  run_or_print "${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "$@"
+  exit
+}
+
+# Cluster deploy mode: the driver JVM is started on a cluster machine and needs Spark's Java 17
+# options itself ($1: more options for it). Adds them and the shipped files (ship_local_inputs) to
+# the array args, and sets command_args for the command "${@:2}"; with DRY_RUN prints the whole
+# spark-submit command and exits.
+prepare_cluster_mode() {
+  local more_driver_options=$1
+  shift
+  ship_local_inputs "$@"
+  [ -n "$ship_files" ] && args+=(--files "$ship_files")
+  args+=(--conf "spark.driver.extraJavaOptions=$(module_options | tr '\n' ' ')-XX:+ExitOnOutOfMemoryError$more_driver_options")
+  if [ -n "${DRY_RUN:-}" ]; then
+    run_or_print "${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "${command_args[@]}"
+    exit
+  fi
+}
+
 # In cluster deploy mode the driver runs on a cluster machine, not here. The local files a command
 # reads on the driver (--config, --init-model, --model) are shipped with spark-submit's --files and
 # passed by their file name, which the driver finds in its working directory (YARN, Kubernetes) or

@@ -37,22 +37,12 @@ args=("${spark_submit[@]}" --master "$SPARK_MASTER" --deploy-mode "$deploy_mode"
 [ -n "${TOTAL_EXECUTOR_CORES:-}" ] && args+=(--total-executor-cores "$TOTAL_EXECUTOR_CORES")
 [ -n "${EXECUTOR_CORES:-}" ] && args+=(--executor-cores "$EXECUTOR_CORES")
 
-if [ "$deploy_mode" = client ]; then
-  [ -n "${SPARK_HOME:-}" ] && args+=(--driver-java-options "-Dlog4j2.configurationFile=file:$project/conf/log4j2.properties -XX:+ExitOnOutOfMemoryError")
-  run_or_print "${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "$@"
-  exit
-fi
+[ "$deploy_mode" = client ] && run_client_mode "$@"
 
-# Cluster mode: a Worker starts the driver JVM, which needs Spark's Java 17 options itself, and
-# reads the local files the command names (--config, --init-model, --model) from spark.files.
-ship_local_inputs "$@"
-[ -n "$ship_files" ] && args+=(--files "$ship_files")
-driver_options="$(module_options | tr '\n' ' ')-XX:+ExitOnOutOfMemoryError -Dlog4j2.configurationFile=file:$project/conf/log4j2.properties"
-args+=(--conf "spark.driver.extraJavaOptions=$driver_options" --conf spark.standalone.submit.waitAppCompletion=true)
-if [ -n "${DRY_RUN:-}" ]; then
-  run_or_print "${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "${command_args[@]}"
-  exit
-fi
+# Cluster mode: a Worker starts the driver JVM, which reads the local files the command names
+# (--config, --init-model, --model) from spark.files.
+args+=(--conf spark.standalone.submit.waitAppCompletion=true)
+prepare_cluster_mode " -Dlog4j2.configurationFile=file:$project/conf/log4j2.properties" "$@"
 
 submit_log=$(mktemp)
 trap 'rm -f "$submit_log"' EXIT

@@ -61,22 +61,12 @@ if [ -n "$extra_classpath" ]; then
     | grep -v '^$' | sed 's#^#local:#' | paste -sd, -)")
 fi
 
-if [ "$deploy_mode" = client ]; then
-  [ -n "${SPARK_HOME:-}" ] && args+=(--driver-java-options "-Dlog4j2.configurationFile=file:$project/conf/log4j2.properties -XX:+ExitOnOutOfMemoryError")
-  run_or_print "${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "$@"
-  exit
-fi
+[ "$deploy_mode" = client ] && run_client_mode "$@"
 
 # Cluster mode: the driver runs in the application master and reads the local files the command
 # names (--config, --init-model, --model) from its working directory, where --files puts them.
-ship_local_inputs "$@"
-[ -n "$ship_files" ] && args+=(--files "$ship_files")
-driver_options="$(module_options | tr '\n' ' ')-XX:+ExitOnOutOfMemoryError"
-args+=(--conf "spark.driver.extraJavaOptions=$driver_options" --conf spark.yarn.submit.waitAppCompletion=true)
-if [ -n "${DRY_RUN:-}" ]; then
-  run_or_print "${args[@]}" --class org.sparkbackprop.cli.Main "$jar" "${command_args[@]}"
-  exit
-fi
+args+=(--conf spark.yarn.submit.waitAppCompletion=true)
+prepare_cluster_mode "" "$@"
 
 # spark-submit's YARN client reports the application's progress and, at its end, the diagnostics
 # (our driver's error line when it failed; see Main). Its output goes to a file; the application's

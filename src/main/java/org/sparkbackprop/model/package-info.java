@@ -1,5 +1,6 @@
 /**
- * Models as data: the JSON file that Nielsen's network2 {@code load()} reads, and atomic
- * writes so that a failed run never leaves a half-written file.
+ * Models as data: the JSON file that Nielsen's network2 {@code load()} reads, on any Hadoop
+ * file system, written whole or not at all (through {@code files.AtomicFiles}) so that a failed
+ * run never leaves a half-written file.
  */
 package org.sparkbackprop.model;

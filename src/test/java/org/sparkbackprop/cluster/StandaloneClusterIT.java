@@ -82,10 +82,21 @@ class StandaloneClusterIT {
     @Order(2)
     void clusterDeployModeRunsTheDriverOnAWorker() throws Exception {
         Map<String, String> environment = cluster.submitEnvironment("cluster");
-        Scripts.Run run = Scripts.run(environment, STATE.resolve("cluster.log"), 5, standalone(train("cluster.json")));
+        // the driver runs on a Worker: outputs name their file system, here a disk all of 127.0.0.1 shares
+        String[] command = ClusterRuns.through("submit/standalone.sh", ClusterRuns.train(data.toString(),
+                "--model-out", "file://" + STATE.resolve("cluster.json"),
+                "--metrics-out", "file://" + STATE.resolve("cluster.json.metrics")));
+        Scripts.Run run = Scripts.run(environment, STATE.resolve("cluster.log"), 5, command);
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("finished"), run.output());
         assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve("cluster.json")), "cluster mode vs local[2]");
+
+        Scripts.Run refused = Scripts.run(environment, STATE.resolve("cluster-refused.log"), 5,
+                standalone(train("refused.json")));
+        assertNotEquals(0, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("error: --model-out " + STATE.resolve("refused.json")
+                + ": in cluster deploy mode the driver runs on a cluster machine"), refused.output());
+        assertTrue(!Files.exists(STATE.resolve("refused.json")), "nothing written");
 
         Scripts.Run failed = Scripts.run(environment, STATE.resolve("cluster-failed.log"), 5,
                 standalone("train", "--train", "/no/such/fashion"));
