@@ -26,8 +26,8 @@ public final class BadInputInTasks implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Map<SparkContext, BadInputInTasks> BY_CONTEXT = new WeakHashMap<>();
 
-    /** What a task found: its partition and the problem. */
-    record Found(int partition, String message) implements Serializable {
+    /** What a task found: its partition and the problem, with the task's stack trace for --verbose. */
+    record Found(int partition, BadInputException problem) implements Serializable {
     }
 
     private final CollectionAccumulator<Found> found;
@@ -61,13 +61,13 @@ public final class BadInputInTasks implements Serializable {
         if (!problems.isEmpty()) {
             Found first = problems.stream().min(Comparator.comparingInt(Found::partition)).orElseThrow();
             found.reset();
-            throw new BadInputException(first.message());
+            throw new BadInputException(first.problem().getMessage(), first.problem());
         }
     }
 
     private void record(BadInputException badInput) {
         TaskContext task = TaskContext.get();
-        found.add(new Found(task == null ? 0 : task.partitionId(), badInput.getMessage()));
+        found.add(new Found(task == null ? 0 : task.partitionId(), badInput));
     }
 
     /** A guarded function: calls {@code read} and walks its iterator, stopping at bad input. */

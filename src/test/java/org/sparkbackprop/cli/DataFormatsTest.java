@@ -193,6 +193,20 @@ class DataFormatsTest {
         assertBad("layers: the input size is 100 but", "train", "--train", directory.resolve("train.csv").toString(), "--layers", "100,10");
     }
 
+    @Test
+    void verboseShowsTheStackTraceOfTheTaskThatFoundABadRow() throws Exception {
+        Path file = directory.resolve("bad/verbose.csv");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "label,p0,p1,p2,p3\n1,0,zero,0,0\n");
+        CommandLineTest.Result result = CommandLineTest.run("train", "--train", file.toString(), "--layers", "4,3,3",
+                "--verbose");
+        assertEquals(2, result.exitCode(), result.err());
+        assertTrue(result.err().contains("at org.sparkbackprop.data.Cells.feature("),
+                "the frames of the executor where the row was parsed:\n" + result.err());
+        List<String> lines = result.errLines();
+        assertEquals("error: verbose.csv line 2: column p1 holds 'zero', expected a number", lines.get(lines.size() - 1));
+    }
+
     private static void assertBadCsv(Path file, String content, String expected) throws Exception {
         Files.writeString(file, content);
         assertBad(expected, "train", "--train", file.toString(), "--layers", "4,3,3");
