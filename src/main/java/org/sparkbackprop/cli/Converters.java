@@ -11,6 +11,7 @@ import org.sparkbackprop.training.LearningRateDecay;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.spark.BlockCache;
 import org.sparkbackprop.spark.Combine;
+import org.sparkbackprop.spark.StepMode;
 
 /** Option values parsed by the names users type: lower-case ids, comma-separated sizes. */
 final class Converters {
@@ -25,6 +26,7 @@ final class Converters {
         commandLine.registerConverter(InputFormat.class, byId(InputFormat::fromId));
         commandLine.registerConverter(BlockCache.class, byId(BlockCache::fromId));
         commandLine.registerConverter(Combine.class, byId(Combine::fromId));
+        commandLine.registerConverter(StepMode.class, byId(StepMode::fromId));
         commandLine.registerConverter(LearningRateDecay.Schedule.class, byId(LearningRateDecay.Schedule::fromId));
     }
 

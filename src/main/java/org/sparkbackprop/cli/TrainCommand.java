@@ -32,7 +32,10 @@ import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.IdxSource;
+import org.sparkbackprop.spark.ResidentSource;
+import org.sparkbackprop.spark.StepMode;
 import org.sparkbackprop.training.EpochOrder;
+import org.sparkbackprop.training.GradientSource;
 import org.sparkbackprop.training.LearningRateDecay;
 import org.sparkbackprop.training.MiniBatchTrainer;
 import org.sparkbackprop.training.TrainingPosition;
@@ -118,6 +121,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " first, so the driver receives one sum per core (for many partitions of a large model). Both are"
                     + " reproducible; their bits differ (default: ${DEFAULT-VALUE}).")
     Combine combine;
+
+    @Option(names = "--step-mode", defaultValue = "resident", paramLabel = "MODE",
+            description = "resident: one long-lived task per partition for each epoch's steps, sent each step's weights"
+                    + " and batch over a socket; job: a Spark job per step. The same bits either way; resident falls back"
+                    + " to jobs, saying why, where it cannot run (default: ${DEFAULT-VALUE}).")
+    StepMode stepMode;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and of every epoch's order (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -226,11 +235,17 @@ final class TrainCommand implements Callable<Integer> {
                     : new DistributedSource(context, testExamples, batchSize);
             DistributedSource validationSource = validationExamples == null ? null
                     : new DistributedSource(context, validationExamples, batchSize);
+            DistributedSource trainJobs = new DistributedSource(context, trainExamples, batchSize, combine);
+            GradientSource trainSource = stepMode == StepMode.RESIDENT ? ResidentSource.open(context, trainExamples,
+                    batchSize, architecture, trainJobs, dataSet.cache) : trainJobs;
             TrainingState end;
             try (Progress progress = Progress.forThisProcess(epochs)) {
-                end = new MiniBatchTrainer(settings).train(start, position,
-                        new DistributedSource(context, trainExamples, batchSize, combine), testSource, validationSource,
+                end = new MiniBatchTrainer(settings).train(start, position, trainSource, testSource, validationSource,
                         new Listeners(progress, metrics, checkpoints));
+            } finally {
+                if (trainSource instanceof ResidentSource resident) {
+                    resident.close();
+                }
             }
             // the kept model's scores for the report: on the test set, else on the validation set
             DistributedSource reported = testSource != null ? testSource : validationSource;

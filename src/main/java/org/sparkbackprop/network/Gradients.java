@@ -1,5 +1,8 @@
 package org.sparkbackprop.network;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
@@ -71,6 +74,25 @@ public final class Gradients implements Serializable {
             }
         }
         return total != null ? total : new Gradients(architecture);
+    }
+
+    /**
+     * Writes the count, the loss sum and every sum's 8 raw bytes ({@link Parameters#writeValues}),
+     * so that they read back to the same bits.
+     */
+    public void writeTo(DataOutputStream out) throws IOException {
+        out.writeLong(exampleCount);
+        out.writeDouble(lossSum);
+        sums.writeValues(out);
+    }
+
+    /** Reads what {@link #writeTo} wrote for {@code architecture}. */
+    public static Gradients readFrom(Architecture architecture, DataInputStream in) throws IOException {
+        Gradients gradients = new Gradients(architecture);
+        gradients.exampleCount = in.readLong();
+        gradients.lossSum = in.readDouble();
+        gradients.sums.readValues(in);
+        return gradients;
     }
 
     /** this ← this + other. Modifies this. */

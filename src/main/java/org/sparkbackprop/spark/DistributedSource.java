@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.spark.ContextCleaner;
 import org.apache.spark.Dependency;
 import org.apache.spark.ShuffleDependency;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -52,6 +53,10 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         this.combine = combine;
     }
 
+    public Combine combine() {
+        return combine;
+    }
+
     @Override
     public long exampleCount() {
         return examples.exampleCount();
@@ -78,8 +83,7 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         long computeNanos = 0;
         try {
             PartitionGradients gradients = new PartitionGradients(broadcast, sortedBatch, batchCapacity);
-            List<PartialSums> partials = combine == Combine.ORDERED
-                    ? examples.blocks().mapPartitions(gradients).collect()
+            List<PartialSums> partials = combine == Combine.ORDERED ? runOnEveryPartition(gradients)
                     : combineInTree(gradients);
             collected = System.nanoTime();
             List<Gradients> sums = new ArrayList<>(partials.size());
@@ -103,16 +107,61 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         context.setJobDescription("scoring " + examples.exampleCount() + " examples");
         Broadcast<Parameters> broadcast = context.broadcast(parameters);
         try {
-            List<Scores> partials = examples.blocks()
-                    .mapPartitions(new PartitionScores(broadcast, batchCapacity))
-                    .collect();
             Scores total = new Scores();
-            for (Scores partial : partials) {
+            for (Scores partial : runOnEveryPartition(new PartitionScores(broadcast, batchCapacity))) {
                 total.add(partial);
             }
             return total;
         } finally {
             broadcast.destroy();
+        }
+    }
+
+    /**
+     * Runs {@code function} on every partition of the cached blocks as one job and returns its
+     * results in partition order, without the partitions that had none. {@code SparkContext.runJob}
+     * with a named function class, not an RDD transformation: a transformation wraps the function
+     * in Scala closures, which Spark's ClosureCleaner reads back from their class files with ASM on
+     * every job (a quarter of a small job's driver time); a named class is no closure to clean.
+     */
+    private <U> List<U> runOnEveryPartition(FlatMapFunction<Iterator<ExampleBlock>, U> function) {
+        Object[] results = (Object[]) context.sc().runJob(examples.blocks().rdd(), new OnePartition<>(function),
+                scala.reflect.ClassTag$.MODULE$.apply(Object.class));
+        List<U> found = new ArrayList<>(results.length);
+        for (Object result : results) {
+            if (result != null) {
+                @SuppressWarnings("unchecked")
+                U typed = (U) result;
+                found.add(typed);
+            }
+        }
+        return found;
+    }
+
+    /** A partition's blocks through a function that gives at most one result; null for none. */
+    private static final class OnePartition<U>
+            extends scala.runtime.AbstractFunction2<TaskContext, scala.collection.Iterator<ExampleBlock>, U>
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final FlatMapFunction<Iterator<ExampleBlock>, U> function;
+
+        OnePartition(FlatMapFunction<Iterator<ExampleBlock>, U> function) {
+            this.function = function;
+        }
+
+        @Override
+        public U apply(TaskContext task, scala.collection.Iterator<ExampleBlock> blocks) {
+            List<ExampleBlock> list = new ArrayList<>();
+            while (blocks.hasNext()) {
+                list.add(blocks.next());
+            }
+            try {
+                Iterator<U> results = function.call(list.iterator());
+                return results.hasNext() ? results.next() : null;
+            } catch (Exception e) {
+                throw e instanceof RuntimeException unchecked ? unchecked : new IllegalStateException(e);
+            }
         }
     }
 

@@ -17,4 +17,11 @@ public interface GradientSource {
      */
     default void stepStarting(int epoch, long step, long steps) {
     }
+
+    /**
+     * Told when an epoch's steps are done, before its scoring: a source that holds the cluster's
+     * cores between steps lets them go, so that the scoring can run.
+     */
+    default void epochStepsDone() {
+    }
 }

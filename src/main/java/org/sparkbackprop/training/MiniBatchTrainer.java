@@ -81,6 +81,7 @@ public final class MiniBatchTrainer {
                         earlierSeconds + (System.nanoTime() - started) / 1e9), steps,
                         new TrainingState(parameters, descent.velocity(), best));
             }
+            train.epochStepsDone();
             double seconds = earlierSeconds + (System.nanoTime() - started) / 1e9;
             long testStarted = System.nanoTime();
             Scores testScores = test == null ? null : test.score(parameters);

@@ -1,0 +1,371 @@
+package org.sparkbackprop.spark;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.training.GradientSource;
+
+/**
+ * Resident steps ({@code --step-mode resident}): for each epoch's steps, one barrier stage whose
+ * tasks, one per partition, stay alive next to their cached blocks ({@link ResidentTask}). Each
+ * step the driver sends every task the weights and the batch's sorted indices over a socket of
+ * its own, each task sums its members' gradients, and the driver adds the sums in partition
+ * order: the step of {@link DistributedSource}, bit for bit, without a Spark job per step.
+ * <p>
+ * Only this run's tasks are let in: each proves it knows a random secret that travels inside
+ * the task ({@link ResidentProtocol}). The stage ends when the epoch's steps are done, so that
+ * test scoring runs as jobs, and starts again at the next step. A lost task or executor ends the
+ * stage: the driver, which holds the weights, starts a new one and sends the same step again.
+ * Where a resident stage cannot run (see {@link #unavailable}), or cannot start, steps run as
+ * jobs and the log says why.
+ */
+public final class ResidentSource implements GradientSource, AutoCloseable {
+    /** The driver's port for resident tasks: 0 for any free one; set it where only chosen ports are open. */
+    public static final String PORT = "spark.backprop.resident.port";
+    /** Seconds a task or the driver waits for the other before taking it for lost. */
+    public static final String TIMEOUT = "spark.backprop.resident.timeout";
+    private static final Logger LOG = LoggerFactory.getLogger(ResidentSource.class);
+    private static final int RESTARTS_PER_STEP = 3;
+
+    private final JavaSparkContext context;
+    private final CachedExamples examples;
+    private final int batchCapacity;
+    private final Architecture architecture;
+    private final int timeoutMillis;
+    private final byte[] secret = new byte[32];
+    private final SecureRandom random = new SecureRandom();
+    private final ExecutorService stageThread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "spark-backprop resident stage");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ServerSocket server;
+    private DistributedSource jobs;
+    /** False once resident tasks could not start: every later step runs as a job. */
+    private boolean resident = true;
+    private Stage stage;
+    private long stepsSent;
+    private StepProfile lastStep;
+
+    /** A running stage: its job, its job group, and a connection to each partition's task. */
+    private record Stage(String group, Future<?> job, Connection[] connections) {
+    }
+
+    private record Connection(Socket socket, DataInputStream in, DataOutputStream out) {
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing is all that is left to do
+            }
+        }
+    }
+
+    private ResidentSource(JavaSparkContext context, CachedExamples examples, int batchCapacity, Architecture architecture)
+            throws IOException {
+        this.context = context;
+        this.examples = examples;
+        this.batchCapacity = batchCapacity;
+        this.architecture = architecture;
+        SparkConf conf = context.getConf();
+        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, conf.getTimeAsSeconds(TIMEOUT, "600s") * 1000);
+        random.nextBytes(secret);
+        String host = conf.get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
+        this.server = new ServerSocket();
+        server.bind(new InetSocketAddress(host, conf.getInt(PORT, 0)));
+    }
+
+    /**
+     * Steps on {@code examples} for networks of {@code architecture}: resident when they can be,
+     * otherwise as jobs ({@code jobs}), and then the log says why.
+     */
+    public static GradientSource open(JavaSparkContext context, CachedExamples examples, int batchCapacity,
+                                      Architecture architecture, DistributedSource jobs, BlockCache cache) {
+        String reason = jobs.combine() == Combine.TREE ? "--combine tree adds the sums through a shuffle, a job per step"
+                : unavailable(context, examples, cache);
+        if (reason == null) {
+            try {
+                ResidentSource resident = new ResidentSource(context, examples, batchCapacity, architecture);
+                resident.jobs = jobs;
+                return resident;
+            } catch (IOException e) {
+                reason = "the driver cannot listen for resident tasks (" + e.getMessage() + ")";
+            }
+        }
+        LOG.info("steps run as Spark jobs: {}", reason);
+        return jobs;
+    }
+
+    /** Why a resident stage cannot run here, or null when it can. */
+    static String unavailable(JavaSparkContext context, CachedExamples examples, BlockCache cache) {
+        SparkConf conf = context.getConf();
+        if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+            return "dynamic allocation is on, and a resident stage needs its executors for the whole epoch";
+        }
+        if (conf.getBoolean("spark.network.crypto.enabled", false)) {
+            return "spark.network.crypto.enabled is on, and the resident tasks' channel is not encrypted";
+        }
+        if (cache == BlockCache.DISK) {
+            return "--cache disk keeps features in files of the executor that wrote them, and a barrier stage"
+                    + " does not promise to run there";
+        }
+        int slots = context.defaultParallelism();
+        if (examples.partitions() > slots) {
+            return "a resident stage runs all " + examples.partitions() + " partitions' tasks at once, and Spark has "
+                    + slots + " task slots (give --partitions " + slots + ", or more executor cores)";
+        }
+        return null;
+    }
+
+    @Override
+    public long exampleCount() {
+        return examples.exampleCount();
+    }
+
+    @Override
+    public void stepStarting(int epoch, long step, long steps) {
+        context.setJobDescription("epoch " + epoch + " resident steps");
+        jobs.stepStarting(epoch, step, steps);
+    }
+
+    /** Where the last step spent its time; null before the first. */
+    public StepProfile lastStep() {
+        return lastStep;
+    }
+
+    @Override
+    public Gradients sumGradients(Parameters parameters, long[] sortedBatch) {
+        if (!resident || stage == null && !startOrFallBack()) {
+            return jobs.sumGradients(parameters, sortedBatch);
+        }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return step(parameters, sortedBatch);
+            } catch (IOException e) {
+                LOG.warn("resident tasks lost ({}); starting them again for this step", e.getMessage());
+                stopStage();
+                if (attempt == RESTARTS_PER_STEP) {
+                    throw new UncheckedIOException("resident tasks were lost " + (attempt + 1)
+                            + " times in a row at the same step: " + e.getMessage(), e);
+                }
+                if (!startOrFallBack()) {
+                    return jobs.sumGradients(parameters, sortedBatch);
+                }
+            }
+        }
+    }
+
+    /** The epoch's steps are done: the stage ends, so that scoring jobs find free cores. */
+    @Override
+    public void epochStepsDone() {
+        stopStage();
+    }
+
+    @Override
+    public void close() {
+        stopStage();
+        stageThread.shutdownNow();
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // the port is released either way
+        }
+    }
+
+    /** Sends the step to every task, then reads their sums in partition order and adds them in that order. */
+    private Gradients step(Parameters parameters, long[] sortedBatch) throws IOException {
+        long started = System.nanoTime();
+        long step = ++stepsSent;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) (8 * (architecture.parameterCount() + sortedBatch.length) + 32));
+        DataOutputStream message = new DataOutputStream(bytes);
+        message.writeByte(ResidentProtocol.STEP);
+        message.writeLong(step);
+        message.writeInt(sortedBatch.length);
+        for (long index : sortedBatch) {
+            message.writeLong(index);
+        }
+        parameters.writeValues(message);
+        message.flush();
+        byte[] payload = bytes.toByteArray();
+        for (Connection connection : stage.connections()) {
+            connection.out().write(payload);
+            connection.out().flush();
+        }
+        long sent = System.nanoTime();
+        List<Gradients> partials = new ArrayList<>(stage.connections().length);
+        long computeNanos = 0;
+        for (Connection connection : stage.connections()) {
+            ResidentProtocol.Answer answer = ResidentProtocol.readSums(connection.in(), step, architecture);
+            partials.add(answer.sums());
+            computeNanos = Math.max(computeNanos, answer.computeNanos());
+        }
+        long received = System.nanoTime();
+        Gradients total = Gradients.sumInOrder(partials, architecture);
+        long combined = System.nanoTime();
+        lastStep = new StepProfile(sent - started, received - sent, computeNanos, combined - received, 0);
+        return total;
+    }
+
+    /** Starts a stage and waits for every task to connect; false, after saying why, when it cannot. */
+    private boolean startOrFallBack() {
+        try {
+            startStage();
+            return true;
+        } catch (IOException e) {
+            stopStage();
+            LOG.warn("resident tasks could not start ({}); the remaining steps run as Spark jobs", e.getMessage());
+            resident = false;
+            close();
+            return false;
+        }
+    }
+
+    private void startStage() throws IOException {
+        int partitions = examples.partitions();
+        String group = "spark-backprop resident " + UUID.randomUUID();
+        ResidentTask task = new ResidentTask(server.getInetAddress().getHostAddress(), server.getLocalPort(), secret,
+                architecture, batchCapacity, timeoutMillis);
+        String description = context.getLocalProperty("spark.job.description");
+        Future<?> job = stageThread.submit(() -> {
+            context.setJobGroup(group, description == null ? "resident steps" : description, true);
+            return examples.blocks().rdd().barrier()
+                    .mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(Object.class))
+                    .count();
+        });
+        Connection[] connections = new Connection[partitions];
+        stage = new Stage(group, job, connections);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        int connected = 0;
+        server.setSoTimeout(200);
+        while (connected < partitions) {
+            if (job.isDone()) {
+                throw new IOException("the stage ended before its tasks connected: " + failure(job));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("only " + connected + " of " + partitions + " tasks connected within "
+                        + timeoutMillis / 1000 + " s");
+            }
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            Accepted accepted = accept(socket, partitions);
+            if (accepted != null) {
+                if (connections[accepted.partition()] != null) {
+                    connections[accepted.partition()].close();
+                } else {
+                    connected++;
+                }
+                connections[accepted.partition()] = accepted.connection();
+            }
+        }
+    }
+
+    private record Accepted(int partition, Connection connection) {
+    }
+
+    /** Checks a connecting task's proof; null (and the socket closed) when it fails. */
+    private Accepted accept(Socket socket, int partitions) {
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(timeoutMillis);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+            byte[] nonce = new byte[ResidentProtocol.NONCE_BYTES];
+            random.nextBytes(nonce);
+            int partition = ResidentProtocol.verify(secret, nonce, partitions, in, out);
+            return new Accepted(partition, new Connection(socket, in, out));
+        } catch (IOException e) {
+            LOG.warn("refused a connection from {}: {}", socket.getRemoteSocketAddress(), e.getMessage());
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // refused either way
+            }
+            return null;
+        }
+    }
+
+    /** Tells the tasks to stop, and ends the stage's job; cancels it when it does not end by itself. */
+    private void stopStage() {
+        if (stage == null) {
+            return;
+        }
+        Stage stopping = stage;
+        stage = null;
+        for (Connection connection : stopping.connections()) {
+            if (connection != null) {
+                try {
+                    connection.out().writeByte(ResidentProtocol.STOP);
+                    connection.out().flush();
+                } catch (IOException ignored) {
+                    // a task that cannot be told is cancelled below
+                }
+            }
+        }
+        try {
+            stopping.job().get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            context.sc().cancelJobGroup(stopping.group());
+            try {
+                stopping.job().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException ignored) {
+                // cancelled: the job ended or is ending
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            for (Connection connection : stopping.connections()) {
+                if (connection != null) {
+                    connection.close();
+                }
+            }
+        }
+    }
+
+    private static String failure(Future<?> job) {
+        try {
+            job.get();
+            return "it finished";
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            return String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+}

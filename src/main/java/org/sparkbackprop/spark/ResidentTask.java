@@ -1,0 +1,108 @@
+package org.sparkbackprop.spark;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.sparkbackprop.data.ExampleBlock;
+import org.sparkbackprop.data.ExamplePartition;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Backpropagation;
+import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Parameters;
+
+/**
+ * One partition's resident task: it reads its cached blocks once, connects to the driver,
+ * proves it belongs to this run, and then, step after step, reads the weights and the batch's
+ * sorted indices, sums the gradients of its members of the batch, and sends the sums back,
+ * until the driver says stop. A named class, not a closure, run by a barrier stage so that all
+ * partitions' tasks run at once.
+ */
+final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collection.Iterator<ExampleBlock>,
+        scala.collection.Iterator<Object>> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String driverHost;
+    private final int driverPort;
+    private final byte[] secret;
+    private final Architecture architecture;
+    private final int capacity;
+    private final int timeoutMillis;
+
+    /**
+     * {@code secret}: this run's, travelling inside the task; {@code capacity}: the largest batch;
+     * {@code timeoutMillis}: how long to wait for the driver to connect or to send a message.
+     */
+    ResidentTask(String driverHost, int driverPort, byte[] secret, Architecture architecture, int capacity,
+                 int timeoutMillis) {
+        this.driverHost = driverHost;
+        this.driverPort = driverPort;
+        this.secret = secret.clone();
+        this.architecture = architecture;
+        this.capacity = capacity;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public scala.collection.Iterator<Object> apply(scala.collection.Iterator<ExampleBlock> blocks) {
+        List<ExampleBlock> list = new ArrayList<>();
+        while (blocks.hasNext()) {
+            list.add(blocks.next());
+        }
+        ExamplePartition partition = new ExamplePartition(list);
+        int partitionIndex = TaskContext.getPartitionId();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(driverHost, driverPort), timeoutMillis);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(timeoutMillis);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+            ResidentProtocol.prove(secret, partitionIndex, in, out);
+            WorkspacePool.withWorkspace(architecture, capacity, workspace -> {
+                serve(partition, workspace, in, out);
+                return null;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("resident task of partition " + partitionIndex + ": " + e.getMessage(), e);
+        }
+        return scala.collection.Iterator$.MODULE$.empty();
+    }
+
+    /** Answers steps until the driver says stop. */
+    private void serve(ExamplePartition partition, org.sparkbackprop.network.Workspace workspace, DataInputStream in,
+                       DataOutputStream out) {
+        Parameters parameters = new Parameters(architecture);
+        try {
+            while (true) {
+                byte type = in.readByte();
+                if (type == ResidentProtocol.STOP) {
+                    return;
+                }
+                if (type != ResidentProtocol.STEP) {
+                    throw new IOException("unexpected message " + type + " from the driver");
+                }
+                long step = in.readLong();
+                long[] batch = ResidentProtocol.readBatch(in, capacity);
+                parameters.readValues(in);
+                long started = System.nanoTime();
+                Gradients sums = null;
+                if (partition.copyMembers(batch, workspace) > 0) {
+                    sums = new Gradients(architecture);
+                    Backpropagation.accumulateGradients(parameters, workspace, sums);
+                }
+                ResidentProtocol.writeSums(out, step, sums, System.nanoTime() - started);
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
