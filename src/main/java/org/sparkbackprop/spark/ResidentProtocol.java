@@ -29,7 +29,7 @@ final class ResidentProtocol {
     static final byte SUMS = 3;
     static final byte OK = 4;
     static final int NONCE_BYTES = 32;
-    private static final int MAGIC = 0x5B4B5052;
+    static final int MAGIC = 0x5B4B5052;
     private static final String HMAC = "HmacSHA256";
 
     private ResidentProtocol() {

@@ -71,6 +71,7 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     private boolean resident = true;
     private Stage stage;
     private long stepsSent;
+    private int stagesStarted;
     private StepProfile lastStep;
 
     /** A running stage: its job, its job group, and a connection to each partition's task. */
@@ -154,6 +155,16 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         jobs.stepStarting(epoch, step, steps);
     }
 
+    /** How many resident stages were started so far: one per epoch, and one more after each loss. */
+    int stagesStarted() {
+        return stagesStarted;
+    }
+
+    /** The port resident tasks connect to. */
+    int port() {
+        return server.getLocalPort();
+    }
+
     /** Where the last step spent its time; null before the first. */
     public StepProfile lastStep() {
         return lastStep;
@@ -168,11 +179,11 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
             try {
                 return step(parameters, sortedBatch);
             } catch (IOException e) {
-                LOG.warn("resident tasks lost ({}); starting them again for this step", e.getMessage());
+                LOG.warn("resident tasks lost ({}); starting them again for this step", describe(e));
                 stopStage();
                 if (attempt == RESTARTS_PER_STEP) {
                     throw new UncheckedIOException("resident tasks were lost " + (attempt + 1)
-                            + " times in a row at the same step: " + e.getMessage(), e);
+                            + " times in a row at the same step: " + describe(e), e);
                 }
                 if (!startOrFallBack()) {
                     return jobs.sumGradients(parameters, sortedBatch);
@@ -260,6 +271,7 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         });
         Connection[] connections = new Connection[partitions];
         stage = new Stage(group, job, connections);
+        stagesStarted++;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         int connected = 0;
         server.setSoTimeout(200);
@@ -333,7 +345,9 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         }
         try {
             stopping.job().get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
+        } catch (ExecutionException e) {
+            LOG.debug("the resident stage ended with {}", e.getCause().toString());
+        } catch (TimeoutException e) {
             context.sc().cancelJobGroup(stopping.group());
             try {
                 stopping.job().get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -351,6 +365,12 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
                 }
             }
         }
+    }
+
+    private static String describe(IOException e) {
+        return e instanceof java.io.EOFException ? "a task's connection closed"
+                : e instanceof SocketTimeoutException ? "no answer within " + TIMEOUT
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static String failure(Future<?> job) {

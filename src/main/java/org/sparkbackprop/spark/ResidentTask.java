@@ -9,6 +9,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -29,6 +30,7 @@ import org.sparkbackprop.network.Parameters;
 final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collection.Iterator<ExampleBlock>,
         scala.collection.Iterator<Object>> implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final int POLL_MILLIS = 100;
 
     private final String driverHost;
     private final int driverPort;
@@ -67,7 +69,7 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
             ResidentProtocol.prove(secret, partitionIndex, in, out);
             WorkspacePool.withWorkspace(architecture, capacity, workspace -> {
-                serve(partition, workspace, in, out);
+                serve(partition, workspace, socket, in, out);
                 return null;
             });
         } catch (IOException e) {
@@ -76,13 +78,13 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
         return scala.collection.Iterator$.MODULE$.empty();
     }
 
-    /** Answers steps until the driver says stop. */
-    private void serve(ExamplePartition partition, org.sparkbackprop.network.Workspace workspace, DataInputStream in,
-                       DataOutputStream out) {
+    /** Answers steps until the driver says stop, or Spark kills the task. */
+    private void serve(ExamplePartition partition, org.sparkbackprop.network.Workspace workspace, Socket socket,
+                       DataInputStream in, DataOutputStream out) {
         Parameters parameters = new Parameters(architecture);
         try {
             while (true) {
-                byte type = in.readByte();
+                byte type = awaitMessage(socket, in);
                 if (type == ResidentProtocol.STOP) {
                     return;
                 }
@@ -103,6 +105,29 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The next message's type. A task that Spark kills (its job cancelled, its stage failed) is
+     * only told so by a flag, which a thread blocked on a socket never sees: so the wait polls,
+     * looking at the flag every {@link #POLL_MILLIS} ms, and gives up after the timeout.
+     */
+    private byte awaitMessage(Socket socket, DataInputStream in) throws IOException {
+        TaskContext task = TaskContext.get();
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        socket.setSoTimeout(POLL_MILLIS);
+        while (true) {
+            task.killTaskIfInterrupted();
+            try {
+                byte type = in.readByte();
+                socket.setSoTimeout(timeoutMillis);
+                return type;
+            } catch (SocketTimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("no message from the driver in " + timeoutMillis / 1000 + " s");
+                }
+            }
         }
     }
 }
