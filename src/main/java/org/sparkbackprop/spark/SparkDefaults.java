@@ -11,6 +11,11 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkDefaults {
     /** Setting → value, and why. */
     static final Map<String, String> DEFAULTS = Map.of(
+            // a resident stage (a barrier stage) with more tasks than free slots, e.g. after an executor
+            // was lost, fails in about a second instead of being tried again every 15 s for 10 minutes;
+            // the trainer then runs the steps as jobs
+            "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s",
+            "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "1",
             // a partial gradient sum is as large as the weights (14 MB for [784,1000,1000,10]); up to
             // this size it returns with the task's status message instead of through the block manager
             // (Spark caps it at spark.rpc.message.maxSize, 128m by default)

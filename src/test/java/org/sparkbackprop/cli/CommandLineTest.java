@@ -1,5 +1,6 @@
 package org.sparkbackprop.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.testing.IdxFiles;
+import org.sparkbackprop.testing.LogCapture;
 
 /**
  * The commands as users run them (spark.master is local[2] in the test JVM): a small IDX data
@@ -280,6 +282,46 @@ class CommandLineTest {
                 "--loss", "--momentum", "--l2", "--lr-decay", "--lr-decay-rate", "--lr-decay-every", "--validation-fraction",
                 "--early-stop-patience", "--report")) {
             assertTrue(help.out().contains(option), option);
+        }
+    }
+
+    @Test
+    void residentAndJobStepsWriteTheSameModelBytesOnLocal1AndLocal2() throws Exception {
+        List<byte[]> models = new ArrayList<>();
+        for (String master : List.of("local[1]", "local[2]")) {
+            String partitions = master.equals("local[1]") ? "1" : "2";
+            String before = System.getProperty("spark.master");
+            System.setProperty("spark.master", master);
+            try {
+                for (String mode : List.of("resident", "job")) {
+                    Path model = directory.resolve("steps-" + mode + "-" + partitions + ".json");
+                    List<String> logged;
+                    Result train;
+                    try (LogCapture log = LogCapture.start()) {
+                        train = run("train", "--train", data.toString(), "--test", data.toString(), "--layers", "784,12,10",
+                                "--epochs", "2", "--batch-size", "25", "--partitions", partitions, "--step-mode", mode,
+                                "--model-out", model.toString());
+                        logged = log.lines();
+                    }
+                    assertEquals(0, train.exitCode(), train.err());
+                    assertTrue(logged.stream().noneMatch(line -> line.contains("steps run as Spark jobs")
+                            || line.contains("resident tasks")), "no fallback, no lost task: " + logged);
+                    models.add(Files.readAllBytes(model));
+                }
+            } finally {
+                System.setProperty("spark.master", before);
+            }
+            assertArrayEquals(models.get(models.size() - 2), models.get(models.size() - 1),
+                    master + ": resident steps write the job steps' model, byte for byte");
+        }
+
+        try (LogCapture log = LogCapture.start()) {
+            Result threePartitions = run("train", "--train", data.toString(), "--layers", "784,12,10", "--epochs", "1",
+                    "--batch-size", "25", "--partitions", "3", "--model-out", directory.resolve("steps-3.json").toString());
+            assertEquals(0, threePartitions.exitCode(), threePartitions.err());
+            assertTrue(log.lines().contains("INFO org.sparkbackprop.spark.ResidentSource: steps run as Spark jobs: a resident"
+                    + " stage runs all 3 partitions' tasks at once, and Spark has 2 task slots (give --partitions 2, or more"
+                    + " executor cores)"), log.lines().toString());
         }
     }
 

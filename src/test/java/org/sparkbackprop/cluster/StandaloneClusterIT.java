@@ -36,6 +36,8 @@ class StandaloneClusterIT {
     private final String master = cluster.master();
     private Path data;
     private byte[] localModel;
+    /** local[2]'s model with 2 partitions, as many as the cluster's slots: the resident stage's. */
+    private byte[] localResidentModel;
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -48,6 +50,11 @@ class StandaloneClusterIT {
                 STATE.resolve("local.log"), 5, train("local.json"));
         assertEquals(0, local.exitCode(), local.output());
         localModel = Files.readAllBytes(STATE.resolve("local.json"));
+        Scripts.Run localResident = Scripts.run(Map.of("SPARK_MASTER", "local[2]", "SPARK_DRIVER_MEMORY", "1g"),
+                STATE.resolve("local-resident.log"), 5, train("local-resident.json", "--partitions", "2"));
+        assertEquals(0, localResident.exitCode(), localResident.output());
+        assertTrue(!localResident.output().contains("steps run as Spark jobs"), localResident.output());
+        localResidentModel = Files.readAllBytes(STATE.resolve("local-resident.json"));
     }
 
     @AfterAll
@@ -108,7 +115,9 @@ class StandaloneClusterIT {
     @Order(3)
     void aWorkerKilledMidRunChangesNothingInTheModel() throws Exception {
         Path output = STATE.resolve("killed.log");
-        String[] command = standalone(train("killed.json"));
+        // resident steps (2 partitions, one task in each Worker's executor): the loss ends the stage, which
+        // cannot start again on the one slot left, so the remaining steps run as jobs
+        String[] command = standalone(train("killed.json", "--partitions", "2"));
         Process run = Scripts.start(Map.of("SPARK_MASTER", master), output, command);
         Path metrics = STATE.resolve("killed.json.metrics");
         long deadline = System.nanoTime() + 300_000_000_000L;
@@ -123,15 +132,31 @@ class StandaloneClusterIT {
         assertEquals(0, finished.exitCode(), finished.output());
         assertTrue(finished.output().contains("executor lost") || finished.output().contains("Lost executor"),
                 "the log says an executor was lost:\n" + finished.output());
+        assertTrue(finished.output().contains("resident tasks lost"), finished.output());
         assertEquals(3, Files.readAllLines(metrics).size());
-        assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve("killed.json")), "after losing a Worker vs local[2]");
+        assertArrayEquals(localResidentModel, Files.readAllBytes(STATE.resolve("killed.json")),
+                "resident steps through a lost Worker vs local[2]");
     }
 
     @Test
     @Order(4)
     void aDriverKilledAfterACheckpointResumesToTheSameModel() throws Exception {
-        resumeAfterKill("local", Map.of("SPARK_MASTER", "local[2]", "SPARK_DRIVER_MEMORY", "1g"), false);
-        resumeAfterKill("client", Map.of("SPARK_MASTER", master), true);
+        // resident steps in local[2]; steps as jobs on the cluster (4 partitions, and one Worker is left)
+        resumeAfterKill("local", Map.of("SPARK_MASTER", "local[2]", "SPARK_DRIVER_MEMORY", "1g"), false,
+                localResidentModel, "--partitions", "2");
+        resumeAfterKill("client", Map.of("SPARK_MASTER", master), true, localModel);
+    }
+
+    @Test
+    @Order(0)
+    void residentStepsOnTwoExecutorJvmsWriteTheLocalModelBitForBit() throws Exception {
+        Scripts.Run run = Scripts.run(Map.of("SPARK_MASTER", master), STATE.resolve("resident.log"), 5,
+                standalone(train("resident.json", "--partitions", "2")));
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(!run.output().contains("steps run as Spark jobs") && !run.output().contains("resident tasks"),
+                "the steps ran on resident tasks in the two executors:\n" + run.output());
+        assertArrayEquals(localResidentModel, Files.readAllBytes(STATE.resolve("resident.json")),
+                "resident steps on the cluster vs local[2]");
     }
 
     @Test
@@ -163,9 +188,10 @@ class StandaloneClusterIT {
      * Trains with checkpoints every 20 steps, SIGKILLs the driver JVM (and the script around it)
      * once a checkpoint is there, resumes, and compares the model with the uninterrupted local[2] one.
      */
-    private void resumeAfterKill(String name, Map<String, String> environment, boolean onCluster) throws Exception {
+    private void resumeAfterKill(String name, Map<String, String> environment, boolean onCluster, byte[] expected,
+                                 String... more) throws Exception {
         Path checkpoints = STATE.resolve("checkpoints-" + name);
-        List<String> arguments = new ArrayList<>(List.of(train("resumed-" + name + ".json")));
+        List<String> arguments = new ArrayList<>(List.of(train("resumed-" + name + ".json", more)));
         arguments.addAll(List.of("--checkpoint-dir", checkpoints.toString(), "--checkpoint-every", "20", "--resume"));
         String[] command = onCluster ? standalone(arguments.toArray(String[]::new)) : arguments.toArray(String[]::new);
         Path output = STATE.resolve("resumed-" + name + "-killed.log");
@@ -186,7 +212,7 @@ class StandaloneClusterIT {
         Scripts.Run resumed = Scripts.run(environment, STATE.resolve("resumed-" + name + ".log"), 5, command);
         assertEquals(0, resumed.exitCode(), resumed.output());
         assertTrue(resumed.output().contains("resuming from"), resumed.output());
-        assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve("resumed-" + name + ".json")),
+        assertArrayEquals(expected, Files.readAllBytes(STATE.resolve("resumed-" + name + ".json")),
                 name + ": killed, resumed, vs an uninterrupted local[2] run");
         assertEquals(3, Files.readAllLines(STATE.resolve("resumed-" + name + ".json.metrics")).size());
     }
@@ -200,10 +226,12 @@ class StandaloneClusterIT {
         }
     }
 
-    /** The same training everywhere (ClusterRuns.settings), its model and metrics in {@code STATE}. */
-    private String[] train(String model) {
-        return ClusterRuns.train(data.toString(), "--model-out", STATE.resolve(model).toString(),
-                "--metrics-out", STATE.resolve(model + ".metrics").toString());
+    /** The same training everywhere (ClusterRuns.settings, then {@code more}), its model and metrics in {@code STATE}. */
+    private String[] train(String model, String... more) {
+        List<String> options = new ArrayList<>(List.of("--model-out", STATE.resolve(model).toString(),
+                "--metrics-out", STATE.resolve(model + ".metrics").toString()));
+        options.addAll(List.of(more));
+        return ClusterRuns.train(data.toString(), options.toArray(String[]::new));
     }
 
     private static String[] standalone(String... command) {
