@@ -12,7 +12,9 @@ import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.spark.BlockCache;
 import org.sparkbackprop.spark.DistributedSource;
+import org.sparkbackprop.spark.ResidentSource;
 import org.sparkbackprop.spark.StepProfile;
 import org.sparkbackprop.training.GradientSource;
 import org.sparkbackprop.training.InProcessSource;
@@ -20,12 +22,13 @@ import org.sparkbackprop.training.MiniBatchTrainer;
 import org.sparkbackprop.training.TrainingSettings;
 
 /**
- * A whole epoch on Spark against the in-process trainer on as many threads as Spark has
- * partitions, same data, same partitions, batch 512. Epochs alternate between the two.
+ * A whole epoch on Spark (resident steps, the default) against the in-process trainer on as
+ * many threads as Spark has partitions, same data, same partitions, at batch 512 and at batch
+ * 32. Epochs alternate between the two.
  */
 final class SparkEfficiencyRow {
     static final int[] SIZES = {784, 100, 10};
-    static final int BATCH = 512;
+    static final int[] BATCHES = {512, 32};
     private final boolean quick;
 
     SparkEfficiencyRow(boolean quick) {
@@ -33,30 +36,43 @@ final class SparkEfficiencyRow {
     }
 
     void measure(JavaSparkContext context, FashionMnist fashion, Table table) {
+        for (int batch : BATCHES) {
+            measure(context, fashion, table, batch);
+        }
+    }
+
+    private void measure(JavaSparkContext context, FashionMnist fashion, Table table, int batch) {
         Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
-        TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 1, BATCH, 0.5, 1);
+        TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 1, batch, 0.5, 1);
         Parameters initial = Initialization.SCALED.initialize(architecture, 1);
         int partitions = fashion.trainPartitions.size();
         int repeats = quick ? 1 : 3;
         long[] sparkNanos = new long[repeats];
         long[] inProcessNanos = new long[repeats];
         boolean sameBits = true;
-        DistributedSource sparkSource = new DistributedSource(context, fashion.train, BATCH);
+        DistributedSource jobs = new DistributedSource(context, fashion.train, batch);
+        GradientSource opened = ResidentSource.open(context, fashion.train, batch, architecture, jobs, BlockCache.MEMORY);
+        String mode = opened instanceof ResidentSource ? "resident" : "job";
         List<StepProfile> profiles = new ArrayList<>();
         GradientSource distributed = new GradientSource() {
             @Override
             public long exampleCount() {
-                return sparkSource.exampleCount();
+                return opened.exampleCount();
             }
 
             @Override
             public Gradients sumGradients(Parameters parameters, long[] sortedBatch) {
-                Gradients sums = sparkSource.sumGradients(parameters, sortedBatch);
-                profiles.add(sparkSource.lastStep());
+                Gradients sums = opened.sumGradients(parameters, sortedBatch);
+                profiles.add(opened instanceof ResidentSource resident ? resident.lastStep() : jobs.lastStep());
                 return sums;
             }
+
+            @Override
+            public void epochStepsDone() {
+                opened.epochStepsDone();
+            }
         };
-        try (InProcessSource inProcess = new InProcessSource(fashion.trainPartitions, architecture, BATCH, partitions)) {
+        try (InProcessSource inProcess = new InProcessSource(fashion.trainPartitions, architecture, batch, partitions)) {
             MiniBatchTrainer trainer = new MiniBatchTrainer(settings);
             trainer.train(initial, inProcess, null, (metrics, parameters) -> { });
             trainer.train(initial, distributed, null, (metrics, parameters) -> { });
@@ -71,16 +87,20 @@ final class SparkEfficiencyRow {
                 sparkNanos[r] = ended - between;
                 sameBits &= local.bitwiseEquals(viaSpark);
             }
+        } finally {
+            if (opened instanceof ResidentSource resident) {
+                resident.close();
+            }
         }
         double sparkSeconds = Timing.medianMillis(sparkNanos) / 1e3;
         double local = Timing.medianMillis(inProcessNanos) / 1e3;
         double ratio = sparkSeconds / local;
-        long steps = (fashion.train.exampleCount() + BATCH - 1) / BATCH;
-        table.row("Spark efficiency", f("%.2f x in-process epoch", ratio), "<= 1.3", ratio <= 1.3, List.of(
-                f("[784,100,10], batch %d, %d steps, median of %d epochs: %s %.2f s, in-process on %d threads %.2f s"
-                        + " (%.1f ms a step more on Spark)", BATCH, steps, repeats, context.master(), sparkSeconds,
-                        partitions, local, (sparkSeconds - local) * 1e3 / steps),
-                f("a Spark step, medians: broadcast %.2f + job %.2f (compute %.2f) + combine %.2f + destroy %.2f ms;"
+        long steps = (fashion.train.exampleCount() + batch - 1) / batch;
+        table.row("Spark efficiency b" + batch, f("%.2f x in-process epoch", ratio), "<= 1.3", ratio <= 1.3, List.of(
+                f("[784,100,10], batch %d, %d steps, %s steps, median of %d epochs: %s %.2f s, in-process on %d threads"
+                        + " %.2f s (%.2f ms a step more on Spark)", batch, steps, mode, repeats, context.master(),
+                        sparkSeconds, partitions, local, (sparkSeconds - local) * 1e3 / steps),
+                f("a Spark step, medians: send %.2f + wait for the sums %.2f (compute %.2f) + combine %.2f + release %.2f ms;"
                         + " same model bits on both: %s", median(profiles, StepProfile::broadcastNanos),
                         median(profiles, StepProfile::jobNanos), median(profiles, StepProfile::computeNanos),
                         median(profiles, StepProfile::combineNanos), median(profiles, StepProfile::releaseNanos),

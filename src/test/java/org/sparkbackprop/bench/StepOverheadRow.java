@@ -11,9 +11,12 @@ import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.spark.BlockCache;
 import org.sparkbackprop.spark.DistributedSource;
+import org.sparkbackprop.spark.ResidentSource;
 import org.sparkbackprop.spark.StepProfile;
 import org.sparkbackprop.training.EpochOrder;
+import org.sparkbackprop.training.GradientSource;
 import org.sparkbackprop.training.InProcessSource;
 
 /**
@@ -84,5 +87,62 @@ final class StepOverheadRow {
                         + " bit for bit: %s", Timing.medianMillis(parts[0]), Timing.medianMillis(parts[1]),
                         Timing.medianMillis(parts[2]), Timing.medianMillis(parts[3]), Timing.medianMillis(parts[4]),
                         sameBits ? "yes" : "NO")));
+        measureResident(context, fashion, table, warmup, measured);
+    }
+
+    /**
+     * Resident steps, each followed by the same slices in-process: what a step costs beyond its
+     * compute when no Spark job carries it. The goal: at most 1 ms more than the in-process step.
+     */
+    private void measureResident(JavaSparkContext context, FashionMnist fashion, Table table, int warmup, int measured) {
+        Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
+        Parameters parameters = Initialization.SCALED.initialize(architecture, 1);
+        GradientDescent descent = new GradientDescent(0.5);
+        DistributedSource jobs = new DistributedSource(context, fashion.train, BATCH);
+        GradientSource opened = ResidentSource.open(context, fashion.train, BATCH, architecture, jobs, BlockCache.MEMORY);
+        if (!(opened instanceof ResidentSource resident)) {
+            table.row("resident step", "not run", "<= 1 ms", false,
+                    List.of("resident steps cannot run here: see the log line above"));
+            return;
+        }
+        int partitions = fashion.trainPartitions.size();
+        long[] residentNanos = new long[measured];
+        long[] inProcessNanos = new long[measured];
+        long[][] parts = new long[3][measured];
+        boolean sameBits = true;
+        EpochOrder order = new EpochOrder(1, 0, fashion.train.exampleCount());
+        try (resident; InProcessSource inProcess = new InProcessSource(fashion.trainPartitions, architecture, BATCH,
+                partitions)) {
+            for (int i = 0; i < warmup + measured; i++) {
+                long[] batch = order.batch(i % order.batchCount(BATCH), BATCH);
+                long started = System.nanoTime();
+                Gradients sums = resident.sumGradients(parameters, batch);
+                long stepped = System.nanoTime();
+                Gradients reference = inProcess.sumGradients(parameters, batch);
+                long computed = System.nanoTime();
+                Parameters viaSpark = parameters.copy();
+                descent.apply(sums, viaSpark);
+                descent.apply(reference, parameters);
+                sameBits &= viaSpark.bitwiseEquals(parameters);
+                if (i >= warmup) {
+                    int m = i - warmup;
+                    residentNanos[m] = stepped - started;
+                    inProcessNanos[m] = computed - stepped;
+                    StepProfile profile = resident.lastStep();
+                    parts[0][m] = profile.broadcastNanos();
+                    parts[1][m] = profile.jobNanos();
+                    parts[2][m] = profile.computeNanos();
+                }
+            }
+        }
+        double step = Timing.medianMillis(residentNanos);
+        double compute = Timing.medianMillis(inProcessNanos);
+        double more = step - compute;
+        table.row("resident step", f("%.2f ms over in-process", more), "<= 1 ms", more <= 1.0, List.of(
+                f("[784,30,10], batch %d, %d partitions, medians of %d steps: resident step %.3f ms, same slices"
+                        + " in-process %.3f ms", BATCH, partitions, measured, step, compute),
+                f("step = send %.3f + wait for the sums %.3f (compute %.3f) ms; resident step = in-process step bit for"
+                        + " bit: %s", Timing.medianMillis(parts[0]), Timing.medianMillis(parts[1]),
+                        Timing.medianMillis(parts[2]), sameBits ? "yes" : "NO")));
     }
 }

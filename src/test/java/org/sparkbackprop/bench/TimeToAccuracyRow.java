@@ -23,8 +23,11 @@ import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
+import org.sparkbackprop.spark.BlockCache;
 import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.DistributedSource;
+import org.sparkbackprop.spark.ResidentSource;
+import org.sparkbackprop.training.GradientSource;
 import org.sparkbackprop.training.MiniBatchTrainer;
 import org.sparkbackprop.training.TrainingSettings;
 
@@ -118,9 +121,11 @@ final class TimeToAccuracyRow {
                 LEARNING_RATE, 1);
         double[] seconds = {0.0};
         Reached[] last = {null};
+        // resident steps, as train runs them by default
+        GradientSource train = ResidentSource.open(context, fashion.train, BATCH, architecture,
+                new DistributedSource(context, fashion.train, BATCH), BlockCache.MEMORY);
         try {
-            new MiniBatchTrainer(settings).train(Initialization.SCALED.initialize(architecture, 1),
-                    new DistributedSource(context, fashion.train, BATCH),
+            new MiniBatchTrainer(settings).train(Initialization.SCALED.initialize(architecture, 1), train,
                     new DistributedSource(context, fashion.test, BATCH), (metrics, parameters) -> {
                         seconds[0] += metrics.seconds() + metrics.testSeconds();
                         last[0] = new Reached(seconds[0], metrics.epoch(), metrics.test().accuracy());
@@ -130,6 +135,10 @@ final class TimeToAccuracyRow {
                     });
         } catch (TargetReached reached) {
             return reached.reached;
+        } finally {
+            if (train instanceof ResidentSource resident) {
+                resident.close();
+            }
         }
         return last[0];
     }

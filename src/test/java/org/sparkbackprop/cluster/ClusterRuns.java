@@ -39,11 +39,20 @@ final class ClusterRuns {
                 "--partitions", "4", "--seed", "7");
     }
 
-    /** {@code submit/local.sh train} of {@code data} with {@link #settings()} and {@code more} options. */
+    /**
+     * {@code submit/local.sh train} of {@code data} with {@link #settings()} and {@code more}
+     * options, which replace a setting they name ({@code --partitions 2}).
+     */
     static String[] train(String data, String... more) {
         List<String> arguments = new ArrayList<>(List.of("submit/local.sh", "train", "--train", data, "--test", data));
-        arguments.addAll(settings());
-        arguments.addAll(List.of(more));
+        List<String> settings = settings();
+        List<String> given = List.of(more);
+        for (int i = 0; i < settings.size(); i += 2) {
+            if (!given.contains(settings.get(i))) {
+                arguments.addAll(settings.subList(i, i + 2));
+            }
+        }
+        arguments.addAll(given);
         return arguments.toArray(String[]::new);
     }
 
