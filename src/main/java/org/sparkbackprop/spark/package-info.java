@@ -1,5 +1,7 @@
 /**
- * Spark: reading input on the executors into cached blocks, and the distributed step —
+ * Spark: reading input on the executors into cached blocks, and the distributed step, carried
+ * by a Spark job per step ({@link org.sparkbackprop.spark.DistributedSource}) or by resident
+ * tasks ({@link org.sparkbackprop.spark.ResidentSource}) —
  * broadcast the parameters, sum each partition's gradients of the batch, combine the partial
  * sums in partition order (on the driver, or through a shuffle with {@link
  * org.sparkbackprop.spark.Combine#TREE}), destroy the broadcast.
