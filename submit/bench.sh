@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints where spark-backprop stands: step overhead, kernel speed, Spark efficiency, time to
 # accuracy against Spark MLlib, and a large model's step, each as a ratio measured in this run.
-#   submit/bench.sh [--quick] [--rows kernel,overhead,efficiency,accuracy,large] [--help]
+#   submit/bench.sh [--quick] [--rows kernel,overhead,readme,efficiency,accuracy,large,combine] [--help]
 # Runs in Spark local mode (SPARK_MASTER, default local[2]) with Fashion-MNIST from
 # submit/get-fashion-mnist.sh; MLlib comes from the test classpath, never the application jar.
 # Environment: BENCH_HEAP (default 8g).

@@ -55,7 +55,7 @@ public final class Benchmark implements Callable<Integer> {
                     + " of the target (default: ${DEFAULT-VALUE}).")
     int mllibMaxIterations;
 
-    @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,efficiency,accuracy,large,combine",
+    @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,readme,efficiency,accuracy,large,combine",
             description = "Rows to measure (default: ${DEFAULT-VALUE}).")
     List<String> rows;
 
@@ -81,6 +81,9 @@ public final class Benchmark implements Callable<Integer> {
             }
             if (rows.contains("overhead")) {
                 new StepOverheadRow(quick).measure(context, fashion, table);
+            }
+            if (rows.contains("readme")) {
+                new ReadmeRunRow(quick).measure(context, fashion, data, table);
             }
             if (rows.contains("efficiency")) {
                 new SparkEfficiencyRow(quick).measure(context, fashion, table);
