@@ -38,7 +38,8 @@ import org.sparkbackprop.training.TrainingSettings;
  * with 100 iterations, then with 75 when 100 reached the target, or with
  * {@code --mllib-max-iterations} when that is more than 100 and 100 fell short. The time of the
  * longest fit that fell short is a lower bound on MLlib's time to the target; the ratio uses
- * it, and the time of the shortest fit that reached the target when none fell short.
+ * it, and the time of the shortest fit that reached the target when none fell short. Ours
+ * (resident steps) and MLlib's 100-iteration fit alternate twice and their medians count.
  */
 final class TimeToAccuracyRow {
     static final int[] SIZES = {784, 100, 10};
@@ -59,8 +60,34 @@ final class TimeToAccuracyRow {
     }
 
     void measure(SparkSession session, JavaSparkContext context, FashionMnist fashion, Table table) {
-        Reached ours = trainOurs(context, fashion);
-        List<Fit> fits = fitMllib(session, fashion);
+        // ours and MLlib's main fit alternate (ours, MLlib, ours, MLlib) and the medians count, so that a
+        // load spike on this shared machine cannot decide the ratio alone
+        Dataset<Row> train = frame(session, fashion.train).cache();
+        Dataset<Row> test = frame(session, fashion.test).cache();
+        train.count();
+        test.count();
+        // a short fit first, so that neither JIT warm-up nor MLlib's first-time setup is timed
+        fitMllib(train, test, 2);
+        int rounds = quick ? 1 : 2;
+        int iterations = Math.min(100, mllibMaxIterations);
+        List<Reached> ourRuns = new ArrayList<>();
+        List<Fit> mainFits = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            ourRuns.add(trainOurs(context, fashion));
+            mainFits.add(fitMllib(train, test, iterations));
+        }
+        ourRuns.sort(java.util.Comparator.comparingDouble(Reached::seconds));
+        mainFits.sort(java.util.Comparator.comparingDouble(Fit::seconds));
+        Reached ours = ourRuns.get((rounds - 1) / 2);
+        Fit main = mainFits.get((rounds - 1) / 2);
+        List<Fit> fits = new ArrayList<>(List.of(main));
+        if (main.accuracy >= target && !quick) {
+            fits.add(fitMllib(train, test, iterations * 3 / 4));
+        } else if (main.accuracy < target && mllibMaxIterations > iterations) {
+            fits.add(fitMllib(train, test, mllibMaxIterations));
+        }
+        train.unpersist();
+        test.unpersist();
         Fit shortestReaching = null;
         Fit longestMissing = null;
         for (Fit fit : fits) {
@@ -75,10 +102,13 @@ final class TimeToAccuracyRow {
             }
         }
         List<String> notes = new ArrayList<>();
-        notes.add(f("ours: batch %d, learning rate %.2f, scaled init, %s: %.3f after %d epochs in %.1f s"
-                        + " (training and scoring the test set after each epoch)",
-                BATCH, LEARNING_RATE, context.master(), ours.accuracy, ours.epochs, ours.seconds));
-        for (Fit fit : fits) {
+        notes.add(f("ours: batch %d, learning rate %.2f, scaled init, %s, resident steps: %.3f after %d epochs in %.1f s"
+                        + " (training and scoring the test set after each epoch; median of %s s)",
+                BATCH, LEARNING_RATE, context.master(), ours.accuracy, ours.epochs, ours.seconds,
+                String.join(", ", ourRuns.stream().map(run -> f("%.1f", run.seconds)).toList())));
+        notes.add(f("MLlib L-BFGS, maxIter %d: %.3f in %.1f s (median of %s s, alternating with ours)", main.iterations,
+                main.accuracy, main.seconds, String.join(", ", mainFits.stream().map(fit -> f("%.1f", fit.seconds)).toList())));
+        for (Fit fit : fits.subList(1, fits.size())) {
             notes.add(f("MLlib L-BFGS, maxIter %d: %.3f in %.1f s", fit.iterations, fit.accuracy, fit.seconds));
         }
         double mllibSeconds;
@@ -97,7 +127,7 @@ final class TimeToAccuracyRow {
         }
         double ratio = ours.accuracy >= target ? mllibSeconds / ours.seconds : 0.0;
         table.row("time to accuracy", ours.accuracy >= target ? f("%.1f x faster than MLlib", ratio)
-                        : f("ours did not reach %.2f", target), ">= 3", ratio >= 3.0, notes);
+                        : f("ours did not reach %.2f", target), ">= 5", ratio >= 5.0, notes);
     }
 
     private record Reached(double seconds, int epochs, double accuracy) {
@@ -141,27 +171,6 @@ final class TimeToAccuracyRow {
             }
         }
         return last[0];
-    }
-
-    private List<Fit> fitMllib(SparkSession session, FashionMnist fashion) {
-        Dataset<Row> train = frame(session, fashion.train).cache();
-        Dataset<Row> test = frame(session, fashion.test).cache();
-        train.count();
-        test.count();
-        // a short fit first, so that neither JIT warm-up nor MLlib's first-time setup is timed
-        fitMllib(train, test, 2);
-        List<Fit> fits = new ArrayList<>();
-        int iterations = Math.min(100, mllibMaxIterations);
-        Fit fit = fitMllib(train, test, iterations);
-        fits.add(fit);
-        if (fit.accuracy >= target && !quick) {
-            fits.add(fitMllib(train, test, iterations * 3 / 4));
-        } else if (fit.accuracy < target && mllibMaxIterations > iterations) {
-            fits.add(fitMllib(train, test, mllibMaxIterations));
-        }
-        train.unpersist();
-        test.unpersist();
-        return fits;
     }
 
     private static Fit fitMllib(Dataset<Row> train, Dataset<Row> test, int iterations) {
