@@ -3,10 +3,11 @@ package org.sparkbackprop.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,7 +66,7 @@ final class CompareCommand implements Callable<Integer> {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(DriverFiles.open(file, "metrics file"),
                 StandardCharsets.UTF_8))) {
             lines = reader.lines().toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new BadInputException(file + ": cannot read the metrics file (" + e.getMessage() + ")");
         }
         List<JsonNode> epochs = new ArrayList<>();

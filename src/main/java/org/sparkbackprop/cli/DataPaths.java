@@ -1,7 +1,6 @@
 package org.sparkbackprop.cli;
 
 import java.io.IOException;
-import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.files.DriverFiles;
@@ -11,8 +10,6 @@ import org.sparkbackprop.files.DriverFiles;
  * be lost fails before Spark starts and before any data is read.
  */
 final class DataPaths {
-    private static final Pattern REMOTE_SCHEME = Pattern.compile("^(?!file:)[a-zA-Z][a-zA-Z0-9+.-]*://.*");
-
     private DataPaths() {
     }
 
@@ -23,7 +20,7 @@ final class DataPaths {
      * other remote file systems are left to the reader, which names them when they are missing.
      */
     static void requireExists(String option, String path) {
-        if (REMOTE_SCHEME.matcher(path).matches()) {
+        if (DriverFiles.hasScheme(path) && !path.startsWith("file:")) {
             return;
         }
         boolean exists;

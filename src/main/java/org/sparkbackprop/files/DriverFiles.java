@@ -3,7 +3,7 @@ package org.sparkbackprop.files;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -57,7 +57,7 @@ public final class DriverFiles {
             throw new BadInputException("an empty path was given where a file was expected");
         }
         if (hasScheme(given)) {
-            return new Path(URI.create(given.replace(" ", "%20")));
+            return new Path(given);
         }
         return new Path("file", null, java.nio.file.Path.of(given).toAbsolutePath().normalize().toString());
     }
@@ -80,7 +80,7 @@ public final class DriverFiles {
      */
     public static InputStream open(String given, String what) {
         Path location = resolve(given);
-        if (!hasScheme(given) && !java.nio.file.Files.exists(java.nio.file.Path.of(given))) {
+        if (!hasScheme(given) && !Files.exists(java.nio.file.Path.of(given))) {
             location = shipped(given, location);
         }
         try {

@@ -147,16 +147,15 @@ public final class ModelFile {
      */
     public static Stored read(String location) {
         JsonNode root;
-        String path = location;
         try (InputStream in = DriverFiles.open(location, "model file")) {
             root = MAPPER.readTree(in);
         } catch (JsonProcessingException e) {
-            throw new BadInputException(path + ": not a valid JSON model file (" + e.getOriginalMessage()
+            throw new BadInputException(location + ": not a valid JSON model file (" + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ")");
         } catch (IOException e) {
-            throw new BadInputException(path + ": cannot read model file (" + e.getMessage() + ")");
+            throw new BadInputException(location + ": cannot read model file (" + e.getMessage() + ")");
         }
-        return parse(path, root);
+        return parse(location, root);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.sparkbackprop.spark;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Parameters;
 
 /**
  * The messages between the driver and its resident tasks, big-endian, every length checked
@@ -87,7 +89,23 @@ final class ResidentProtocol {
         }
     }
 
-    /** Reads a batch of at most {@code capacity} sorted indices. */
+    /** The STEP message: {@code step}, the batch's sorted indices and every weight and bias. */
+    static byte[] step(long step, long[] sortedBatch, Parameters parameters) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(
+                (int) (Long.BYTES * (parameters.architecture().parameterCount() + sortedBatch.length) + 32));
+        DataOutputStream message = new DataOutputStream(bytes);
+        message.writeByte(STEP);
+        message.writeLong(step);
+        message.writeInt(sortedBatch.length);
+        for (long index : sortedBatch) {
+            message.writeLong(index);
+        }
+        parameters.writeValues(message);
+        message.flush();
+        return bytes.toByteArray();
+    }
+
+    /** Reads the batch of a STEP message (at most {@code capacity} sorted indices), after its step number. */
     static long[] readBatch(DataInputStream in, int capacity) throws IOException {
         int length = in.readInt();
         if (length < 0 || length > capacity) {

@@ -2,7 +2,6 @@ package org.sparkbackprop.spark;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -151,8 +150,12 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
 
     @Override
     public void stepStarting(int epoch, long step, long steps) {
-        context.setJobDescription("epoch " + epoch + " resident steps");
-        jobs.stepStarting(epoch, step, steps);
+        if (resident) {
+            // the stage's job takes this name when the epoch's first step starts it
+            context.setJobDescription("epoch " + epoch + " resident steps");
+        } else {
+            jobs.stepStarting(epoch, step, steps);
+        }
     }
 
     /** How many resident stages were started so far: one per epoch, and one more after each loss. */
@@ -213,17 +216,8 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     private Gradients step(Parameters parameters, long[] sortedBatch) throws IOException {
         long started = System.nanoTime();
         long step = ++stepsSent;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) (8 * (architecture.parameterCount() + sortedBatch.length) + 32));
-        DataOutputStream message = new DataOutputStream(bytes);
-        message.writeByte(ResidentProtocol.STEP);
-        message.writeLong(step);
-        message.writeInt(sortedBatch.length);
-        for (long index : sortedBatch) {
-            message.writeLong(index);
-        }
-        parameters.writeValues(message);
-        message.flush();
-        byte[] payload = bytes.toByteArray();
+        // written once, sent to every task
+        byte[] payload = ResidentProtocol.step(step, sortedBatch, parameters);
         for (Connection connection : stage.connections()) {
             connection.out().write(payload);
             connection.out().flush();
