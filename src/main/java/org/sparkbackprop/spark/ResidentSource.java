@@ -51,6 +51,12 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     public static final String TIMEOUT = "spark.backprop.resident.timeout";
     private static final Logger LOG = LoggerFactory.getLogger(ResidentSource.class);
     private static final int RESTARTS_PER_STEP = 3;
+    /**
+     * How long a new stage's tasks have to connect. They connect before reading their blocks, so
+     * this is the scheduler's time to launch them all at once; a barrier stage short of slots
+     * (an executor lost after its job passed Spark's slot check) waits for them forever.
+     */
+    private static final long START_MILLIS = 60_000;
 
     private final JavaSparkContext context;
     private final CachedExamples examples;
@@ -266,7 +272,8 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         Connection[] connections = new Connection[partitions];
         stage = new Stage(group, job, connections);
         stagesStarted++;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long startMillis = Math.min(timeoutMillis, START_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startMillis);
         int connected = 0;
         server.setSoTimeout(200);
         while (connected < partitions) {
@@ -274,8 +281,8 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
                 throw new IOException("the stage ended before its tasks connected: " + failure(job));
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("only " + connected + " of " + partitions + " tasks connected within "
-                        + timeoutMillis / 1000 + " s");
+                throw new IOException("only " + connected + " of " + partitions + " tasks started within "
+                        + startMillis / 1000 + " s (fewer free task slots than partitions?)");
             }
             Socket socket;
             try {

@@ -55,19 +55,21 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
 
     @Override
     public scala.collection.Iterator<Object> apply(scala.collection.Iterator<ExampleBlock> blocks) {
-        List<ExampleBlock> list = new ArrayList<>();
-        while (blocks.hasNext()) {
-            list.add(blocks.next());
-        }
-        ExamplePartition partition = new ExamplePartition(list);
         int partitionIndex = TaskContext.getPartitionId();
         try (Socket socket = new Socket()) {
+            // connect first, then read the blocks (recomputed from the input after a loss, which can take
+            // long): the driver knows at once that every task of the stage is running
             socket.connect(new InetSocketAddress(driverHost, driverPort), timeoutMillis);
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(timeoutMillis);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
             ResidentProtocol.prove(secret, partitionIndex, in, out);
+            List<ExampleBlock> list = new ArrayList<>();
+            while (blocks.hasNext()) {
+                list.add(blocks.next());
+            }
+            ExamplePartition partition = new ExamplePartition(list);
             WorkspacePool.withWorkspace(architecture, capacity, workspace -> {
                 serve(partition, workspace, socket, in, out);
                 return null;
