@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints where spark-backprop stands: step overhead, kernel speed, Spark efficiency, time to
-# accuracy against Spark MLlib, and a large model's step, each as a ratio measured in this run.
-#   submit/bench.sh [--quick] [--rows kernel,overhead,readme,efficiency,accuracy,large,combine] [--help]
+# accuracy against Spark MLlib, a large model's step, and the step on a standalone cluster of this
+# machine against local[2], each as a ratio measured in this run.
+#   submit/bench.sh [--quick] [--rows kernel,overhead,readme,efficiency,accuracy,large,combine,cluster] [--help]
 # Runs in Spark local mode (SPARK_MASTER, default local[2]) with Fashion-MNIST from
 # submit/get-fashion-mnist.sh; MLlib comes from the test classpath, never the application jar.
 # Environment: BENCH_HEAP (default 8g).
@@ -11,6 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$project"
 "$project/submit/get-fashion-mnist.sh" >&2
 classpath_file="$project/target/bench-classpath.txt"
+ensure_jar  # the cluster row ships it to its executors
 echo "compiling the benchmark ..." >&2
 mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$classpath_file" >&2

@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +72,8 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         return thread;
     });
     private final ServerSocket server;
+    /** The tasks run in this JVM and use queues instead of the socket. */
+    private final boolean inJvm;
     private DistributedSource jobs;
     /** False once resident tasks could not start: every later step runs as a job. */
     private boolean resident = true;
@@ -79,18 +82,14 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     private int stagesStarted;
     private StepProfile lastStep;
 
-    /** A running stage: its job, its job group, and a connection to each partition's task. */
-    private record Stage(String group, Future<?> job, Connection[] connections) {
-    }
+    /**
+     * In local mode, whether the tasks, which run in the driver's JVM, take the weights in place
+     * (true, the default) or over the socket as on a cluster (false: to measure or test that).
+     */
+    public static final String IN_JVM = "spark.backprop.resident.inJvm";
 
-    private record Connection(Socket socket, DataInputStream in, DataOutputStream out) {
-        void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing is all that is left to do
-            }
-        }
+    /** A running stage: its job, its job group, and a channel to each partition's task. */
+    private record Stage(String group, Future<?> job, ResidentChannel.DriverEnd[] channels) {
     }
 
     private ResidentSource(JavaSparkContext context, CachedExamples examples, int batchCapacity, Architecture architecture)
@@ -102,6 +101,7 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         SparkConf conf = context.getConf();
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, conf.getTimeAsSeconds(TIMEOUT, "600s") * 1000);
         random.nextBytes(secret);
+        this.inJvm = context.isLocal() && conf.getBoolean(IN_JVM, true);
         String host = conf.get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(host, conf.getInt(PORT, 0)));
@@ -169,6 +169,11 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         return stagesStarted;
     }
 
+    /** Whether the tasks run in this JVM and take the weights in place. */
+    boolean tasksInDriverJvm() {
+        return inJvm;
+    }
+
     /** The port resident tasks connect to. */
     int port() {
         return server.getLocalPort();
@@ -222,17 +227,15 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     private Gradients step(Parameters parameters, long[] sortedBatch) throws IOException {
         long started = System.nanoTime();
         long step = ++stepsSent;
-        // written once, sent to every task
-        byte[] payload = ResidentProtocol.step(step, sortedBatch, parameters);
-        for (Connection connection : stage.connections()) {
-            connection.out().write(payload);
-            connection.out().flush();
+        ResidentChannel.Request request = new ResidentChannel.Request(step, sortedBatch, parameters);
+        for (ResidentChannel.DriverEnd channel : stage.channels()) {
+            channel.send(request);
         }
         long sent = System.nanoTime();
-        List<Gradients> partials = new ArrayList<>(stage.connections().length);
+        List<Gradients> partials = new ArrayList<>(stage.channels().length);
         long computeNanos = 0;
-        for (Connection connection : stage.connections()) {
-            ResidentProtocol.Answer answer = ResidentProtocol.readSums(connection.in(), step, architecture);
+        for (ResidentChannel.DriverEnd channel : stage.channels()) {
+            ResidentProtocol.Answer answer = channel.receive(step, stage.job());
             partials.add(answer.sums());
             computeNanos = Math.max(computeNanos, answer.computeNanos());
         }
@@ -260,8 +263,9 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     private void startStage() throws IOException {
         int partitions = examples.partitions();
         String group = "spark-backprop resident " + UUID.randomUUID();
-        ResidentTask task = new ResidentTask(server.getInetAddress().getHostAddress(), server.getLocalPort(), secret,
-                architecture, batchCapacity, timeoutMillis);
+        BlockingQueue<ResidentChannel.InJvm> arriving = inJvm ? ResidentChannel.openInJvmStage(group) : null;
+        ResidentTask task = new ResidentTask(inJvm ? group : null, server.getInetAddress().getHostAddress(),
+                server.getLocalPort(), secret, architecture, batchCapacity, timeoutMillis);
         String description = context.getLocalProperty("spark.job.description");
         Future<?> job = stageThread.submit(() -> {
             context.setJobGroup(group, description == null ? "resident steps" : description, true);
@@ -269,40 +273,72 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
                     .mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(Object.class))
                     .count();
         });
-        Connection[] connections = new Connection[partitions];
-        stage = new Stage(group, job, connections);
+        ResidentChannel.DriverEnd[] channels = new ResidentChannel.DriverEnd[partitions];
+        stage = new Stage(group, job, channels);
         stagesStarted++;
+        try {
+            awaitTasks(job, channels, arriving);
+        } finally {
+            if (inJvm) {
+                ResidentChannel.closeInJvmStage(group);
+            }
+        }
+    }
+
+    /** Waits until every partition's task has connected (filling {@code channels}), or fails saying why. */
+    private void awaitTasks(Future<?> job, ResidentChannel.DriverEnd[] channels,
+                            BlockingQueue<ResidentChannel.InJvm> arriving) throws IOException {
+        int partitions = channels.length;
         long startMillis = Math.min(timeoutMillis, START_MILLIS);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startMillis);
         int connected = 0;
         server.setSoTimeout(200);
         while (connected < partitions) {
             if (job.isDone()) {
-                throw new IOException("the stage ended before its tasks connected: " + failure(job));
+                String failure = failure(job);
+                // Spark's check of free slots for a barrier stage fails it with a long message naming this ticket
+                throw new IOException(failure.contains("SPARK-24819")
+                        ? "Spark has fewer free task slots than the " + partitions + " partitions, whose tasks a resident"
+                                + " stage runs at once"
+                        : "the stage ended before its tasks connected: " + failure);
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException("only " + connected + " of " + partitions + " tasks started within "
                         + startMillis / 1000 + " s (fewer free task slots than partitions?)");
             }
-            Socket socket;
-            try {
-                socket = server.accept();
-            } catch (SocketTimeoutException e) {
-                continue;
-            }
-            Accepted accepted = accept(socket, partitions);
+            Accepted accepted = inJvm ? arrived(arriving) : accept();
             if (accepted != null) {
-                if (connections[accepted.partition()] != null) {
-                    connections[accepted.partition()].close();
+                if (channels[accepted.partition()] != null) {
+                    channels[accepted.partition()].close();
                 } else {
                     connected++;
                 }
-                connections[accepted.partition()] = accepted.connection();
+                channels[accepted.partition()] = accepted.channel();
             }
         }
     }
 
-    private record Accepted(int partition, Connection connection) {
+    private record Accepted(int partition, ResidentChannel.DriverEnd channel) {
+    }
+
+    /** A task of this JVM that arrived within 200 ms, or null. */
+    private static Accepted arrived(BlockingQueue<ResidentChannel.InJvm> arriving) throws IOException {
+        try {
+            ResidentChannel.InJvm channel = arriving.poll(200, TimeUnit.MILLISECONDS);
+            return channel == null ? null : new Accepted(channel.partition, channel);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while resident tasks started");
+        }
+    }
+
+    /** A task that connected within 200 ms and proved it belongs to this run, or null. */
+    private Accepted accept() throws IOException {
+        try {
+            return accept(server.accept(), examples.partitions());
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
     }
 
     /** Checks a connecting task's proof; null (and the socket closed) when it fails. */
@@ -315,7 +351,7 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
             byte[] nonce = new byte[ResidentProtocol.NONCE_BYTES];
             random.nextBytes(nonce);
             int partition = ResidentProtocol.verify(secret, nonce, partitions, in, out);
-            return new Accepted(partition, new Connection(socket, in, out));
+            return new Accepted(partition, new ResidentChannel.OverSocket(socket, in, out, architecture));
         } catch (IOException e) {
             LOG.warn("refused a connection from {}: {}", socket.getRemoteSocketAddress(), e.getMessage());
             try {
@@ -334,14 +370,9 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         }
         Stage stopping = stage;
         stage = null;
-        for (Connection connection : stopping.connections()) {
-            if (connection != null) {
-                try {
-                    connection.out().writeByte(ResidentProtocol.STOP);
-                    connection.out().flush();
-                } catch (IOException ignored) {
-                    // a task that cannot be told is cancelled below
-                }
+        for (ResidentChannel.DriverEnd channel : stopping.channels()) {
+            if (channel != null) {
+                channel.stop();
             }
         }
         try {
@@ -360,9 +391,9 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            for (Connection connection : stopping.connections()) {
-                if (connection != null) {
-                    connection.close();
+            for (ResidentChannel.DriverEnd channel : stopping.channels()) {
+                if (channel != null) {
+                    channel.close();
                 }
             }
         }

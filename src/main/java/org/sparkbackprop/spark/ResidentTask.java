@@ -9,7 +9,6 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -18,20 +17,21 @@ import org.sparkbackprop.data.ExamplePartition;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Backpropagation;
 import org.sparkbackprop.network.Gradients;
-import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.network.Workspace;
 
 /**
- * One partition's resident task: it reads its cached blocks once, connects to the driver,
- * proves it belongs to this run, and then, step after step, reads the weights and the batch's
- * sorted indices, sums the gradients of its members of the batch, and sends the sums back,
- * until the driver says stop. A named class, not a closure, run by a barrier stage so that all
- * partitions' tasks run at once.
+ * One partition's resident task: it connects to the driver (proving over a socket that it
+ * belongs to this run, or through queues when it runs in the driver's JVM, see
+ * {@link ResidentChannel}), reads its cached blocks once, and then, step after step, takes the
+ * weights and the batch's sorted indices, sums the gradients of its members of the batch, and
+ * hands the sums back, until the driver says stop. A named class, not a closure, run by a
+ * barrier stage so that all partitions' tasks run at once.
  */
 final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collection.Iterator<ExampleBlock>,
         scala.collection.Iterator<Object>> implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final int POLL_MILLIS = 100;
 
+    private final String stageId;
     private final String driverHost;
     private final int driverPort;
     private final byte[] secret;
@@ -40,11 +40,13 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
     private final int timeoutMillis;
 
     /**
+     * {@code stageId}: the stage's id when its tasks in the driver's JVM use queues, else null;
      * {@code secret}: this run's, travelling inside the task; {@code capacity}: the largest batch;
      * {@code timeoutMillis}: how long to wait for the driver to connect or to send a message.
      */
-    ResidentTask(String driverHost, int driverPort, byte[] secret, Architecture architecture, int capacity,
-                 int timeoutMillis) {
+    ResidentTask(String stageId, String driverHost, int driverPort, byte[] secret, Architecture architecture,
+                 int capacity, int timeoutMillis) {
+        this.stageId = stageId;
         this.driverHost = driverHost;
         this.driverPort = driverPort;
         this.secret = secret.clone();
@@ -56,24 +58,23 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
     @Override
     public scala.collection.Iterator<Object> apply(scala.collection.Iterator<ExampleBlock> blocks) {
         int partitionIndex = TaskContext.getPartitionId();
-        try (Socket socket = new Socket()) {
+        try {
             // connect first, then read the blocks (recomputed from the input after a loss, which can take
             // long): the driver knows at once that every task of the stage is running
-            socket.connect(new InetSocketAddress(driverHost, driverPort), timeoutMillis);
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(timeoutMillis);
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
-            ResidentProtocol.prove(secret, partitionIndex, in, out);
-            List<ExampleBlock> list = new ArrayList<>();
-            while (blocks.hasNext()) {
-                list.add(blocks.next());
+            ResidentChannel.InJvm inJvm = ResidentChannel.connectInJvm(stageId, partitionIndex, timeoutMillis);
+            if (inJvm != null) {
+                serve(blocks, inJvm);
+                return scala.collection.Iterator$.MODULE$.empty();
             }
-            ExamplePartition partition = new ExamplePartition(list);
-            WorkspacePool.withWorkspace(architecture, capacity, workspace -> {
-                serve(partition, workspace, socket, in, out);
-                return null;
-            });
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(driverHost, driverPort), timeoutMillis);
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(timeoutMillis);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+                ResidentProtocol.prove(secret, partitionIndex, in, out);
+                serve(blocks, new ResidentChannel.TaskSocket(socket, in, out, architecture, capacity, timeoutMillis));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("resident task of partition " + partitionIndex + ": " + e.getMessage(), e);
         }
@@ -81,55 +82,32 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
     }
 
     /** Answers steps until the driver says stop, or Spark kills the task. */
-    private void serve(ExamplePartition partition, org.sparkbackprop.network.Workspace workspace, Socket socket,
-                       DataInputStream in, DataOutputStream out) {
-        Parameters parameters = new Parameters(architecture);
-        try {
-            while (true) {
-                byte type = awaitMessage(socket, in);
-                if (type == ResidentProtocol.STOP) {
-                    return;
-                }
-                if (type != ResidentProtocol.STEP) {
-                    throw new IOException("unexpected message " + type + " from the driver");
-                }
-                long step = in.readLong();
-                long[] batch = ResidentProtocol.readBatch(in, capacity);
-                parameters.readValues(in);
-                long started = System.nanoTime();
-                Gradients sums = null;
-                if (partition.copyMembers(batch, workspace) > 0) {
-                    sums = new Gradients(architecture);
-                    Backpropagation.accumulateGradients(parameters, workspace, sums);
-                }
-                ResidentProtocol.writeSums(out, step, sums, System.nanoTime() - started);
-                out.flush();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private void serve(scala.collection.Iterator<ExampleBlock> blocks, ResidentChannel.TaskEnd channel) {
+        List<ExampleBlock> list = new ArrayList<>();
+        while (blocks.hasNext()) {
+            list.add(blocks.next());
         }
+        ExamplePartition partition = new ExamplePartition(list);
+        WorkspacePool.withWorkspace(architecture, capacity, workspace -> {
+            try {
+                answerSteps(partition, workspace, channel);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return null;
+        });
     }
 
-    /**
-     * The next message's type. A task that Spark kills (its job cancelled, its stage failed) is
-     * only told so by a flag, which a thread blocked on a socket never sees: so the wait polls,
-     * looking at the flag every {@link #POLL_MILLIS} ms, and gives up after the timeout.
-     */
-    private byte awaitMessage(Socket socket, DataInputStream in) throws IOException {
-        TaskContext task = TaskContext.get();
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        socket.setSoTimeout(POLL_MILLIS);
-        while (true) {
-            task.killTaskIfInterrupted();
-            try {
-                byte type = in.readByte();
-                socket.setSoTimeout(timeoutMillis);
-                return type;
-            } catch (SocketTimeoutException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("no message from the driver in " + timeoutMillis / 1000 + " s");
-                }
+    private void answerSteps(ExamplePartition partition, Workspace workspace, ResidentChannel.TaskEnd channel)
+            throws IOException {
+        for (ResidentChannel.Request request = channel.await(); request != null; request = channel.await()) {
+            long started = System.nanoTime();
+            Gradients sums = null;
+            if (partition.copyMembers(request.sortedBatch, workspace) > 0) {
+                sums = new Gradients(architecture);
+                Backpropagation.accumulateGradients(request.parameters, workspace, sums);
             }
+            channel.answer(request.step, sums, System.nanoTime() - started);
         }
     }
 }

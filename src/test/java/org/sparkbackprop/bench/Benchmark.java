@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures kernel speed, step overhead, Spark efficiency, time to accuracy, a large model's step and"
-                + " the two ways of combining.")
+                + " the two ways of combining, and the resident step on a standalone cluster against local[2].")
 public final class Benchmark implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "data/fashion-mnist", description = "Fashion-MNIST in the IDX layout (default: ${DEFAULT-VALUE}).")
     String data;
@@ -55,7 +55,7 @@ public final class Benchmark implements Callable<Integer> {
                     + " of the target (default: ${DEFAULT-VALUE}).")
     int mllibMaxIterations;
 
-    @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,readme,efficiency,accuracy,large,combine",
+    @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,readme,efficiency,accuracy,large,combine,cluster",
             description = "Rows to measure (default: ${DEFAULT-VALUE}).")
     List<String> rows;
 
@@ -100,6 +100,10 @@ public final class Benchmark implements Callable<Integer> {
             fashion.release();
         } finally {
             session.stop();
+        }
+        if (rows.contains("cluster")) {
+            // a SparkContext of its own per side, so after this JVM's local one is gone
+            new ClusterStepRow(quick).measure(data, table);
         }
         table.print(System.out);
         return 0;

@@ -33,26 +33,28 @@ final class ClusterRuns {
         return folder;
     }
 
-    /** The settings of the one training: 4 partitions, seed 7, three epochs of batch 50. */
-    static List<String> settings() {
-        return List.of("--layers", "784,30,10", "--epochs", "3", "--batch-size", "50", "--learning-rate", "0.5",
-                "--partitions", "4", "--seed", "7");
-    }
-
     /**
-     * {@code submit/local.sh train} of {@code data} with {@link #settings()} and {@code more}
-     * options, which replace a setting they name ({@code --partitions 2}).
+     * The settings of the one training, 4 partitions, seed 7, three epochs of batch 50, with
+     * {@code more} options, which replace a setting they name ({@code --partitions 2}).
      */
-    static String[] train(String data, String... more) {
-        List<String> arguments = new ArrayList<>(List.of("submit/local.sh", "train", "--train", data, "--test", data));
-        List<String> settings = settings();
+    static List<String> settings(String... more) {
+        List<String> settings = List.of("--layers", "784,30,10", "--epochs", "3", "--batch-size", "50",
+                "--learning-rate", "0.5", "--partitions", "4", "--seed", "7");
         List<String> given = List.of(more);
+        List<String> arguments = new ArrayList<>();
         for (int i = 0; i < settings.size(); i += 2) {
             if (!given.contains(settings.get(i))) {
                 arguments.addAll(settings.subList(i, i + 2));
             }
         }
         arguments.addAll(given);
+        return arguments;
+    }
+
+    /** {@code submit/local.sh train} of {@code data} with {@link #settings settings(more)}. */
+    static String[] train(String data, String... more) {
+        List<String> arguments = new ArrayList<>(List.of("submit/local.sh", "train", "--train", data, "--test", data));
+        arguments.addAll(settings(more));
         return arguments.toArray(String[]::new);
     }
 

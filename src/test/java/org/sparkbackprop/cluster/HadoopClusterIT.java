@@ -31,7 +31,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * MiniDFSCluster and MiniYARNCluster, in this JVM) and a standalone cluster of separate JVMs, all
  * on 127.0.0.1. The same training in cluster deploy mode on YARN and on the standalone cluster
  * reads its data from HDFS and writes model, metrics, report and checkpoints there; the model's
- * bytes are those that local[2] writes from local files. evaluate and predict read the model back
+ * bytes are those that local[2] writes from local files. With 2 partitions and 2 executors of
+ * 1 core, the steps on YARN run on resident tasks (their channel on the application master's
+ * host); the standalone cluster-mode driver takes one of the 2 Workers' cores, so there the steps
+ * fall back to jobs, saying why, with the same bits. evaluate and predict read the model back
  * from HDFS; a driver killed after a checkpoint resumes from HDFS to the same bytes; and a path
  * that would be lost in cluster mode is refused on YARN with exit code 2 and the driver's line.
  */
@@ -57,7 +60,7 @@ class HadoopClusterIT {
 
         Scripts.Run local = Scripts.run(Map.of("SPARK_MASTER", "local[2]", "SPARK_DRIVER_MEMORY", "1g"),
                 STATE.resolve("local.log"), 5,
-                ClusterRuns.train(data.toString(), "--model-out", STATE.resolve("local.json").toString()));
+                ClusterRuns.train(data.toString(), "--model-out", STATE.resolve("local.json").toString(), "--partitions", "2"));
         assertEquals(0, local.exitCode(), local.output());
         localModel = Files.readAllBytes(STATE.resolve("local.json"));
     }
@@ -77,7 +80,7 @@ class HadoopClusterIT {
     @Order(1)
     void yarnClusterModeReadsAndWritesHdfsAndWritesTheLocalModelBitForBit() throws Exception {
         // the settings come from a config file on HDFS, read by the driver in the application master
-        writeToHdfs("/conf/run.properties", String.join("\n", ClusterRuns.settings())
+        writeToHdfs("/conf/run.properties", String.join("\n", ClusterRuns.settings("--partitions", "2"))
                 .replaceAll("--([a-z-]+)\n", "$1 = ") + "\n");
         Scripts.Run run = Scripts.run(yarnEnvironment(), STATE.resolve("yarn.log"), 8,
                 "submit/yarn.sh", "train", "--config", hdfs + "/conf/run.properties",
@@ -87,6 +90,26 @@ class HadoopClusterIT {
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("application_") && run.output().contains("finished"), run.output());
         assertWrittenToHdfs("/out/yarn", "YARN cluster mode");
+        String driverLog = driverLogOnYarn();
+        assertTrue(!driverLog.contains("steps run as Spark jobs") && !driverLog.contains("resident tasks"),
+                "the steps ran on resident tasks in YARN's executors:\n" + driverLog);
+    }
+
+    /** The driver's log (the stderr of the application master's container) of the one YARN run that trained. */
+    private String driverLogOnYarn() throws IOException {
+        List<String> logs = new ArrayList<>();
+        for (Path directory : hadoop.containerLogDirectories()) {
+            try (var files = Files.walk(directory)) {
+                for (Path file : files.filter(path -> path.getFileName().toString().equals("stderr")).toList()) {
+                    String text = Files.readString(file);
+                    if (text.contains("epoch 1/3: train loss")) {
+                        logs.add(text);
+                    }
+                }
+            }
+        }
+        assertEquals(1, logs.size(), "one driver log that trained in " + hadoop.containerLogDirectories());
+        return logs.get(0);
     }
 
     @Test
@@ -94,7 +117,7 @@ class HadoopClusterIT {
     void standaloneClusterModeReadsAndWritesHdfsAndWritesTheLocalModelBitForBit() throws Exception {
         // the settings come from a local config file that standalone.sh ships with --files
         Path config = STATE.resolve("run.properties");
-        Files.writeString(config, String.join("\n", ClusterRuns.settings()).replaceAll("--([a-z-]+)\n", "$1 = ") + "\n");
+        Files.writeString(config, String.join("\n", ClusterRuns.settings("--partitions", "2")).replaceAll("--([a-z-]+)\n", "$1 = ") + "\n");
         Scripts.Run run = Scripts.run(standalone.submitEnvironment("cluster"), STATE.resolve("standalone-cluster.log"), 8,
                 "submit/standalone.sh", "train", "--config", config.toString(),
                 "--train", hdfs + "/data/fashion", "--test", hdfs + "/data/fashion",
@@ -130,7 +153,7 @@ class HadoopClusterIT {
     void aDriverKilledAfterACheckpointResumesFromHdfsToTheSameModel() throws Exception {
         String checkpoints = hdfs + "/out/resumed/checkpoints";
         String[] command = ClusterRuns.train(hdfs + "/data/fashion", "--model-out", hdfs + "/out/resumed/model.json",
-                "--checkpoint-dir", checkpoints, "--checkpoint-every", "20", "--resume");
+                "--checkpoint-dir", checkpoints, "--checkpoint-every", "20", "--resume", "--partitions", "2");
         Map<String, String> environment = Map.of("SPARK_MASTER", standalone.master());
         Path output = STATE.resolve("resumed-killed.log");
         Process run = Scripts.start(environment, output, ClusterRuns.through("submit/standalone.sh", command));

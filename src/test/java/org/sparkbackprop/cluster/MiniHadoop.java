@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -28,7 +30,10 @@ final class MiniHadoop implements AutoCloseable {
         this.configurationDirectory = configurationDirectory;
     }
 
-    /** Starts both under {@code directory}: their data, logs, and the client configuration in conf/. */
+    /**
+     * Starts both: HDFS under {@code directory}, with the client configuration in conf/; YARN
+     * under target/test/data, where MiniYARNCluster puts its NodeManager's folders whatever one asks.
+     */
     static MiniHadoop start(Path directory) throws IOException {
         Configuration configuration = new Configuration();
         configuration.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, directory.resolve("dfs").toString());
@@ -47,8 +52,6 @@ final class MiniHadoop implements AutoCloseable {
             yarnConfiguration.setBoolean("yarn.nodemanager.vmem-check-enabled", false);
             yarnConfiguration.setBoolean("yarn.nodemanager.pmem-check-enabled", false);
             yarnConfiguration.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "100.0");
-            yarnConfiguration.set("yarn.nodemanager.local-dirs", directory.resolve("yarn/local").toString());
-            yarnConfiguration.set("yarn.nodemanager.log-dirs", directory.resolve("yarn/logs").toString());
             yarn = new MiniYARNCluster("spark-backprop", 1, 1, 1);
             yarn.init(yarnConfiguration);
             yarn.start();
@@ -93,6 +96,15 @@ final class MiniHadoop implements AutoCloseable {
     /** What submit/yarn.sh needs to reach this YARN. */
     Map<String, String> yarnEnvironment() {
         return Map.of("HADOOP_CONF_DIR", configurationDirectory.toString());
+    }
+
+    /**
+     * Where the NodeManager keeps its containers' logs ({@code application_*}/{@code container_*}/stderr):
+     * MiniYARNCluster chooses these folders itself.
+     */
+    List<Path> containerLogDirectories() {
+        return Arrays.stream(yarn.getNodeManager(0).getConfig().getTrimmedStrings(YarnConfiguration.NM_LOG_DIRS))
+                .map(directory -> Path.of(java.net.URI.create(directory).getPath())).toList();
     }
 
     @Override

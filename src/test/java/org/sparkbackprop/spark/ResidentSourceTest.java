@@ -11,7 +11,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -28,34 +30,44 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.testing.LocalSpark;
+import org.sparkbackprop.testing.LogCapture;
 import org.sparkbackprop.testing.SyntheticData;
 import org.sparkbackprop.training.EpochOrder;
 import org.sparkbackprop.training.GradientSource;
 
 /**
  * Resident steps are the job steps, bit for bit: a whole epoch of updates through both, on one
- * and two partitions, with the resident stage killed in the middle (it is started again and the
+ * and two partitions, with the tasks taking the weights in place or over the socket, with the resident stage killed in the middle (it is started again and the
  * step sent again), ended at the epoch's end so that a scoring job runs, and started again. A
- * connection without this run's secret is refused; more partitions than slots run as jobs.
+ * connection without this run's secret is refused; more partitions than slots run as jobs, as
+ * does a stage Spark refuses for want of slots.
  */
 class ResidentSourceTest {
     private static final int EXAMPLES = 230;
     private static final int BATCH = 64;
 
     static Stream<Arguments> cases() {
-        return Stream.of(1, 2).flatMap(partitions -> Stream.of(Output.values()).map(output -> Arguments.of(partitions, output)));
+        return Stream.of(true, false).flatMap(inJvm -> Stream.of(1, 2).flatMap(partitions -> Stream.of(Output.values())
+                .map(output -> Arguments.of(inJvm, partitions, output))));
     }
 
-    @ParameterizedTest(name = "{0} partitions, {1}")
+    /** local[2]: with the tasks taking the weights in place (the default), or over the socket, as on a cluster. */
+    private static JavaSparkContext context(boolean inJvm) {
+        return LocalSpark.context("local[2]", Map.of(ResidentSource.IN_JVM, Boolean.toString(inJvm)));
+    }
+
+    @ParameterizedTest(name = "in JVM {0}, {1} partitions, {2}")
     @MethodSource("cases")
-    void residentStepsAreTheJobStepsBitForBitThroughALostStage(int partitions, Output output) throws Exception {
-        JavaSparkContext context = LocalSpark.context();
+    void residentStepsAreTheJobStepsBitForBitThroughALostStage(boolean inJvm, int partitions, Output output)
+            throws Exception {
+        JavaSparkContext context = context(inJvm);
         Architecture architecture = new Architecture(new int[] {12, 9, 7, 4}, Activation.SIGMOID, output);
         List<ExampleBlock> blocks = SyntheticData.blocks(17, EXAMPLES, 12, 4, output == Output.SIGMOID, 6);
         CachedExamples cached = LocalSpark.cache(context, blocks, partitions);
         DistributedSource jobs = new DistributedSource(context, cached, BATCH);
         GradientSource opened = ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY);
         try (ResidentSource resident = assertInstanceOf(ResidentSource.class, opened)) {
+            assertEquals(inJvm, resident.tasksInDriverJvm());
             // job steps first: while a resident stage runs, it holds the cores a job would need
             Parameters start = Initialization.NORMAL.initialize(architecture, 5);
             GradientDescent descent = new GradientDescent(0.7);
@@ -98,7 +110,7 @@ class ResidentSourceTest {
 
     @Test
     void aConnectionWithoutTheSecretIsRefused() throws Exception {
-        JavaSparkContext context = LocalSpark.context();
+        JavaSparkContext context = context(false);
         Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
         CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
         DistributedSource jobs = new DistributedSource(context, cached, BATCH);
@@ -141,6 +153,40 @@ class ResidentSourceTest {
                     + " --partitions 2, or more executor cores)", ResidentSource.unavailable(context, cached, BlockCache.MEMORY));
         } finally {
             cached.release();
+        }
+    }
+
+    /**
+     * A stage Spark refuses for want of slots (here, spark.default.parallelism hides that local[2]
+     * has 2, as a cluster whose executors have not all come does) falls back to jobs with one line
+     * of ours, not Spark's message, and the step is the job step.
+     */
+    @Test
+    void aStageSparkRefusesForWantOfSlotsFallsBackToJobsWithOneLine() {
+        Map<String, String> settings = new HashMap<>(SparkDefaults.DEFAULTS);
+        settings.put("spark.default.parallelism", "3");
+        JavaSparkContext context = LocalSpark.context("local[2]", settings);
+        Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
+        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 3);
+        try (LogCapture log = LogCapture.start()) {
+            DistributedSource jobs = new DistributedSource(context, cached, BATCH);
+            GradientSource opened = ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY);
+            assertInstanceOf(ResidentSource.class, opened, "Spark's count of slots lets it try");
+            Parameters parameters = Initialization.SCALED.initialize(architecture, 3);
+            long[] batch = new EpochOrder(3, 0, cached.exampleCount()).batch(0, BATCH);
+            Gradients expected = jobs.sumGradients(parameters, batch);
+            Parameters viaFallback = parameters.copy();
+            new GradientDescent(1.0).apply(opened.sumGradients(parameters, batch), viaFallback);
+            new GradientDescent(1.0).apply(expected, parameters);
+            assertTrue(viaFallback.bitwiseEquals(parameters));
+            List<String> warnings = log.lines().stream().filter(line -> !line.startsWith("INFO") && !line.startsWith("DEBUG"))
+                    .toList();
+            assertEquals(List.of("WARN org.sparkbackprop.spark.ResidentSource: resident tasks could not start (Spark has"
+                    + " fewer free task slots than the 3 partitions, whose tasks a resident stage runs at once); the"
+                    + " remaining steps run as Spark jobs"), warnings);
+        } finally {
+            cached.release();
+            LocalSpark.stop();
         }
     }
 }
