@@ -4,6 +4,7 @@ import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
+import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Loss;
@@ -27,6 +28,7 @@ final class Converters {
         commandLine.registerConverter(BlockCache.class, byId(BlockCache::fromId));
         commandLine.registerConverter(Combine.class, byId(Combine::fromId));
         commandLine.registerConverter(StepMode.class, byId(StepMode::fromId));
+        commandLine.registerConverter(Blas.Choice.class, byId(Blas.Choice::fromId));
         commandLine.registerConverter(LearningRateDecay.Schedule.class, byId(LearningRateDecay.Schedule::fromId));
     }
 

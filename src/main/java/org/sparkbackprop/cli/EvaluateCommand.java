@@ -1,22 +1,24 @@
 package org.sparkbackprop.cli;
 
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.IdxSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code evaluate}: the loss and accuracy of a saved model on a data set, computed on the executors. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -34,6 +36,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions modelOptions;
+
+    @Mixin
+    BlasOption blas;
 
     @Option(names = "--data", paramLabel = "PATH", description = "The data: a file or directory of IDX (a directory in MNIST's layout: its t10k set), CSV, LIBSVM or Parquet.")
     String data;
@@ -59,12 +64,14 @@ final class EvaluateCommand implements Callable<Integer> {
         DataPaths.requireExists("--data", data);
         dataSet.validate();
         Parameters parameters = modelOptions.load("evaluate");
+        Kernel kernel = blas.select().kernel();
         long started = System.nanoTime();
         Scores scores = SparkRun.with("spark-backprop evaluate", context -> {
             CachedExamples examples = DataOptions.load(context, data, dataSet, IdxSource.Role.TEST,
                     parameters.architecture().inputSize(), parameters.architecture().outputSize(),
                     dataSet.partitionsOr(context.defaultParallelism()));
-            Scores result = new DistributedSource(context, examples, SLICE_ROWS).score(parameters);
+            Scores result = new DistributedSource(context, examples, SLICE_ROWS, Combine.ORDERED, kernel)
+                    .score(parameters);
             examples.release();
             return result;
         });

@@ -3,19 +3,22 @@ package org.sparkbackprop.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.GradientCheck;
 import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code gradcheck}: backpropagation's gradients against finite differences of the loss for a
@@ -51,6 +54,9 @@ final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights and the batch (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    BlasOption blas;
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -66,14 +72,15 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new BadInputException(e.getMessage(), e);
         }
         Parameters parameters = init.initialize(architecture, seed);
-        Workspace workspace = new Workspace(architecture, examples);
+        Kernel kernel = blas.select().kernel();
+        Workspace workspace = new Workspace(architecture, examples, Blas.products(kernel));
         GradientCheck.randomBatch(workspace, seed);
         List<GradientCheck.LayerError> errors = GradientCheck.check(parameters, workspace,
                 GradientCheck::backpropagation);
 
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("gradcheck %s, %s init, %d random examples, seed %d: five-point central differences, h = %s%n",
-                architecture, init.id(), examples, seed, GradientCheck.STEP);
+        out.printf("gradcheck %s, %s init, %d random examples, seed %d, products on %s: five-point central differences,"
+                + " h = %s%n", architecture, init.id(), examples, seed, kernel.label(), GradientCheck.STEP);
         out.printf("%-6s %-24s %-24s %s%n", "layer", "weights: max rel. error", "biases: max rel. error", "verdict");
         boolean holds = true;
         for (GradientCheck.LayerError error : errors) {

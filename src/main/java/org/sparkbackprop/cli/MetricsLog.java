@@ -11,6 +11,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.files.AtomicFiles;
+import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.training.BestEpoch;
@@ -29,12 +30,15 @@ final class MetricsLog implements TrainingListener {
 
     private final int epochs;
     private final Output output;
+    private final Kernel kernel;
     private final String metricsOut;
     private final List<String> lines = new ArrayList<>();
 
-    MetricsLog(int epochs, Output output, String metricsOut) {
+    /** {@code kernel}: what ran the matrix products, which each line names (the bits depend on it). */
+    MetricsLog(int epochs, Output output, Kernel kernel, String metricsOut) {
         this.epochs = epochs;
         this.output = output;
+        this.kernel = kernel;
         this.metricsOut = metricsOut;
     }
 
@@ -119,6 +123,7 @@ final class MetricsLog implements TrainingListener {
         node.put("train_loss", metrics.trainLoss());
         node.put("seconds", metrics.seconds());
         node.put("examples_per_second", metrics.examplesPerSecond());
+        node.put("blas", kernel.label());
         putScores(node, "test", metrics.test(), metrics.testSeconds());
         putScores(node, "validation", metrics.validation(), metrics.validationSeconds());
         return node.toString();

@@ -1,20 +1,21 @@
 package org.sparkbackprop.cli;
 
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.data.ParsedExample;
+import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Examples;
 import org.sparkbackprop.spark.IdxSource;
 import org.sparkbackprop.spark.Predictions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code predict}: a saved model's predictions for a data set, computed on the executors and written by Spark. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
@@ -27,6 +28,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions modelOptions;
+
+    @Mixin
+    BlasOption blas;
 
     @Option(names = "--data", paramLabel = "PATH", description = "The data to predict; labels are not needed (CSV, Parquet, LIBSVM).")
     String data;
@@ -60,6 +64,7 @@ final class PredictCommand implements Callable<Integer> {
         dataSet.validate();
         DataPaths.requireExists("--data", data);
         Parameters parameters = modelOptions.load("predict");
+        Kernel kernel = blas.select().kernel();
         long rows = SparkRun.with("spark-backprop predict", context -> {
             SparkSession spark = SparkSession.active();
             int inputSize = parameters.architecture().inputSize();
@@ -80,7 +85,7 @@ final class PredictCommand implements Callable<Integer> {
                 }
                 examples = Predictions.numbered(parsed.examples());
             }
-            return Predictions.write(spark, examples, parameters, threshold, idCol != null, out, outFormat);
+            return Predictions.write(spark, examples, parameters, kernel, threshold, idCol != null, out, outFormat);
         });
         LOG.info("{} predictions written to {}", rows, out);
         return ExitCodes.OK;

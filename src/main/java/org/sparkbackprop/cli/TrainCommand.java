@@ -25,6 +25,7 @@ import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
+import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.checkpoint.Checkpoint;
 import org.sparkbackprop.checkpoint.CheckpointStore;
 import org.sparkbackprop.checkpoint.DataFingerprint;
@@ -131,6 +132,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and of every epoch's order (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    BlasOption blas;
+
+    /** The matrix kernel this run uses, chosen before Spark starts. */
+    private Blas.Selection kernel;
+
 
     @Option(names = "--init-model", paramLabel = "FILE", description = "Start from this model file instead of --init:"
             + " a local path, a file shipped with spark-submit --files, or any Hadoop file system's URI.")
@@ -195,8 +202,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainingSettings settings = settings(architecture);
         Parameters initial = stored != null ? stored.parameters(architecture.output(), architecture.loss())
                 : init.initialize(architecture, seed);
+        kernel = blas.select();
 
-        MetricsLog metrics = new MetricsLog(epochs, architecture.output(), metricsOut);
+        MetricsLog metrics = new MetricsLog(epochs, architecture.output(), kernel.kernel(), metricsOut);
         long started = System.nanoTime();
         Finished finished = SparkRun.with("spark-backprop train", context -> {
             CheckpointStore store = checkpointDir == null ? null
@@ -232,10 +240,11 @@ final class TrainCommand implements Callable<Integer> {
                 metrics.restore(resumed.metrics());
             }
             DistributedSource testSource = testExamples == null ? null
-                    : new DistributedSource(context, testExamples, batchSize);
+                    : new DistributedSource(context, testExamples, batchSize, Combine.ORDERED, kernel.kernel());
             DistributedSource validationSource = validationExamples == null ? null
-                    : new DistributedSource(context, validationExamples, batchSize);
-            DistributedSource trainJobs = new DistributedSource(context, trainExamples, batchSize, combine);
+                    : new DistributedSource(context, validationExamples, batchSize, Combine.ORDERED, kernel.kernel());
+            DistributedSource trainJobs = new DistributedSource(context, trainExamples, batchSize, combine,
+                    kernel.kernel());
             GradientSource trainSource = stepMode == StepMode.RESIDENT ? ResidentSource.open(context, trainExamples,
                     batchSize, architecture, trainJobs, dataSet.cache) : trainJobs;
             TrainingState end;
@@ -291,6 +300,7 @@ final class TrainCommand implements Callable<Integer> {
         runSettings.put("test", test == null ? "none" : test);
         runSettings.put("epochs", Integer.toString(epochs));
         runSettings.putAll(settingValues(settings));
+        runSettings.put("matrix products", kernel.description());
         RunReport.forTraining(architecture.output(), metrics.epochs(), runSettings, finished.state(), finished.keptScores(),
                 finished.scoredSet(), wallSeconds).write(report);
         LOG.info("report written to {}", new Path(DriverFiles.resolve(report), "index.html"));
@@ -330,6 +340,8 @@ final class TrainCommand implements Callable<Integer> {
         values.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
         values.put("seed", Long.toString(settings.seed()));
         values.put("combine", combine.id());
+        // the bits depend on the kernel: a checkpoint made with another one is not resumed
+        values.put("blas", kernel.kernel().label());
         return values;
     }
 

@@ -1,11 +1,11 @@
 package org.sparkbackprop.network;
 
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * The batched forward and backward passes: one matrix multiply per layer and direction over
- * the whole slice in a {@link Workspace}, never a loop over examples.
+ * the whole slice in a {@link Workspace}, never a loop over examples, run by the workspace's
+ * {@link MatrixProducts}.
  *
  * <p>Rows are examples, so the column-vector equations of the derivation appear transposed:
  * z^l = W^l a^{l−1} + b^l for every example is Z^l = A^{l−1} (W^l)ᵀ + 1 (b^l)ᵀ.
@@ -22,7 +22,7 @@ public final class Backpropagation {
             DMatrixRMaj previous = workspace.activations(l - 1);
             DMatrixRMaj z = l == layers ? workspace.outputZ() : workspace.activations(l);
             // Z^l = A^{l−1} (W^l)ᵀ + 1 (b^l)ᵀ
-            CommonOps_DDRM.mult(previous, parameters.weights(l), z);
+            workspace.products().mult(previous, parameters.weights(l), z);
             addToEveryRow(parameters.biases(l), z);
             if (l < layers) {
                 // A^l = σ(Z^l), in place
@@ -50,14 +50,13 @@ public final class Backpropagation {
         for (int l = layers; l >= 1; l--) {
             DMatrixRMaj delta = workspace.deltas(l);
             // Σ ∂J/∂(W^l)ᵀ += (A^{l−1})ᵀ Δ^l, i.e. Σ_x δ^l (a^{l−1})ᵀ in network2's layout
-            CommonOps_DDRM.multAddTransA(workspace.activations(l - 1), delta, sums.weights(l));
+            workspace.products().multAddTransA(workspace.activations(l - 1), delta, sums.weights(l));
             // Σ ∂J/∂b^l += Σ_x δ^l
             addColumnSums(delta, sums.biases(l));
             if (l > 1) {
-                DMatrixRMaj weights = workspace.untransposedWeights(l);
-                CommonOps_DDRM.transpose(parameters.weights(l), weights);
-                // δ^{l−1} = (W^l)ᵀ δ^l ∘ σ'(z^{l−1}); for rows: Δ^{l−1} = Δ^l W^l ∘ σ'(Z^{l−1})
-                CommonOps_DDRM.mult(delta, weights, workspace.deltas(l - 1));
+                // δ^{l−1} = (W^l)ᵀ δ^l ∘ σ'(z^{l−1}); for rows: Δ^{l−1} = Δ^l W^l = Δ^l ((W^l)ᵀ)ᵀ ∘ σ'(Z^{l−1})
+                workspace.products().multTransB(delta, parameters.weights(l), workspace.deltas(l - 1),
+                        workspace.untransposedWeights(l));
                 architecture.hiddenActivation().multiplyByDerivative(
                         workspace.activations(l - 1), workspace.deltas(l - 1));
             }

@@ -23,14 +23,22 @@ public final class Workspace {
     private final DMatrixRMaj[] deltas;
     /** W^l (not transposed), {@code n_l × n_{l−1}}, for l = 2..H: the backward pass multiplies by it. */
     private final DMatrixRMaj[] untransposedWeights;
+    private final MatrixProducts products;
     private int rows;
 
+    /** A workspace whose products run on EJML. */
     public Workspace(Architecture architecture, int capacity) {
+        this(architecture, capacity, EjmlProducts.INSTANCE);
+    }
+
+    /** A workspace whose passes run their products on {@code products}. */
+    public Workspace(Architecture architecture, int capacity, MatrixProducts products) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("workspace capacity must be positive, got " + capacity);
         }
         this.architecture = architecture;
         this.capacity = capacity;
+        this.products = products;
         int layers = architecture.weightLayers();
         this.inputs = new DMatrixRMaj(capacity, architecture.inputSize());
         this.targets = new DMatrixRMaj(capacity, architecture.outputSize());
@@ -55,6 +63,11 @@ public final class Workspace {
 
     public int capacity() {
         return capacity;
+    }
+
+    /** What runs this workspace's matrix products. */
+    public MatrixProducts products() {
+        return products;
     }
 
     /** The number of examples in the current slice. */

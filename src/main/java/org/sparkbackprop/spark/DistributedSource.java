@@ -19,6 +19,7 @@ import org.sparkbackprop.data.ExamplePartition;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Backpropagation;
 import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.training.GradientSource;
@@ -39,22 +40,34 @@ public final class DistributedSource implements GradientSource, ScoreSource {
     private final CachedExamples examples;
     private final int batchCapacity;
     private final Combine combine;
+    private final Kernel kernel;
     private StepProfile lastStep;
 
     /** {@code batchCapacity}: the largest batch a step will be asked for; workspaces are sized by it. */
     public DistributedSource(JavaSparkContext context, CachedExamples examples, int batchCapacity) {
-        this(context, examples, batchCapacity, Combine.ORDERED);
+        this(context, examples, batchCapacity, Combine.ORDERED, Kernel.EJML);
     }
 
     public DistributedSource(JavaSparkContext context, CachedExamples examples, int batchCapacity, Combine combine) {
+        this(context, examples, batchCapacity, combine, Kernel.EJML);
+    }
+
+    /** {@code kernel}: what runs the matrix products in every task, wherever it runs. */
+    public DistributedSource(JavaSparkContext context, CachedExamples examples, int batchCapacity, Combine combine,
+                             Kernel kernel) {
         this.context = context;
         this.examples = examples;
         this.batchCapacity = batchCapacity;
         this.combine = combine;
+        this.kernel = kernel;
     }
 
     public Combine combine() {
         return combine;
+    }
+
+    public Kernel kernel() {
+        return kernel;
     }
 
     @Override
@@ -82,7 +95,7 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         long combined = broadcasted;
         long computeNanos = 0;
         try {
-            PartitionGradients gradients = new PartitionGradients(broadcast, sortedBatch, batchCapacity);
+            PartitionGradients gradients = new PartitionGradients(broadcast, sortedBatch, batchCapacity, kernel);
             List<PartialSums> partials = combine == Combine.ORDERED ? runOnEveryPartition(gradients)
                     : combineInTree(gradients);
             collected = System.nanoTime();
@@ -108,7 +121,7 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         Broadcast<Parameters> broadcast = context.broadcast(parameters);
         try {
             Scores total = new Scores();
-            for (Scores partial : runOnEveryPartition(new PartitionScores(broadcast, batchCapacity))) {
+            for (Scores partial : runOnEveryPartition(new PartitionScores(broadcast, batchCapacity, kernel))) {
                 total.add(partial);
             }
             return total;
@@ -268,18 +281,20 @@ public final class DistributedSource implements GradientSource, ScoreSource {
         private final Broadcast<Parameters> parameters;
         private final long[] sortedBatch;
         private final int capacity;
+        private final Kernel kernel;
 
-        PartitionGradients(Broadcast<Parameters> parameters, long[] sortedBatch, int capacity) {
+        PartitionGradients(Broadcast<Parameters> parameters, long[] sortedBatch, int capacity, Kernel kernel) {
             this.parameters = parameters;
             this.sortedBatch = sortedBatch;
             this.capacity = capacity;
+            this.kernel = kernel;
         }
 
         @Override
         public Iterator<PartialSums> call(Iterator<ExampleBlock> blocks) {
             Parameters current = parameters.value();
             ExamplePartition partition = partitionOf(blocks);
-            return WorkspacePool.withWorkspace(current.architecture(), capacity, workspace -> {
+            return WorkspacePool.withWorkspace(current.architecture(), capacity, kernel, workspace -> {
                 long started = System.nanoTime();
                 if (partition.copyMembers(sortedBatch, workspace) == 0) {
                     return Collections.<PartialSums>emptyIterator();
@@ -297,17 +312,19 @@ public final class DistributedSource implements GradientSource, ScoreSource {
 
         private final Broadcast<Parameters> parameters;
         private final int capacity;
+        private final Kernel kernel;
 
-        PartitionScores(Broadcast<Parameters> parameters, int capacity) {
+        PartitionScores(Broadcast<Parameters> parameters, int capacity, Kernel kernel) {
             this.parameters = parameters;
             this.capacity = capacity;
+            this.kernel = kernel;
         }
 
         @Override
         public Iterator<Scores> call(Iterator<ExampleBlock> blocks) {
             Parameters current = parameters.value();
             ExamplePartition partition = partitionOf(blocks);
-            return WorkspacePool.withWorkspace(current.architecture(), capacity,
+            return WorkspacePool.withWorkspace(current.architecture(), capacity, kernel,
                     workspace -> List.of(InProcessSource.scoreAll(partition, current, workspace)).iterator());
         }
     }

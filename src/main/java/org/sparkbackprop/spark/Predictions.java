@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.data.ParsedExample;
 import org.sparkbackprop.network.Backpropagation;
+import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import scala.Tuple2;
@@ -44,13 +45,13 @@ public final class Predictions {
      * Fails, writing nothing, when {@code out} exists.
      */
     public static long write(SparkSession spark, JavaPairRDD<Long, ParsedExample> examples, Parameters parameters,
-                             double threshold, boolean withIds, String out, String format) {
+                             Kernel kernel, double threshold, boolean withIds, String out, String format) {
         boolean csv = format.equals("csv");
         Broadcast<Parameters> broadcast = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
                 .broadcast(parameters);
         try {
             JavaRDD<Row> rows = examples.mapPartitions(
-                    BadInputInTasks.of(spark.sparkContext()).guard(new Predict(broadcast, threshold, withIds, csv)));
+                    BadInputInTasks.of(spark.sparkContext()).guard(new Predict(broadcast, kernel, threshold, withIds, csv)));
             return ParquetOutput.write(spark,
                     spark.createDataFrame(rows, schema(parameters.architecture().output(), withIds, csv)), out, format);
         } finally {
@@ -73,7 +74,8 @@ public final class Predictions {
     }
 
     /** Forwards a partition's rows a slice at a time and turns the outputs into rows. */
-    private record Predict(Broadcast<Parameters> parameters, double threshold, boolean withIds, boolean csv)
+    private record Predict(Broadcast<Parameters> parameters, Kernel kernel, double threshold, boolean withIds,
+                           boolean csv)
             implements FlatMapFunction<Iterator<Tuple2<Long, ParsedExample>>, Row> {
 
         @Override
@@ -82,7 +84,7 @@ public final class Predictions {
             int inputs = current.architecture().inputSize();
             int classes = current.architecture().outputSize();
             List<Row> rows = new ArrayList<>();
-            return WorkspacePool.withWorkspace(current.architecture(), SLICE_ROWS, workspace -> {
+            return WorkspacePool.withWorkspace(current.architecture(), SLICE_ROWS, kernel, workspace -> {
                 List<Tuple2<Long, ParsedExample>> slice = new ArrayList<>(SLICE_ROWS);
                 while (examples.hasNext()) {
                     slice.add(examples.next());

@@ -265,7 +265,7 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         String group = "spark-backprop resident " + UUID.randomUUID();
         BlockingQueue<ResidentChannel.InJvm> arriving = inJvm ? ResidentChannel.openInJvmStage(group) : null;
         ResidentTask task = new ResidentTask(inJvm ? group : null, server.getInetAddress().getHostAddress(),
-                server.getLocalPort(), secret, architecture, batchCapacity, timeoutMillis);
+                server.getLocalPort(), secret, architecture, batchCapacity, jobs.kernel(), timeoutMillis);
         String description = context.getLocalProperty("spark.job.description");
         Future<?> job = stageThread.submit(() -> {
             context.setJobGroup(group, description == null ? "resident steps" : description, true);

@@ -17,6 +17,7 @@ import org.sparkbackprop.data.ExamplePartition;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Backpropagation;
 import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Workspace;
 
 /**
@@ -37,21 +38,24 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
     private final byte[] secret;
     private final Architecture architecture;
     private final int capacity;
+    private final Kernel kernel;
     private final int timeoutMillis;
 
     /**
      * {@code stageId}: the stage's id when its tasks in the driver's JVM use queues, else null;
      * {@code secret}: this run's, travelling inside the task; {@code capacity}: the largest batch;
-     * {@code timeoutMillis}: how long to wait for the driver to connect or to send a message.
+     * {@code kernel}: what runs the products; {@code timeoutMillis}: how long to wait for the
+     * driver to connect or to send a message.
      */
     ResidentTask(String stageId, String driverHost, int driverPort, byte[] secret, Architecture architecture,
-                 int capacity, int timeoutMillis) {
+                 int capacity, Kernel kernel, int timeoutMillis) {
         this.stageId = stageId;
         this.driverHost = driverHost;
         this.driverPort = driverPort;
         this.secret = secret.clone();
         this.architecture = architecture;
         this.capacity = capacity;
+        this.kernel = kernel;
         this.timeoutMillis = timeoutMillis;
     }
 
@@ -88,7 +92,7 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
             list.add(blocks.next());
         }
         ExamplePartition partition = new ExamplePartition(list);
-        WorkspacePool.withWorkspace(architecture, capacity, workspace -> {
+        WorkspacePool.withWorkspace(architecture, capacity, kernel, workspace -> {
             try {
                 answerSteps(partition, workspace, channel);
             } catch (IOException e) {

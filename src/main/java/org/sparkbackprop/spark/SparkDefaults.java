@@ -23,7 +23,10 @@ public final class SparkDefaults {
             // one step collects one partial sum per partition: 64 partitions of that model are 0.9 GB
             "spark.driver.maxResultSize", "4g",
             // the weights are broadcast every step and compress little: compressing them costs time for nothing
-            "spark.broadcast.compress", "false");
+            "spark.broadcast.compress", "false",
+            // tasks are the parallelism: OpenBLAS (--blas native) gets one thread in each executor, never one per
+            // core in every task (the driver's and a YARN or Kubernetes driver's come from the submit scripts)
+            "spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
 
     private SparkDefaults() {
     }

@@ -5,7 +5,9 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
+import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Workspace;
 
 /**
@@ -14,7 +16,7 @@ import org.sparkbackprop.network.Workspace;
  * step reuses it instead of allocating. At most one idle workspace per concurrent task stays.
  */
 final class WorkspacePool {
-    private record Shape(Architecture architecture, int capacity) {
+    private record Shape(Architecture architecture, int capacity, Kernel kernel) {
     }
 
     private static final Map<Shape, ConcurrentLinkedDeque<Workspace>> IDLE = new ConcurrentHashMap<>();
@@ -22,9 +24,9 @@ final class WorkspacePool {
     private WorkspacePool() {
     }
 
-    /** Runs {@code work} with a workspace of this shape borrowed for its duration. */
-    static <T> T withWorkspace(Architecture architecture, int capacity, Function<Workspace, T> work) {
-        Workspace workspace = borrow(architecture, capacity);
+    /** Runs {@code work} with a workspace of this shape, its products on {@code kernel}, borrowed for its duration. */
+    static <T> T withWorkspace(Architecture architecture, int capacity, Kernel kernel, Function<Workspace, T> work) {
+        Workspace workspace = borrow(new Shape(architecture, capacity, kernel));
         try {
             return work.apply(workspace);
         } finally {
@@ -32,14 +34,13 @@ final class WorkspacePool {
         }
     }
 
-    private static Workspace borrow(Architecture architecture, int capacity) {
-        Workspace idle = IDLE.computeIfAbsent(new Shape(architecture, capacity), shape -> new ConcurrentLinkedDeque<>())
-                .pollFirst();
-        return idle != null ? idle : new Workspace(architecture, capacity);
+    private static Workspace borrow(Shape shape) {
+        Workspace idle = IDLE.computeIfAbsent(shape, key -> new ConcurrentLinkedDeque<>()).pollFirst();
+        return idle != null ? idle : new Workspace(shape.architecture(), shape.capacity(), Blas.products(shape.kernel()));
     }
 
     private static void release(Workspace workspace) {
-        Shape shape = new Shape(workspace.architecture(), workspace.capacity());
+        Shape shape = new Shape(workspace.architecture(), workspace.capacity(), workspace.products().kernel());
         Objects.requireNonNull(IDLE.get(shape), "released a workspace that was not borrowed").addFirst(workspace);
     }
 }

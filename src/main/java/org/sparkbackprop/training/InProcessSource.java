@@ -11,7 +11,9 @@ import org.sparkbackprop.data.ExampleBlock;
 import org.sparkbackprop.data.ExamplePartition;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Backpropagation;
+import org.sparkbackprop.network.EjmlProducts;
 import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.MatrixProducts;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.network.Workspace;
@@ -38,12 +40,18 @@ public final class InProcessSource implements GradientSource, ScoreSource, AutoC
     /** {@code partitions} in ascending, disjoint ranges of global index, computed on {@code threadCount} threads. */
     public InProcessSource(List<ExamplePartition> partitions, Architecture architecture, int capacity,
                            int threadCount) {
+        this(partitions, architecture, capacity, threadCount, EjmlProducts.INSTANCE);
+    }
+
+    /** As above, with the matrix products on {@code products}. */
+    public InProcessSource(List<ExamplePartition> partitions, Architecture architecture, int capacity,
+                           int threadCount, MatrixProducts products) {
         if (partitions.isEmpty() || threadCount < 1) {
             throw new IllegalArgumentException("need at least one partition and one thread");
         }
         this.partitions = List.copyOf(partitions);
         for (int p = 0; p < partitions.size(); p++) {
-            workspaces.add(new Workspace(architecture, capacity));
+            workspaces.add(new Workspace(architecture, capacity, products));
         }
         this.threads = threadCount == 1 || partitions.size() == 1 ? null : Executors.newFixedThreadPool(threadCount,
                 runnable -> {

@@ -27,6 +27,7 @@ import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.GradientDescent;
 import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.testing.LocalSpark;
@@ -37,7 +38,8 @@ import org.sparkbackprop.training.GradientSource;
 
 /**
  * Resident steps are the job steps, bit for bit: a whole epoch of updates through both, on one
- * and two partitions, with the tasks taking the weights in place or over the socket, with the resident stage killed in the middle (it is started again and the
+ * and two partitions, with the tasks taking the weights in place or over the socket, for both
+ * kernels, with the resident stage killed in the middle (it is started again and the
  * step sent again), ended at the epoch's end so that a scoring job runs, and started again. A
  * connection without this run's secret is refused; more partitions than slots run as jobs, as
  * does a stage Spark refuses for want of slots.
@@ -47,8 +49,9 @@ class ResidentSourceTest {
     private static final int BATCH = 64;
 
     static Stream<Arguments> cases() {
-        return Stream.of(true, false).flatMap(inJvm -> Stream.of(1, 2).flatMap(partitions -> Stream.of(Output.values())
-                .map(output -> Arguments.of(inJvm, partitions, output))));
+        return Stream.of(Kernel.values()).flatMap(kernel -> Stream.of(true, false).flatMap(inJvm -> Stream.of(1, 2)
+                .flatMap(partitions -> Stream.of(Output.values())
+                        .map(output -> Arguments.of(kernel, inJvm, partitions, output)))));
     }
 
     /** local[2]: with the tasks taking the weights in place (the default), or over the socket, as on a cluster. */
@@ -56,15 +59,15 @@ class ResidentSourceTest {
         return LocalSpark.context("local[2]", Map.of(ResidentSource.IN_JVM, Boolean.toString(inJvm)));
     }
 
-    @ParameterizedTest(name = "in JVM {0}, {1} partitions, {2}")
+    @ParameterizedTest(name = "{0}, in JVM {1}, {2} partitions, {3}")
     @MethodSource("cases")
-    void residentStepsAreTheJobStepsBitForBitThroughALostStage(boolean inJvm, int partitions, Output output)
-            throws Exception {
+    void residentStepsAreTheJobStepsBitForBitThroughALostStage(Kernel kernel, boolean inJvm, int partitions,
+                                                               Output output) throws Exception {
         JavaSparkContext context = context(inJvm);
         Architecture architecture = new Architecture(new int[] {12, 9, 7, 4}, Activation.SIGMOID, output);
         List<ExampleBlock> blocks = SyntheticData.blocks(17, EXAMPLES, 12, 4, output == Output.SIGMOID, 6);
         CachedExamples cached = LocalSpark.cache(context, blocks, partitions);
-        DistributedSource jobs = new DistributedSource(context, cached, BATCH);
+        DistributedSource jobs = new DistributedSource(context, cached, BATCH, Combine.ORDERED, kernel);
         GradientSource opened = ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY);
         try (ResidentSource resident = assertInstanceOf(ResidentSource.class, opened)) {
             assertEquals(inJvm, resident.tasksInDriverJvm());

@@ -1,0 +1,35 @@
+package org.sparkbackprop.cli;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkbackprop.blas.Blas;
+import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.network.Kernel;
+import picocli.CommandLine.Option;
+
+/** {@code --blas}: what runs the matrix products, for every command that computes. */
+final class BlasOption {
+    private static final Logger LOG = LoggerFactory.getLogger(BlasOption.class);
+
+    @Option(names = "--blas", defaultValue = "auto", paramLabel = "KERNEL",
+            description = "What runs the matrix products: native (BLAS dgemm through dev.ludovic.netlib, over the system's"
+                    + " libblas.so.3, e.g. OpenBLAS), ejml (Java), or auto: native where a fast one loads. The bits of a"
+                    + " model depend on it (default: ${DEFAULT-VALUE}).")
+    Blas.Choice choice;
+
+    /** The kernel for this run, said once in the log with why; exit code 2 when --blas native cannot run here. */
+    Blas.Selection select() {
+        Blas.Selection selection;
+        try {
+            selection = Blas.select(choice);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
+        LOG.info("matrix products: {}", selection.description());
+        if (selection.kernel() == Kernel.NATIVE && !Blas.oneThread()) {
+            LOG.warn("OPENBLAS_NUM_THREADS is not 1 in this process: OpenBLAS may start a thread per core in every task,"
+                    + " more threads than cores (the submit scripts set it to 1)");
+        }
+        return selection;
+    }
+}
