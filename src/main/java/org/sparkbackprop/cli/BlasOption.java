@@ -17,19 +17,25 @@ final class BlasOption {
                     + " model depend on it (default: ${DEFAULT-VALUE}).")
     Blas.Choice choice;
 
-    /** The kernel for this run, said once in the log with why; exit code 2 when --blas native cannot run here. */
+    /**
+     * The kernel for this run; exit code 2 when --blas native cannot run here. Chosen before Spark
+     * starts, and said in the log ({@link #log}) once the input has been read, so that bad input
+     * is still the only line of a run it ends.
+     */
     Blas.Selection select() {
-        Blas.Selection selection;
         try {
-            selection = Blas.select(choice);
+            return Blas.select(choice);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }
+    }
+
+    /** Says which kernel runs and why, once. */
+    static void log(Blas.Selection selection) {
         LOG.info("matrix products: {}", selection.description());
         if (selection.kernel() == Kernel.NATIVE && !Blas.oneThread()) {
             LOG.warn("OPENBLAS_NUM_THREADS is not 1 in this process: OpenBLAS may start a thread per core in every task,"
                     + " more threads than cores (the submit scripts set it to 1)");
         }
-        return selection;
     }
 }

@@ -5,8 +5,8 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.data.BadInputException;
-import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
@@ -64,13 +64,14 @@ final class EvaluateCommand implements Callable<Integer> {
         DataPaths.requireExists("--data", data);
         dataSet.validate();
         Parameters parameters = modelOptions.load("evaluate");
-        Kernel kernel = blas.select().kernel();
+        Blas.Selection kernel = blas.select();
         long started = System.nanoTime();
         Scores scores = SparkRun.with("spark-backprop evaluate", context -> {
             CachedExamples examples = DataOptions.load(context, data, dataSet, IdxSource.Role.TEST,
                     parameters.architecture().inputSize(), parameters.architecture().outputSize(),
                     dataSet.partitionsOr(context.defaultParallelism()));
-            Scores result = new DistributedSource(context, examples, SLICE_ROWS, Combine.ORDERED, kernel)
+            BlasOption.log(kernel);
+            Scores result = new DistributedSource(context, examples, SLICE_ROWS, Combine.ORDERED, kernel.kernel())
                     .score(parameters);
             examples.release();
             return result;

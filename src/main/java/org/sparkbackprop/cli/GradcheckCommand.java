@@ -72,7 +72,9 @@ final class GradcheckCommand implements Callable<Integer> {
             throw new BadInputException(e.getMessage(), e);
         }
         Parameters parameters = init.initialize(architecture, seed);
-        Kernel kernel = blas.select().kernel();
+        Blas.Selection selection = blas.select();
+        BlasOption.log(selection);
+        Kernel kernel = selection.kernel();
         Workspace workspace = new Workspace(architecture, examples, Blas.products(kernel));
         GradientCheck.randomBatch(workspace, seed);
         List<GradientCheck.LayerError> errors = GradientCheck.check(parameters, workspace,

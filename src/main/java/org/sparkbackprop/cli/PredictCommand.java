@@ -5,9 +5,9 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.data.ParsedExample;
-import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Examples;
@@ -64,7 +64,7 @@ final class PredictCommand implements Callable<Integer> {
         dataSet.validate();
         DataPaths.requireExists("--data", data);
         Parameters parameters = modelOptions.load("predict");
-        Kernel kernel = blas.select().kernel();
+        Blas.Selection kernel = blas.select();
         long rows = SparkRun.with("spark-backprop predict", context -> {
             SparkSession spark = SparkSession.active();
             int inputSize = parameters.architecture().inputSize();
@@ -85,9 +85,10 @@ final class PredictCommand implements Callable<Integer> {
                 }
                 examples = Predictions.numbered(parsed.examples());
             }
-            return Predictions.write(spark, examples, parameters, kernel, threshold, idCol != null, out, outFormat);
+            return Predictions.write(spark, examples, parameters, kernel.kernel(), threshold, idCol != null, out, outFormat);
         });
         LOG.info("{} predictions written to {}", rows, out);
+        BlasOption.log(kernel);
         return ExitCodes.OK;
     }
 }

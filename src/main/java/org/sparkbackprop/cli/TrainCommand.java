@@ -228,6 +228,7 @@ final class TrainCommand implements Callable<Integer> {
                     settings.learningRateDecay() == LearningRateDecay.NONE ? ""
                             : " (decay " + settings.learningRateDecay().describe() + ")",
                     momentum, l2, combine.id());
+            BlasOption.log(kernel);
             long stepsPerEpoch = new EpochOrder(seed, 0, trainExamples.exampleCount()).batchCount(batchSize);
             Checkpoints checkpoints = store == null ? null : new Checkpoints(store, checkpointEvery,
                     fingerprint(settings, trainExamples, context), stepsPerEpoch, metrics);

@@ -75,6 +75,7 @@ public final class Benchmark implements Callable<Integer> {
             table.header(String.format(Locale.ROOT, "spark-backprop benchmark: %d cores, %s, Spark %s, Java %s%s",
                     Runtime.getRuntime().availableProcessors(), context.master(), context.version(),
                     System.getProperty("java.version"), quick ? " (--quick: not for quoting)" : ""));
+            table.header("matrix products (the step rows' kernel): " + AutoKernel.SELECTION.description());
             FashionMnist fashion = new FashionMnist(context, data);
             if (rows.contains("kernel")) {
                 new KernelRow(quick).measure(fashion, table);

@@ -20,6 +20,7 @@ import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.BlockCache;
 import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.IdxSource;
 import org.sparkbackprop.spark.ResidentSource;
@@ -111,7 +112,7 @@ final class ClusterStepRow {
             Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
             int warmup = quick ? 20 : 200;
             int measured = quick ? 30 : 400;
-            DistributedSource jobs = new DistributedSource(context, train, BATCH);
+            DistributedSource jobs = new DistributedSource(context, train, BATCH, Combine.ORDERED, AutoKernel.KERNEL);
             long[] jobNanos = steps(jobs, architecture, train, warmup / 4, measured / 4).nanos;
             GradientSource opened = ResidentSource.open(context, train, BATCH, architecture, jobs, BlockCache.MEMORY);
             if (!(opened instanceof ResidentSource resident)) {

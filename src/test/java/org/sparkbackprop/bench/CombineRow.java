@@ -36,8 +36,10 @@ final class CombineRow {
         String crossover = "none up to " + partitionCounts[partitionCounts.length - 1] + " partitions";
         for (int partitions : partitionCounts) {
             CachedExamples examples = fashion.load(context, IdxSource.Role.TRAIN, partitions);
-            DistributedSource ordered = new DistributedSource(context, examples, LargeModelRow.BATCH, Combine.ORDERED);
-            DistributedSource tree = new DistributedSource(context, examples, LargeModelRow.BATCH, Combine.TREE);
+            DistributedSource ordered = new DistributedSource(context, examples, LargeModelRow.BATCH, Combine.ORDERED,
+                    AutoKernel.KERNEL);
+            DistributedSource tree = new DistributedSource(context, examples, LargeModelRow.BATCH, Combine.TREE,
+                    AutoKernel.KERNEL);
             EpochOrder order = new EpochOrder(1, 0, examples.exampleCount());
             long[] orderedNanos = new long[measured];
             long[] treeNanos = new long[measured];

@@ -14,6 +14,7 @@ import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.spark.BlockCache;
+import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.ResidentSource;
 import org.sparkbackprop.training.EpochMetrics;
@@ -50,7 +51,7 @@ final class ReadmeRunRow {
         Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
         TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 1, BATCH, 0.5, 1);
         GradientSource train = ResidentSource.open(context, fashion.train, BATCH, architecture,
-                new DistributedSource(context, fashion.train, BATCH), BlockCache.MEMORY);
+                new DistributedSource(context, fashion.train, BATCH, Combine.ORDERED, AutoKernel.KERNEL), BlockCache.MEMORY);
         int rounds = quick ? 1 : 3;
         double[] ours = new double[rounds];
         double[] loop = new double[rounds];

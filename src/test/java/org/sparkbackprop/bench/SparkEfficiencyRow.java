@@ -13,6 +13,7 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.BlockCache;
+import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.ResidentSource;
 import org.sparkbackprop.spark.StepProfile;
@@ -50,7 +51,7 @@ final class SparkEfficiencyRow {
         long[] sparkNanos = new long[repeats];
         long[] inProcessNanos = new long[repeats];
         boolean sameBits = true;
-        DistributedSource jobs = new DistributedSource(context, fashion.train, batch);
+        DistributedSource jobs = new DistributedSource(context, fashion.train, batch, Combine.ORDERED, AutoKernel.KERNEL);
         GradientSource opened = ResidentSource.open(context, fashion.train, batch, architecture, jobs, BlockCache.MEMORY);
         String mode = opened instanceof ResidentSource ? "resident" : "job";
         List<StepProfile> profiles = new ArrayList<>();
@@ -72,7 +73,7 @@ final class SparkEfficiencyRow {
                 opened.epochStepsDone();
             }
         };
-        try (InProcessSource inProcess = new InProcessSource(fashion.trainPartitions, architecture, batch, partitions)) {
+        try (InProcessSource inProcess = new InProcessSource(fashion.trainPartitions, architecture, batch, partitions, AutoKernel.products())) {
             MiniBatchTrainer trainer = new MiniBatchTrainer(settings);
             trainer.train(initial, inProcess, null, (metrics, parameters) -> { });
             trainer.train(initial, distributed, null, (metrics, parameters) -> { });

@@ -12,6 +12,7 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.BlockCache;
+import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.ResidentSource;
 import org.sparkbackprop.spark.StepProfile;
@@ -38,7 +39,7 @@ final class StepOverheadRow {
         Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
         Parameters parameters = Initialization.SCALED.initialize(architecture, 1);
         GradientDescent descent = new GradientDescent(0.5);
-        DistributedSource distributed = new DistributedSource(context, fashion.train, BATCH);
+        DistributedSource distributed = new DistributedSource(context, fashion.train, BATCH, Combine.ORDERED, AutoKernel.KERNEL);
         int partitions = fashion.trainPartitions.size();
         int warmup = quick ? 20 : 200;
         int measured = quick ? 30 : 400;
@@ -48,7 +49,7 @@ final class StepOverheadRow {
         long[][] parts = new long[5][measured];
         boolean sameBits = true;
         EpochOrder order = new EpochOrder(1, 0, fashion.train.exampleCount());
-        try (InProcessSource inProcess = new InProcessSource(fashion.trainPartitions, architecture, BATCH, partitions)) {
+        try (InProcessSource inProcess = new InProcessSource(fashion.trainPartitions, architecture, BATCH, partitions, AutoKernel.products())) {
             for (int i = 0; i < warmup + measured; i++) {
                 long[] batch = order.batch(i % order.batchCount(BATCH), BATCH);
                 long started = System.nanoTime();
@@ -98,7 +99,7 @@ final class StepOverheadRow {
         Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
         Parameters parameters = Initialization.SCALED.initialize(architecture, 1);
         GradientDescent descent = new GradientDescent(0.5);
-        DistributedSource jobs = new DistributedSource(context, fashion.train, BATCH);
+        DistributedSource jobs = new DistributedSource(context, fashion.train, BATCH, Combine.ORDERED, AutoKernel.KERNEL);
         GradientSource opened = ResidentSource.open(context, fashion.train, BATCH, architecture, jobs, BlockCache.MEMORY);
         if (!(opened instanceof ResidentSource resident)) {
             table.row("resident step", "not run", "<= 1 ms", false,
@@ -112,7 +113,7 @@ final class StepOverheadRow {
         boolean sameBits = true;
         EpochOrder order = new EpochOrder(1, 0, fashion.train.exampleCount());
         try (resident; InProcessSource inProcess = new InProcessSource(fashion.trainPartitions, architecture, BATCH,
-                partitions)) {
+                partitions, AutoKernel.products())) {
             for (int i = 0; i < warmup + measured; i++) {
                 long[] batch = order.batch(i % order.batchCount(BATCH), BATCH);
                 long started = System.nanoTime();

@@ -25,6 +25,7 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.spark.BlockCache;
 import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.ResidentSource;
 import org.sparkbackprop.training.GradientSource;
@@ -111,6 +112,9 @@ final class TimeToAccuracyRow {
         for (Fit fit : fits.subList(1, fits.size())) {
             notes.add(f("MLlib L-BFGS, maxIter %d: %.3f in %.1f s", fit.iterations, fit.accuracy, fit.seconds));
         }
+        // MLlib's layers multiply with BLAS.nativeBLAS(): dev.ludovic.netlib's JNIBLAS where a native BLAS loads
+        notes.add(f("matrix products: ours %s; MLlib's %s", AutoKernel.SELECTION.description(),
+                org.apache.spark.ml.linalg.BLAS$.MODULE$.nativeBLAS().getClass().getName()));
         double mllibSeconds;
         if (longestMissing != null) {
             // the lower bound, unless noise made the shorter fit the slower one
@@ -153,10 +157,10 @@ final class TimeToAccuracyRow {
         Reached[] last = {null};
         // resident steps, as train runs them by default
         GradientSource train = ResidentSource.open(context, fashion.train, BATCH, architecture,
-                new DistributedSource(context, fashion.train, BATCH), BlockCache.MEMORY);
+                new DistributedSource(context, fashion.train, BATCH, Combine.ORDERED, AutoKernel.KERNEL), BlockCache.MEMORY);
         try {
             new MiniBatchTrainer(settings).train(Initialization.SCALED.initialize(architecture, 1), train,
-                    new DistributedSource(context, fashion.test, BATCH), (metrics, parameters) -> {
+                    new DistributedSource(context, fashion.test, BATCH, Combine.ORDERED, AutoKernel.KERNEL), (metrics, parameters) -> {
                         seconds[0] += metrics.seconds() + metrics.testSeconds();
                         last[0] = new Reached(seconds[0], metrics.epoch(), metrics.test().accuracy());
                         if (metrics.test().accuracy() >= target) {

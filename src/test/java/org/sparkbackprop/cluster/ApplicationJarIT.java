@@ -16,13 +16,13 @@ class ApplicationJarIT {
         try (JarFile jar = new JarFile(Path.of("target/spark-backprop.jar").toFile())) {
             assertEquals("org.sparkbackprop.cli.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
             List<String> entries = jar.stream().map(entry -> entry.getName()).toList();
-            for (String required : List.of("org/sparkbackprop/cli/Main.class",
+            for (String required : List.of("org/sparkbackprop/cli/Main.class", "org/sparkbackprop/blas/NativeProducts.class",
                     "org/ejml/dense/row/CommonOps_DDRM.class",
                     "org/sparkbackprop/shaded/picocli/CommandLine.class")) {
                 assertTrue(entries.contains(required), required);
             }
             for (String forbidden : List.of("picocli/", "breeze/", "org/apache/spark/", "scala/", "org/apache/hadoop/",
-                    "com/fasterxml/", "org/slf4j/")) {
+                    "com/fasterxml/", "org/slf4j/", "dev/ludovic/", "org/netlib/")) {
                 assertTrue(entries.stream().noneMatch(name -> name.startsWith(forbidden)), "no " + forbidden + " inside");
             }
         }
