@@ -174,6 +174,9 @@ class CommandLineTest {
         Path last = directory.resolve("resume-checkpoint-000002-0000000000.json");
         assertBadInput(run(resumable(3, 40, "--checkpoint-dir", last.toString(), "--resume")),
                 "resume: the checkpoint in file:" + last + " is of another run; now batch-size 40, not 50");
+        // the checkpoints were made with --blas auto, native here: the bits of the other kernel differ
+        assertBadInput(run(resumable("--checkpoint-dir", last.toString(), "--resume", "--blas", "ejml")),
+                "resume: the checkpoint in file:" + last + " is of another run; now blas ejml, not native");
         assertBadInput(run(resumable(2, 50, "--checkpoint-dir", last.toString(), "--resume")),
                 "is past the 2 epochs asked for (--epochs)");
         assertBadInput(run(resumable("--resume")), "resume needs --checkpoint-dir");
