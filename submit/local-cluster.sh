@@ -27,7 +27,8 @@ spark_home() {
   if [ ! -d "$home/jars" ] || [ "$spark_classpath_file" -nt "$home/jars" ]; then
     rm -rf "$home"
     mkdir -p "$home/jars"
-    tr ':' '\n' < "$spark_classpath_file" | while read -r entry; do ln -s "$entry" "$home/jars/"; done
+    # the file ends without a newline: read its last entry too
+    tr ':' '\n' < "$spark_classpath_file" | while read -r entry || [ -n "$entry" ]; do ln -s "$entry" "$home/jars/"; done
   fi
   echo "$home"
 }

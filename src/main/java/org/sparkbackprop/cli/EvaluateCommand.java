@@ -14,6 +14,7 @@ import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.IdxSource;
+import org.sparkbackprop.spark.KernelCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,6 +71,7 @@ final class EvaluateCommand implements Callable<Integer> {
             CachedExamples examples = DataOptions.load(context, data, dataSet, IdxSource.Role.TEST,
                     parameters.architecture().inputSize(), parameters.architecture().outputSize(),
                     dataSet.partitionsOr(context.defaultParallelism()));
+            KernelCheck.onExecutors(context, examples, kernel.kernel());
             BlasOption.log(kernel);
             Scores result = new DistributedSource(context, examples, SLICE_ROWS, Combine.ORDERED, kernel.kernel())
                     .score(parameters);

@@ -33,6 +33,7 @@ import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.IdxSource;
+import org.sparkbackprop.spark.KernelCheck;
 import org.sparkbackprop.spark.ResidentSource;
 import org.sparkbackprop.spark.StepMode;
 import org.sparkbackprop.training.EpochOrder;
@@ -220,6 +221,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, dataSet,
                     IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount);
+            KernelCheck.onExecutors(context, trainExamples, kernel.kernel());
             LOG.info("training {} on {} examples of {} in {} partitions{}; {} epochs, batch size {}, learning rate {}{},"
                     + " momentum {}, L2 {}, {} combining", architecture, trainExamples.exampleCount(),
                     trainExamples.source(), trainExamples.partitions(),

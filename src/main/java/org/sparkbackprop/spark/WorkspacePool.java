@@ -5,9 +5,12 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
+import org.apache.spark.SparkEnv;
 import org.sparkbackprop.blas.Blas;
+import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Kernel;
+import org.sparkbackprop.network.MatrixProducts;
 import org.sparkbackprop.network.Workspace;
 
 /**
@@ -36,7 +39,23 @@ final class WorkspacePool {
 
     private static Workspace borrow(Shape shape) {
         Workspace idle = IDLE.computeIfAbsent(shape, key -> new ConcurrentLinkedDeque<>()).pollFirst();
-        return idle != null ? idle : new Workspace(shape.architecture(), shape.capacity(), Blas.products(shape.kernel()));
+        return idle != null ? idle : new Workspace(shape.architecture(), shape.capacity(), products(shape.kernel()));
+    }
+
+    /**
+     * The products of the driver's {@code kernel} on this executor; bad input naming this machine
+     * when it cannot run them (a native library the driver has and this machine lacks), so that a
+     * guarded job reports it in one line.
+     */
+    static MatrixProducts products(Kernel kernel) {
+        try {
+            return Blas.products(kernel);
+        } catch (IllegalStateException e) {
+            SparkEnv env = SparkEnv.get();
+            String where = env == null ? "this machine" : "executor " + env.executorId() + " on "
+                    + env.blockManager().blockManagerId().host();
+            throw new BadInputException("--blas: " + where + ": " + e.getMessage(), e);
+        }
     }
 
     private static void release(Workspace workspace) {
