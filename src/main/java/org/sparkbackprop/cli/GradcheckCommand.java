@@ -44,8 +44,13 @@ final class GradcheckCommand implements Callable<Integer> {
     Loss loss;
 
     @Option(names = "--init", paramLabel = "INIT", defaultValue = "normal",
-            description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (default: ${DEFAULT-VALUE}).")
+            description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (network2's); he: weights N(0,1)·√(2/n_in), biases 0, for"
+                    + " relu (default: ${DEFAULT-VALUE}).")
     Initialization init;
+
+    @Option(names = "--activation", paramLabel = "ACTIVATION", defaultValue = "sigmoid",
+            description = "The hidden layers' activation: sigmoid, tanh or relu (default: ${DEFAULT-VALUE}).")
+    Activation activation;
 
     @Option(names = "--examples", paramLabel = "N", defaultValue = "8",
             description = "Random examples in the batch (default: ${DEFAULT-VALUE}).")
@@ -67,7 +72,7 @@ final class GradcheckCommand implements Callable<Integer> {
         }
         Architecture architecture;
         try {
-            architecture = new Architecture(layers, Activation.SIGMOID, output, loss);
+            architecture = new Architecture(layers, activation, output, loss);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

@@ -69,6 +69,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "softmax (single label, categorical cross-entropy) or sigmoid (multi-label, binary cross-entropy). Default: softmax, or that of --init-model.")
     Output output;
 
+    @Option(names = "--activation", paramLabel = "ACTIVATION",
+            description = "The hidden layers' activation: sigmoid (network2's), tanh or relu. Default: sigmoid, or that of"
+                    + " --init-model.")
+    Activation activation;
+
     @Option(names = "--loss", paramLabel = "LOSS",
             description = "cross-entropy (δ = a − y) or quadratic (sigmoid output only: J = ½‖a − y‖², δ = (a − y) ∘ σ'(z),"
                     + " the tutorial's first network). Default: cross-entropy, or that of --init-model.")
@@ -115,7 +120,8 @@ final class TrainCommand implements Callable<Integer> {
     int earlyStopPatience;
 
     @Option(names = "--init", defaultValue = "scaled", paramLabel = "INIT",
-            description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (default: ${DEFAULT-VALUE}).")
+            description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (network2's); he: weights N(0,1)·√(2/n_in), biases 0, for"
+                    + " relu (default: ${DEFAULT-VALUE}).")
     Initialization init;
 
     @Option(names = "--combine", defaultValue = "ordered", paramLabel = "HOW",
@@ -367,9 +373,14 @@ final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("loss " + chosenLoss.id() + " does not match " + initModel
                     + ", whose loss is " + stored.loss().id());
         }
-        Activation activation = stored != null ? stored.activation() : Activation.SIGMOID;
+        Activation chosenActivation = activation != null ? activation
+                : stored != null ? stored.activation() : Activation.SIGMOID;
+        if (stored != null && stored.activation() != chosenActivation) {
+            throw new BadInputException("activation " + chosenActivation.id() + " does not match " + initModel
+                    + ", whose activation is " + stored.activation().id());
+        }
         try {
-            return new Architecture(sizes, activation, chosenOutput, chosenLoss);
+            return new Architecture(sizes, chosenActivation, chosenOutput, chosenLoss);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

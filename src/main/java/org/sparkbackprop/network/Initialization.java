@@ -7,7 +7,9 @@ public enum Initialization {
     /** Weights and biases N(0, 1), as in the tutorial's network.py. */
     NORMAL("normal"),
     /** Weights N(0, 1)/√n_in, biases N(0, 1): network2's default_weight_initializer. */
-    SCALED("scaled");
+    SCALED("scaled"),
+    /** Weights N(0, 1)·√(2/n_in), biases 0: He et al. (2015), for relu, which zeroes half of each layer's inputs. */
+    HE("he");
 
     private final String id;
 
@@ -33,12 +35,19 @@ public enum Initialization {
         for (int l = 1; l <= architecture.weightLayers(); l++) {
             int inputs = architecture.size(l - 1);
             int neurons = architecture.size(l);
-            double scale = this == SCALED ? 1.0 / Math.sqrt(inputs) : 1.0;
+            double scale = switch (this) {
+                case NORMAL -> 1.0;
+                case SCALED -> 1.0 / Math.sqrt(inputs);
+                case HE -> Math.sqrt(2.0 / inputs);
+            };
             SplittableRandom weightStream = new SplittableRandom(Seeds.derive(seed, l, 0));
             for (int neuron = 0; neuron < neurons; neuron++) {
                 for (int input = 0; input < inputs; input++) {
                     parameters.setWeight(l, neuron, input, weightStream.nextGaussian() * scale);
                 }
+            }
+            if (this == HE) {
+                continue;
             }
             SplittableRandom biasStream = new SplittableRandom(Seeds.derive(seed, l, 1));
             for (int neuron = 0; neuron < neurons; neuron++) {

@@ -16,6 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.testing.IdxFiles;
 import org.sparkbackprop.testing.LogCapture;
@@ -48,6 +50,34 @@ class CommandLineTest {
         StringWriter err = new StringWriter();
         int exitCode = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    /**
+     * tanh and relu (with He initialisation) train, the model file records the activation, and
+     * evaluate scores with it: the same loss as the last epoch's test loss, which another
+     * activation would not give. A model is refused as --init-model under another --activation.
+     */
+    @ParameterizedTest(name = "{0}, init {1}")
+    @CsvSource({"tanh, scaled", "relu, he"})
+    void otherActivationsTrainAndEvaluateWithTheRecordedActivation(String activation, String init) throws Exception {
+        Path model = directory.resolve(activation + "-model.json");
+        Path metrics = directory.resolve(activation + "-metrics.jsonl");
+        Result train = run("train", "--train", data.toString(), "--test", data.toString(), "--layers", "784,16,10",
+                "--activation", activation, "--init", init, "--epochs", "2", "--batch-size", "20", "--learning-rate", "0.1",
+                "--partitions", "2", "--model-out", model.toString(), "--metrics-out", metrics.toString());
+        assertEquals(0, train.exitCode(), train.err());
+        assertEquals(activation, new ObjectMapper().readTree(model.toFile()).get("activation").asText());
+        JsonNode last = new ObjectMapper().readTree(Files.readAllLines(metrics).get(1));
+        assertTrue(last.get("test_accuracy").asDouble() > 0.5, last.toString());
+
+        Result evaluate = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--json");
+        assertEquals(0, evaluate.exitCode(), evaluate.err());
+        assertEquals(last.get("test_loss").asDouble(), new ObjectMapper().readTree(evaluate.out()).get("loss").asDouble(),
+                1e-12);
+
+        String other = activation.equals("tanh") ? "relu" : "tanh";
+        assertBadInput(run("train", "--train", data.toString(), "--init-model", model.toString(), "--activation", other),
+                "activation " + other + " does not match " + model + ", whose activation is " + activation);
     }
 
     @Test
@@ -259,10 +289,13 @@ class CommandLineTest {
 
     @Test
     void gradcheckPrintsEachLayersErrorsAndAVerdict() {
-        for (List<String> outputAndLoss : List.of(List.of("softmax", "cross-entropy"), List.of("sigmoid", "cross-entropy"),
-                List.of("sigmoid", "quadratic"))) {
-            Result result = run("gradcheck", "--layers", "12,9,6,4", "--output", outputAndLoss.get(0),
-                    "--loss", outputAndLoss.get(1), "--seed", "3");
+        for (List<String> run : List.of(List.of("softmax", "cross-entropy", "sigmoid"),
+                List.of("sigmoid", "cross-entropy", "sigmoid"), List.of("sigmoid", "quadratic", "sigmoid"),
+                List.of("softmax", "cross-entropy", "tanh"), List.of("sigmoid", "cross-entropy", "tanh"),
+                List.of("softmax", "cross-entropy", "relu"), List.of("sigmoid", "cross-entropy", "relu"))) {
+            Result result = run("gradcheck", "--layers", "12,9,6,4", "--output", run.get(0), "--loss", run.get(1),
+                    "--activation", run.get(2), "--init", run.get(2).equals("relu") ? "he" : "normal", "--seed", "3");
+            assertTrue(result.out().startsWith("gradcheck [12,9,6,4] " + run.get(2) + " → " + run.get(0)), result.out());
             assertEquals(0, result.exitCode(), result.err() + result.out());
             List<String> lines = result.out().lines().toList();
             assertEquals(6, lines.size(), result.out());

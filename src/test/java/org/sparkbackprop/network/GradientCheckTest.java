@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.stream.Stream;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,14 +23,14 @@ class GradientCheckTest {
         int[][] topologies = {{4, 3}, {5, 4, 3}, {6, 5, 4, 3}, {3, 8, 2, 4, 2}};
         Object[][] outputsAndLosses = {{Output.SOFTMAX, Loss.CROSS_ENTROPY}, {Output.SIGMOID, Loss.CROSS_ENTROPY},
                 {Output.SIGMOID, Loss.QUADRATIC}};
-        return Stream.of(outputsAndLosses).flatMap(pair -> Stream.of(topologies)
-                .map(sizes -> Arguments.of(pair[0], pair[1], sizes)));
+        return Stream.of(Activation.values()).flatMap(activation -> Stream.of(outputsAndLosses)
+                .flatMap(pair -> Stream.of(topologies).map(sizes -> Arguments.of(activation, pair[0], pair[1], sizes))));
     }
 
-    @ParameterizedTest(name = "{0} {1} {2}")
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("networks")
-    void analyticGradientsMatchFiniteDifferences(Output output, Loss loss, int[] sizes) {
-        Architecture architecture = new Architecture(sizes, Activation.SIGMOID, output, loss);
+    void analyticGradientsMatchFiniteDifferences(Activation activation, Output output, Loss loss, int[] sizes) {
+        Architecture architecture = new Architecture(sizes, activation, output, loss);
         Parameters parameters = Initialization.NORMAL.initialize(architecture, 11);
         Workspace workspace = new Workspace(architecture, BATCH);
         GradientCheck.randomBatch(workspace, 5);
@@ -44,10 +46,10 @@ class GradientCheckTest {
     }
 
     /** The check can fail: δ^H = 2(a − y), a factor a derivation might drop, doubles every gradient. */
-    @ParameterizedTest(name = "{0} {1} {2}")
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("networks")
-    void aWrongOutputDeltaFailsTheCheck(Output output, Loss loss, int[] sizes) {
-        Architecture architecture = new Architecture(sizes, Activation.SIGMOID, output, loss);
+    void aWrongOutputDeltaFailsTheCheck(Activation activation, Output output, Loss loss, int[] sizes) {
+        Architecture architecture = new Architecture(sizes, activation, output, loss);
         Parameters parameters = Initialization.NORMAL.initialize(architecture, 11);
         Workspace workspace = new Workspace(architecture, BATCH);
         GradientCheck.randomBatch(workspace, 5);
@@ -84,6 +86,47 @@ class GradientCheckTest {
         for (GradientCheck.LayerError error : errors) {
             assertFalse(error.holds(), error.toString());
         }
+    }
+
+    /**
+     * tanh's hidden layer with sigmoid's derivative, a(1 − a) where 1 − a² belongs: the check
+     * fails in the hidden layer and holds in the output layer, whose gradient does not use it.
+     * The same gradients written by hand with the right derivative pass in both.
+     */
+    @Test
+    void aWrongActivationDerivativeFailsTheCheckInTheLayerBelowIt() {
+        Architecture architecture = new Architecture(new int[] {5, 4, 3}, Activation.TANH, Output.SOFTMAX);
+        Parameters parameters = Initialization.NORMAL.initialize(architecture, 11);
+        Workspace workspace = new Workspace(architecture, BATCH);
+        GradientCheck.randomBatch(workspace, 5);
+        List<GradientCheck.LayerError> wrong = GradientCheck.check(parameters, workspace,
+                (p, w) -> byHand(p, w, a -> a * (1.0 - a)));
+        assertFalse(wrong.get(0).holds(), wrong.get(0).toString());
+        assertTrue(wrong.get(1).holds(), wrong.get(1).toString());
+        List<GradientCheck.LayerError> right = GradientCheck.check(parameters, workspace,
+                (p, w) -> byHand(p, w, a -> 1.0 - a * a));
+        assertTrue(right.get(0).holds() && right.get(1).holds(), right.toString());
+    }
+
+    /** One hidden layer's softmax network's gradients, written out, with f'(z¹) = {@code derivative}(a¹). */
+    private static Gradients byHand(Parameters p, Workspace w, java.util.function.DoubleUnaryOperator derivative) {
+        Backpropagation.forward(p, w);
+        Gradients sums = new Gradients(p.architecture());
+        DMatrixRMaj hidden = w.activations(1);
+        // δ² = a² − y; ∂J/∂(W²)ᵀ = (A¹)ᵀ Δ², ∂J/∂b² = Σ δ²
+        DMatrixRMaj outputDelta = new DMatrixRMaj(w.rows(), p.architecture().size(2));
+        CommonOps_DDRM.subtract(w.activations(2), w.targets(), outputDelta);
+        CommonOps_DDRM.multTransA(hidden, outputDelta, sums.weights(2));
+        CommonOps_DDRM.sumCols(outputDelta, sums.biases(2));
+        // Δ¹ = Δ² W² ∘ f'(z¹), W² being ((W²)ᵀ)ᵀ
+        DMatrixRMaj hiddenDelta = new DMatrixRMaj(w.rows(), p.architecture().size(1));
+        CommonOps_DDRM.multTransB(outputDelta, p.weights(2), hiddenDelta);
+        for (int i = 0; i < hiddenDelta.getNumElements(); i++) {
+            hiddenDelta.data[i] *= derivative.applyAsDouble(hidden.data[i]);
+        }
+        CommonOps_DDRM.multTransA(w.inputs(), hiddenDelta, sums.weights(1));
+        CommonOps_DDRM.sumCols(hiddenDelta, sums.biases(1));
+        return sums;
     }
 
     static Stream<int[]> topologies() {
