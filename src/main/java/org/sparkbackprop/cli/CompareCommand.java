@@ -41,9 +41,6 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR", description = "Write the charts and index.html here.")
     String report;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
-
     @Override
     public Integer call() {
         DataPaths.requireKeptInClusterMode("--report", report);

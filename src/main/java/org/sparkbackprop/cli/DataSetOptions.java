@@ -50,9 +50,6 @@ final class DataSetOptions {
     @Option(names = "--partitions", description = "Partitions of the cached data (default: Spark's default parallelism).")
     Integer partitions;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
-
     /** Checks what can be checked before Spark starts. */
     void validate() {
         if (partitions != null && partitions <= 0) {

@@ -62,9 +62,6 @@ final class GradcheckCommand implements Callable<Integer> {
     @Mixin
     BlasOption blas;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
-
     @Override
     public Integer call() {
         if (examples <= 0) {

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
-import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.sparkbackprop.data.BadInputException;
 import org.sparkbackprop.training.TrainingDiverged;
 
@@ -19,6 +19,9 @@ import org.sparkbackprop.training.TrainingDiverged;
                 SynthCommand.class, GradcheckCommand.class, CompareCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
+    /** Declared once, here, and inherited by every command. */
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean verbose;
 
     public static void main(String[] args) {
         StringWriter errors = new StringWriter();
@@ -90,7 +93,6 @@ public final class Main {
         commandLine.setOut(out);
         commandLine.setErr(err);
         Converters.register(commandLine);
-        boolean verbose = Arrays.asList(args).contains("--verbose");
         try {
             ConfigFile.apply(commandLine, args);
         } catch (BadInputException e) {
@@ -107,6 +109,7 @@ public final class Main {
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
             PrintWriter commandErr = command.getErr();
             BadInputException badInput = Failures.badInput(exception);
+            boolean verbose = verbose(parseResult);
             if (verbose) {
                 exception.printStackTrace(commandErr);
             }
@@ -123,5 +126,15 @@ public final class Main {
             return ExitCodes.FAILURE;
         });
         return commandLine.execute(args);
+    }
+
+    /** Whether --verbose was given to the command or to one of its parents. */
+    private static boolean verbose(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult level = parseResult; level != null; level = level.subcommand()) {
+            if (level.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

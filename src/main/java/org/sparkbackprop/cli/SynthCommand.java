@@ -38,9 +38,6 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "A new directory for the Parquet files.")
     String out;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
-
     @Override
     public Integer call() {
         if (rows <= 0 || features <= 0 || classes < 2) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sparkbackprop.testing.Cli;
 import org.sparkbackprop.testing.IdxFiles;
 import org.sparkbackprop.testing.LogCapture;
 
@@ -209,10 +210,10 @@ class BadInputTest {
         if (args.get(0).equals("train")) {
             args.addAll(List.of("--model-out", model.toString(), "--metrics-out", metrics.toString()));
         }
-        CommandLineTest.Result result;
+        Cli.Result result;
         List<String> logged;
         try (LogCapture log = LogCapture.start()) {
-            result = CommandLineTest.run(args.toArray(String[]::new));
+            result = Cli.run(args.toArray(String[]::new));
             logged = log.lines();
         }
         assertEquals(2, result.exitCode(), result.err());

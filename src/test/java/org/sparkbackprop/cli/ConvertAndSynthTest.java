@@ -3,15 +3,16 @@ package org.sparkbackprop.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkbackprop.testing.Cli;
 import org.sparkbackprop.testing.IdxFiles;
 import org.sparkbackprop.testing.LocalSpark;
 
@@ -26,14 +27,14 @@ class ConvertAndSynthTest {
         Path csv = directory.resolve("test.csv");
         DataFormatsTest.kaggleCsv(idx.resolve("t10k-images-idx3-ubyte.gz"), csv);
         String parquet = directory.resolve("test.parquet").toString();
-        CommandLineTest.Result converted = CommandLineTest.run("convert", "--in", csv.toString(), "--out", parquet,
+        Cli.Result converted = Cli.run("convert", "--in", csv.toString(), "--out", parquet,
                 "--feature-scale", "0.00392156862745098", "--partitions", "3");
         assertEquals(0, converted.exitCode(), converted.err());
         SparkSession spark = SparkSession.builder().sparkContext(LocalSpark.context().sc()).getOrCreate();
         assertEquals(List.of("features", "label"), List.of(spark.read().parquet(parquet).columns()));
 
         Path model = directory.resolve("model.json");
-        CommandLineTest.Result trained = CommandLineTest.run("train", "--layers", "784,8,10",
+        Cli.Result trained = Cli.run("train", "--layers", "784,8,10",
                 "--train", idx.resolve("t10k-images-idx3-ubyte.gz").toString(), "--epochs", "1", "--model-out", model.toString());
         assertEquals(0, trained.exitCode(), trained.err());
         JsonNode fromCsv = evaluate(model, csv.toString(), "--feature-scale", "0.00392156862745098");
@@ -48,7 +49,7 @@ class ConvertAndSynthTest {
         Path svm = directory.resolve("multi.svm");
         Files.writeString(svm, "0,2 1:0.5 3:1\n1 2:0.25\n 1:1\n");
         String parquet = directory.resolve("multi.parquet").toString();
-        CommandLineTest.Result converted = CommandLineTest.run("convert", "--in", svm.toString(), "--out", parquet);
+        Cli.Result converted = Cli.run("convert", "--in", svm.toString(), "--out", parquet);
         assertEquals(0, converted.exitCode(), converted.err());
         SparkSession spark = SparkSession.builder().sparkContext(LocalSpark.context().sc()).getOrCreate();
         List<Row> rows = spark.read().parquet(parquet).collectAsList();
@@ -62,7 +63,7 @@ class ConvertAndSynthTest {
         String two = directory.resolve("synth-2").toString();
         String five = directory.resolve("synth-5").toString();
         for (String[] run : new String[][] {{two, "2"}, {five, "5"}}) {
-            CommandLineTest.Result result = CommandLineTest.run("synth", "--rows", "3000", "--features", "20",
+            Cli.Result result = Cli.run("synth", "--rows", "3000", "--features", "20",
                     "--classes", "4", "--seed", "9", "--noise", "1", "--partitions", run[1], "--out", run[0]);
             assertEquals(0, result.exitCode(), result.err());
         }
@@ -73,7 +74,7 @@ class ConvertAndSynthTest {
         assertEquals(rowsTwo, rowsFive, "the same rows on 2 and 5 partitions");
 
         Path metrics = directory.resolve("synth.jsonl");
-        CommandLineTest.Result trained = CommandLineTest.run("train", "--train", two, "--test", five, "--layers", "20,16,4",
+        Cli.Result trained = Cli.run("train", "--train", two, "--test", five, "--layers", "20,16,4",
                 "--epochs", "3", "--batch-size", "50", "--learning-rate", "1.0", "--metrics-out", metrics.toString());
         assertEquals(0, trained.exitCode(), trained.err());
         List<String> lines = Files.readAllLines(metrics);
@@ -84,7 +85,7 @@ class ConvertAndSynthTest {
     private static JsonNode evaluate(Path model, String data, String... options) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--model", model.toString(), "--data", data, "--json"));
         args.addAll(List.of(options));
-        CommandLineTest.Result result = CommandLineTest.run(args.toArray(String[]::new));
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
         assertEquals(0, result.exitCode(), result.err());
         return new ObjectMapper().readTree(result.out());
     }

@@ -3,8 +3,6 @@ package org.sparkbackprop.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.DataInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbackprop.data.Idx;
+import org.sparkbackprop.testing.Cli;
 import org.sparkbackprop.testing.IdxFiles;
 import org.sparkbackprop.testing.LocalSpark;
 import org.sparkbackprop.testing.LogCapture;
@@ -48,7 +49,7 @@ class DataFormatsTest {
         List<byte[]> models = new ArrayList<>();
         for (String cache : List.of("memory", "memory", "disk")) {
             Path model = directory.resolve("csv-model-" + models.size() + ".json");
-            CommandLineTest.Result result = CommandLineTest.run("train", "--train", directory.resolve("train.csv").toString(),
+            Cli.Result result = Cli.run("train", "--train", directory.resolve("train.csv").toString(),
                     "--test", directory.resolve("test.csv").toString(), "--feature-scale", "0.00392156862745098",
                     "--layers", "784,16,10", "--epochs", "3", "--batch-size", "20", "--learning-rate", "1.0",
                     "--partitions", "3", "--cache", cache, "--metrics-out", metrics.toString(),
@@ -65,12 +66,12 @@ class DataFormatsTest {
     @Test
     void multiLabelLibsvmTrainsWithSigmoidOutputAndEvaluateReportsMicroF1() throws Exception {
         Path model = directory.resolve("svm-model.json");
-        CommandLineTest.Result result = CommandLineTest.run("train", "--train", directory.resolve("train.svm").toString(),
+        Cli.Result result = Cli.run("train", "--train", directory.resolve("train.svm").toString(),
                 "--test", directory.resolve("test.svm").toString(), "--output", "sigmoid", "--layers", "6,16,4",
                 "--epochs", "12", "--batch-size", "20", "--learning-rate", "2.0", "--partitions", "2",
                 "--model-out", model.toString());
         assertEquals(0, result.exitCode(), result.err());
-        CommandLineTest.Result evaluate = CommandLineTest.run("evaluate", "--model", model.toString(),
+        Cli.Result evaluate = Cli.run("evaluate", "--model", model.toString(),
                 "--data", directory.resolve("test.svm").toString(), "--json");
         assertEquals(0, evaluate.exitCode(), evaluate.err());
         JsonNode scores = new ObjectMapper().readTree(evaluate.out());
@@ -103,14 +104,14 @@ class DataFormatsTest {
         Files.writeString(svmFile, svm);
 
         Path csvMetrics = directory.resolve("multi-csv.jsonl");
-        CommandLineTest.Result multi = CommandLineTest.run("train", "--train", csvFile.toString(), "--test", csvFile.toString(),
+        Cli.Result multi = Cli.run("train", "--train", csvFile.toString(), "--test", csvFile.toString(),
                 "--label-cols", "y0,y1,y2,y3", "--output", "sigmoid", "--layers", "6,16,4", "--epochs", "12",
                 "--batch-size", "20", "--learning-rate", "2.0", "--metrics-out", csvMetrics.toString());
         assertEquals(0, multi.exitCode(), multi.err());
         assertTrue(lastEpoch(csvMetrics).get("test_micro_f1").asDouble() > 0.9, Files.readString(csvMetrics));
 
         Path svmMetrics = directory.resolve("single-svm.jsonl");
-        CommandLineTest.Result single = CommandLineTest.run("train", "--train", svmFile.toString(), "--test", svmFile.toString(),
+        Cli.Result single = Cli.run("train", "--train", svmFile.toString(), "--test", svmFile.toString(),
                 "--layers", "6,8,2", "--epochs", "12", "--batch-size", "20", "--learning-rate", "2.0",
                 "--metrics-out", svmMetrics.toString());
         assertEquals(0, single.exitCode(), single.err());
@@ -144,14 +145,14 @@ class DataFormatsTest {
         spark.createDataFrame(multi, multiSchema).repartition(2).write().parquet(multiPath);
 
         Path metrics = directory.resolve("parquet-metrics.jsonl");
-        CommandLineTest.Result trained = CommandLineTest.run("train", "--train", singlePath, "--test", singlePath,
+        Cli.Result trained = Cli.run("train", "--train", singlePath, "--test", singlePath,
                 "--layers", "6,8,2", "--epochs", "20", "--batch-size", "20", "--learning-rate", "2.0",
                 "--metrics-out", metrics.toString());
         assertEquals(0, trained.exitCode(), trained.err());
         assertTrue(lastEpoch(metrics).get("test_accuracy").asDouble() > 0.9, Files.readString(metrics));
 
         Path multiMetrics = directory.resolve("parquet-multi-metrics.jsonl");
-        CommandLineTest.Result multiTrained = CommandLineTest.run("train", "--train", multiPath, "--test", multiPath,
+        Cli.Result multiTrained = Cli.run("train", "--train", multiPath, "--test", multiPath,
                 "--output", "sigmoid", "--layers", "6,16,4", "--epochs", "12", "--batch-size", "20",
                 "--learning-rate", "2.0", "--metrics-out", multiMetrics.toString());
         assertEquals(0, multiTrained.exitCode(), multiTrained.err());
@@ -198,7 +199,7 @@ class DataFormatsTest {
         Path file = directory.resolve("bad/verbose.csv");
         Files.createDirectories(file.getParent());
         Files.writeString(file, "label,p0,p1,p2,p3\n1,0,zero,0,0\n");
-        CommandLineTest.Result result = CommandLineTest.run("train", "--train", file.toString(), "--layers", "4,3,3",
+        Cli.Result result = Cli.run("train", "--train", file.toString(), "--layers", "4,3,3",
                 "--verbose");
         assertEquals(2, result.exitCode(), result.err());
         assertTrue(result.err().contains("at org.sparkbackprop.data.Cells.feature("),
@@ -217,10 +218,10 @@ class DataFormatsTest {
      * nothing else is logged, though the row was found inside a Spark task.
      */
     private static void assertBad(String expected, String... args) {
-        CommandLineTest.Result result;
+        Cli.Result result;
         List<String> logged;
         try (LogCapture log = LogCapture.start()) {
-            result = CommandLineTest.run(args);
+            result = Cli.run(args);
             logged = log.lines();
         }
         assertEquals(2, result.exitCode(), result.err());

@@ -4,17 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkbackprop.testing.Cli;
 
 /**
  * Fashion-MNIST, 60k training and 10k test images, through the train command with the
@@ -36,7 +37,7 @@ class FashionMnistEndToEndTest {
         }
         Path model = directory.resolve("model.json");
         Path metrics = directory.resolve("metrics.jsonl");
-        CommandLineTest.Result result = CommandLineTest.run("train", "--config", "conf/fashion-mnist.properties",
+        Cli.Result result = Cli.run("train", "--config", "conf/fashion-mnist.properties",
                 "--epochs", "2", "--partitions", "2", "--model-out", model.toString(),
                 "--metrics-out", metrics.toString());
         assertEquals(0, result.exitCode(), result.err());

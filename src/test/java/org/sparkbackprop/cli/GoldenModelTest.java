@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.sparkbackprop.testing.Cli;
 import org.sparkbackprop.testing.IdxFiles;
 
 /**
@@ -43,7 +44,7 @@ class GoldenModelTest {
     void aShortSeededRunWritesTheRecordedModelBytes(String output, String loss, String digest) throws Exception {
         Path model = directory.resolve(output + "-" + loss + ".json");
         Path data = directory.resolve("data");
-        CommandLineTest.Result result = CommandLineTest.run("train", "--train", data.toString(), "--test", data.toString(),
+        Cli.Result result = Cli.run("train", "--train", data.toString(), "--test", data.toString(),
                 "--layers", "784,20,10", "--output", output, "--loss", loss, "--epochs", "2", "--batch-size", "25",
                 "--learning-rate", "0.5", "--momentum", "0.5", "--l2", "1.0", "--seed", "3", "--partitions", "2",
                 "--blas", "ejml", "--model-out", model.toString());

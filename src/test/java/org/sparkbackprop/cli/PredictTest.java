@@ -3,17 +3,18 @@ package org.sparkbackprop.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.DataInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbackprop.data.Idx;
+import org.sparkbackprop.testing.Cli;
 import org.sparkbackprop.testing.IdxFiles;
 import org.sparkbackprop.testing.LocalSpark;
 
@@ -30,7 +31,7 @@ class PredictTest {
         IdxFiles.write(data, "train", 600, 1, -1, 0);
         IdxFiles.write(data, "t10k", 200, 2, -1, 0);
         model = directory.resolve("model.json");
-        CommandLineTest.Result result = CommandLineTest.run("train", "--train", data.toString(), "--layers", "784,16,10",
+        Cli.Result result = Cli.run("train", "--train", data.toString(), "--layers", "784,16,10",
                 "--epochs", "2", "--batch-size", "20", "--learning-rate", "1.0", "--model-out", model.toString());
         assertEquals(0, result.exitCode(), result.err());
     }
@@ -38,10 +39,10 @@ class PredictTest {
     @Test
     void parquetPredictionsAgreeWithEvaluate() throws Exception {
         String out = directory.resolve("predictions").toString();
-        CommandLineTest.Result result = CommandLineTest.run("predict", "--model", model.toString(), "--data", data.toString(),
+        Cli.Result result = Cli.run("predict", "--model", model.toString(), "--data", data.toString(),
                 "--out", out, "--partitions", "3");
         assertEquals(0, result.exitCode(), result.err());
-        CommandLineTest.Result evaluate = CommandLineTest.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--json");
+        Cli.Result evaluate = Cli.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--json");
         double accuracy = new ObjectMapper().readTree(evaluate.out()).get("accuracy").asDouble();
 
         byte[] labels = labels(data.resolve("t10k-images-idx3-ubyte.gz"));
@@ -59,7 +60,7 @@ class PredictTest {
         }
         assertEquals(accuracy, correct / 200.0, 0.0, "predictions agree with evaluate's accuracy");
 
-        CommandLineTest.Result again = CommandLineTest.run("predict", "--model", model.toString(), "--data", data.toString(), "--out", out);
+        Cli.Result again = Cli.run("predict", "--model", model.toString(), "--data", data.toString(), "--out", out);
         assertEquals(2, again.exitCode());
         assertTrue(again.err().contains("exists"), again.err());
     }
@@ -76,7 +77,7 @@ class PredictTest {
         Path unlabelled = directory.resolve("unlabelled.csv");
         Files.writeString(unlabelled, withIds);
         String out = directory.resolve("csv-predictions").toString();
-        CommandLineTest.Result result = CommandLineTest.run("predict", "--model", model.toString(), "--data", unlabelled.toString(),
+        Cli.Result result = Cli.run("predict", "--model", model.toString(), "--data", unlabelled.toString(),
                 "--feature-scale", "0.00392156862745098", "--id-col", "id", "--out", out, "--out-format", "csv");
         assertEquals(0, result.exitCode(), result.err());
         SparkSession spark = SparkSession.builder().sparkContext(LocalSpark.context().sc()).getOrCreate();
