@@ -1,0 +1,106 @@
+package org.sparkbackprop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering that each package-info.java and the README's "Code" table state, enforced: every
+ * import, and every fully qualified name in code, of a package under src/main is the JDK, the
+ * package itself, or one of what the package is allowed. The math stays free of Spark; Spark
+ * stays in data loading, the distributed step and the command line.
+ */
+class ArchitectureTest {
+    private static final Path SOURCES = Path.of("src/main/java/org/sparkbackprop");
+    private static final String OURS = "org.sparkbackprop.";
+
+    /** Package → what it may use besides the JDK and itself: library prefixes and our packages. */
+    static final Map<String, List<String>> ALLOWED = Map.ofEntries(
+            Map.entry("network", List.of("org.ejml.")),
+            Map.entry("blas", List.of("dev.ludovic.netlib.", "org.ejml.", OURS + "network.")),
+            Map.entry("data", List.of(OURS + "network.")),
+            Map.entry("training", List.of(OURS + "network.", OURS + "data.")),
+            Map.entry("files", List.of("org.apache.hadoop.", OURS + "data.")),
+            Map.entry("model", List.of("com.fasterxml.jackson.", OURS + "data.", OURS + "files.", OURS + "network.")),
+            Map.entry("report", List.of("org.knowm.xchart.", "org.apache.hadoop.", OURS + "files.", OURS + "network.")),
+            Map.entry("checkpoint", List.of("com.fasterxml.jackson.", "org.apache.hadoop.", "org.slf4j.", OURS + "data.",
+                    OURS + "files.", OURS + "model.", OURS + "network.", OURS + "training.")),
+            Map.entry("spark", List.of("org.apache.spark.", "org.apache.hadoop.", "scala.", "com.esotericsoftware.kryo.",
+                    "org.slf4j.", "org.ejml.", OURS + "blas.", OURS + "data.", OURS + "network.", OURS + "training.")),
+            Map.entry("cli", List.of("picocli.", "me.tongfei.progressbar.", "org.apache.spark.", "org.apache.hadoop.",
+                    "com.fasterxml.jackson.", "org.slf4j.", "scala.", OURS)));
+
+    /** A qualified name: an import, or a dotted lower-case prefix followed by a class name in code. */
+    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)");
+    private static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.])((?:[a-z][a-z0-9_]*\\.){2,}[A-Z]\\w*)");
+
+    @Test
+    void everyPackageUsesOnlyWhatItIsAllowed() throws IOException {
+        List<String> violations = new ArrayList<>();
+        TreeSet<String> packages = new TreeSet<>();
+        try (Stream<Path> directories = Files.list(SOURCES)) {
+            directories.filter(Files::isDirectory).forEach(directory -> packages.add(directory.getFileName().toString()));
+        }
+        assertEquals(new TreeSet<>(ALLOWED.keySet()), packages, "every package has its rule, and every rule a package");
+        for (String name : packages) {
+            try (Stream<Path> files = Files.list(SOURCES.resolve(name))) {
+                for (Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
+                    for (String used : used(file)) {
+                        if (!allowed(name, used)) {
+                            violations.add(name + ": " + file.getFileName() + " uses " + used);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    private static boolean allowed(String name, String used) {
+        if (used.startsWith("java.") || used.startsWith("javax.") || used.startsWith(OURS + name + ".")) {
+            return true;
+        }
+        return ALLOWED.get(name).stream().anyMatch(used::startsWith);
+    }
+
+    /** The imports of {@code file} and the qualified names in its code (comments left out). */
+    private static List<String> used(Path file) throws IOException {
+        List<String> used = new ArrayList<>();
+        boolean inComment = false;
+        for (String line : Files.readAllLines(file)) {
+            String code = line.strip();
+            if (inComment) {
+                inComment = !code.contains("*/");
+                continue;
+            }
+            if (code.startsWith("/*")) {
+                inComment = !code.contains("*/");
+                continue;
+            }
+            if (code.startsWith("//") || code.startsWith("package ")) {
+                continue;
+            }
+            Matcher imported = IMPORT.matcher(code);
+            if (imported.find()) {
+                used.add(imported.group(1));
+                continue;
+            }
+            int comment = code.indexOf("//");
+            Matcher qualified = QUALIFIED.matcher(comment >= 0 ? code.substring(0, comment) : code);
+            while (qualified.find()) {
+                used.add(qualified.group(1));
+            }
+        }
+        return used;
+    }
+}
