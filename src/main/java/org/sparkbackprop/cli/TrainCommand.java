@@ -307,7 +307,6 @@ final class TrainCommand implements Callable<Integer> {
                     + finished.validationExamples() + " examples)");
         }
         runSettings.put("test", test == null ? "none" : test);
-        runSettings.put("epochs", Integer.toString(epochs));
         runSettings.putAll(settingValues(settings));
         runSettings.put("matrix products", kernel.description());
         RunReport.forTraining(architecture.output(), metrics.epochs(), runSettings, finished.state(), finished.keptScores(),
@@ -324,6 +323,8 @@ final class TrainCommand implements Callable<Integer> {
                                             JavaSparkContext context) {
         Map<String, String> fingerprint = new TreeMap<>(dataSet.fingerprint());
         fingerprint.putAll(settingValues(settings));
+        // more epochs go on past the end of a finished run
+        fingerprint.remove("epochs");
         fingerprint.put("partitions", Integer.toString(trainExamples.partitions()));
         fingerprint.put("train", trainExamples.source());
         fingerprint.put("train examples", Long.toString(trainExamples.exampleCount()));
@@ -331,23 +332,17 @@ final class TrainCommand implements Callable<Integer> {
         return fingerprint;
     }
 
-    /** The network and training settings as the fingerprint and the report name them, in the options' order. */
+    /**
+     * Every setting of this run by its option's name, as the report lists them: the training
+     * settings' own ({@link TrainingSettings#values}, so none is left out), an init model in
+     * place of --init, and the settings of this command that decide the bits of a step too.
+     */
     private Map<String, String> settingValues(TrainingSettings settings) {
-        Architecture architecture = settings.architecture();
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put("layers", Architecture.describe(architecture.sizes()));
-        values.put("output", architecture.output().id());
-        values.put("loss", architecture.loss().id());
-        values.put("activation", architecture.hiddenActivation().id());
-        values.put("init", initModel != null ? "model " + DriverFiles.resolve(initModel) : settings.initialization().id());
-        values.put("batch-size", Integer.toString(settings.batchSize()));
-        values.put("learning-rate", Double.toString(settings.learningRate()));
-        values.put("lr-decay", settings.learningRateDecay().describe());
-        values.put("momentum", Double.toString(settings.momentum()));
-        values.put("l2", Double.toString(settings.l2()));
-        values.put("early-stop-patience", Integer.toString(settings.earlyStopPatience()));
+        Map<String, String> values = new LinkedHashMap<>(settings.values());
+        if (initModel != null) {
+            values.put("init", "model " + DriverFiles.resolve(initModel));
+        }
         values.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
-        values.put("seed", Long.toString(settings.seed()));
         values.put("combine", combine.id());
         // the bits depend on the kernel: a checkpoint made with another one is not resumed
         values.put("blas", kernel.kernel().label());
@@ -393,8 +388,9 @@ final class TrainCommand implements Callable<Integer> {
                     ? 0.5 : 1.0;
             LearningRateDecay decay = lrDecay == LearningRateDecay.Schedule.NONE ? LearningRateDecay.NONE
                     : new LearningRateDecay(lrDecay, decayRate, lrDecayEvery);
-            return new TrainingSettings(architecture, init, epochs, batchSize, learningRate, seed, momentum, l2, decay,
-                    earlyStopPatience);
+            return TrainingSettings.of(architecture).initialization(init).epochs(epochs).batchSize(batchSize)
+                    .learningRate(learningRate).seed(seed).momentum(momentum).l2(l2).learningRateDecay(decay)
+                    .earlyStopPatience(earlyStopPatience).build();
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

@@ -49,7 +49,7 @@ final class ReadmeRunRow {
             return;
         }
         Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
-        TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 1, BATCH, 0.5, 1);
+        TrainingSettings settings = TrainingSettings.of(architecture).epochs(1).batchSize(BATCH).learningRate(0.5).seed(1).build();
         GradientSource train = ResidentSource.open(context, fashion.train, BATCH, architecture,
                 new DistributedSource(context, fashion.train, BATCH, Combine.ORDERED, AutoKernel.KERNEL), BlockCache.MEMORY);
         int rounds = quick ? 1 : 3;

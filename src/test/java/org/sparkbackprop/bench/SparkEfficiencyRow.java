@@ -44,7 +44,7 @@ final class SparkEfficiencyRow {
 
     private void measure(JavaSparkContext context, FashionMnist fashion, Table table, int batch) {
         Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
-        TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 1, batch, 0.5, 1);
+        TrainingSettings settings = TrainingSettings.of(architecture).epochs(1).batchSize(batch).learningRate(0.5).seed(1).build();
         Parameters initial = Initialization.SCALED.initialize(architecture, 1);
         int partitions = fashion.trainPartitions.size();
         int repeats = quick ? 1 : 3;

@@ -151,8 +151,8 @@ final class TimeToAccuracyRow {
     private Reached trainOurs(JavaSparkContext context, FashionMnist fashion) {
         Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
         int maxEpochs = quick ? 1 : 30;
-        TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, maxEpochs, BATCH,
-                LEARNING_RATE, 1);
+        TrainingSettings settings = TrainingSettings.of(architecture).epochs(maxEpochs).batchSize(BATCH)
+                .learningRate(LEARNING_RATE).seed(1).build();
         double[] seconds = {0.0};
         Reached[] last = {null};
         // resident steps, as train runs them by default

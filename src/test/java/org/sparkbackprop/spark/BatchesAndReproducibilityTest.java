@@ -64,7 +64,7 @@ class BatchesAndReproducibilityTest {
     private static Parameters train(JavaSparkContext context, int partitions, long seed) {
         CachedExamples cached = LocalSpark.cache(context, BLOCKS, partitions);
         try {
-            TrainingSettings settings = new TrainingSettings(ARCHITECTURE, Initialization.SCALED, 2, BATCH, 0.8, seed);
+            TrainingSettings settings = TrainingSettings.of(ARCHITECTURE).epochs(2).batchSize(BATCH).learningRate(0.8).seed(seed).build();
             return new MiniBatchTrainer(settings).train(Initialization.SCALED.initialize(ARCHITECTURE, seed),
                     new DistributedSource(context, cached, BATCH), null, (metrics, parameters) -> { });
         } finally {

@@ -92,7 +92,7 @@ class BroadcastLifetimeTest {
         int examples = 2000;
         CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(5, examples, 20, 5, false, 100), 2);
         try {
-            TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 20, 20, 0.5, 1);
+            TrainingSettings settings = TrainingSettings.of(architecture).epochs(20).batchSize(20).learningRate(0.5).seed(1).build();
             long[] heap = new long[2];
             int[] broadcasts = new int[2];
             new MiniBatchTrainer(settings).train(Initialization.SCALED.initialize(architecture, 1),

@@ -36,7 +36,7 @@ class JobDescriptionTest {
         Architecture architecture = new Architecture(new int[] {5, 4, 3}, Activation.SIGMOID, Output.SOFTMAX);
         CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(2, 100, 5, 3, false, 25), 2);
         try {
-            TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 2, 40, 0.5, 1);
+            TrainingSettings settings = TrainingSettings.of(architecture).epochs(2).batchSize(40).learningRate(0.5).seed(1).build();
             DistributedSource source = new DistributedSource(context, cached, 40);
             new MiniBatchTrainer(settings).train(Initialization.SCALED.initialize(architecture, 1), source, source,
                     (metrics, parameters) -> { });

@@ -27,8 +27,8 @@ class EarlyStoppingAndDecayTest {
      */
     @Test
     void stopsAfterPatienceEpochsWithoutImprovementAndKeepsTheBestModel() {
-        TrainingSettings settings = new TrainingSettings(ARCHITECTURE, Initialization.SCALED, 10, 16, 1.0, 3, 0.0,
-                0.0, LearningRateDecay.NONE, 2);
+        TrainingSettings settings = TrainingSettings.of(ARCHITECTURE).epochs(10).batchSize(16).learningRate(1.0).seed(3)
+                .earlyStopPatience(2).build();
         InProcessSource train = new InProcessSource(InProcessTrainerTest.signOfSum(1, 400), ARCHITECTURE, 16);
         InProcessSource task = new InProcessSource(InProcessTrainerTest.signOfSum(2, 200), ARCHITECTURE, 16);
         InProcessSource flipped = new InProcessSource(InProcessTrainerTest.signOfSum(2, 200, true), ARCHITECTURE, 16);
@@ -77,7 +77,7 @@ class EarlyStoppingAndDecayTest {
 
     @Test
     void withoutEarlyStoppingEveryEpochRunsAndTheLastModelIsKept() {
-        TrainingSettings settings = new TrainingSettings(ARCHITECTURE, Initialization.SCALED, 4, 16, 1.0, 3);
+        TrainingSettings settings = TrainingSettings.of(ARCHITECTURE).epochs(4).batchSize(16).learningRate(1.0).seed(3).build();
         InProcessSource train = new InProcessSource(InProcessTrainerTest.signOfSum(1, 200), ARCHITECTURE, 16);
         InProcessSource flipped = new InProcessSource(InProcessTrainerTest.signOfSum(2, 100, true), ARCHITECTURE, 16);
         List<EpochMetrics> epochs = new ArrayList<>();
@@ -91,8 +91,8 @@ class EarlyStoppingAndDecayTest {
 
     @Test
     void earlyStoppingNeedsASetToWatch() {
-        TrainingSettings settings = new TrainingSettings(ARCHITECTURE, Initialization.SCALED, 4, 16, 1.0, 3, 0.0,
-                0.0, LearningRateDecay.NONE, 2);
+        TrainingSettings settings = TrainingSettings.of(ARCHITECTURE).epochs(4).batchSize(16).learningRate(1.0).seed(3)
+                .earlyStopPatience(2).build();
         InProcessSource train = new InProcessSource(InProcessTrainerTest.signOfSum(1, 100), ARCHITECTURE, 16);
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> new MiniBatchTrainer(settings).train(
@@ -132,10 +132,10 @@ class EarlyStoppingAndDecayTest {
     @Test
     void aDecayedEpochIsAPlainEpochAtTheDecayedRate() {
         LearningRateDecay halving = new LearningRateDecay(LearningRateDecay.Schedule.STEP, 0.5, 1);
-        TrainingSettings decayed = new TrainingSettings(ARCHITECTURE, Initialization.SCALED, 2, 16, 1.0, 3, 0.9,
-                1.0, halving, 0);
-        TrainingSettings halfRate = new TrainingSettings(ARCHITECTURE, Initialization.SCALED, 2, 16, 0.5, 3, 0.9,
-                1.0, LearningRateDecay.NONE, 0);
+        TrainingSettings decayed = TrainingSettings.of(ARCHITECTURE).epochs(2).batchSize(16).learningRate(1.0).seed(3)
+                .momentum(0.9).l2(1.0).learningRateDecay(halving).build();
+        TrainingSettings halfRate = TrainingSettings.of(ARCHITECTURE).epochs(2).batchSize(16).learningRate(0.5).seed(3)
+                .momentum(0.9).l2(1.0).build();
         InProcessSource train = new InProcessSource(InProcessTrainerTest.signOfSum(1, 200), ARCHITECTURE, 16);
         Parameters initial = Initialization.SCALED.initialize(ARCHITECTURE, 3);
         List<TrainingState> afterFirst = new ArrayList<>();
@@ -155,8 +155,8 @@ class EarlyStoppingAndDecayTest {
     @Test
     void aDivergenceAfterDecayNamesTheEpochsRate() {
         LearningRateDecay halving = new LearningRateDecay(LearningRateDecay.Schedule.STEP, 0.5, 1);
-        TrainingSettings settings = new TrainingSettings(ARCHITECTURE, Initialization.SCALED, 3, 16, 1.0, 3, 0.0,
-                0.0, halving, 0);
+        TrainingSettings settings = TrainingSettings.of(ARCHITECTURE).epochs(3).batchSize(16).learningRate(1.0).seed(3)
+                .learningRateDecay(halving).build();
         InProcessSource examples = new InProcessSource(InProcessTrainerTest.signOfSum(1, 64), ARCHITECTURE, 16);
         int[] epoch = {0};
         GradientSource breaksInEpoch2 = new GradientSource() {

@@ -20,7 +20,7 @@ class InProcessTrainerTest {
     @Test
     void learnsTheSignOfASum() {
         Architecture architecture = new Architecture(new int[] {4, 8, 2}, Activation.SIGMOID, Output.SOFTMAX);
-        TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 20, 16, 1.0, 3);
+        TrainingSettings settings = TrainingSettings.of(architecture).epochs(20).batchSize(16).learningRate(1.0).seed(3).build();
         InProcessSource train = new InProcessSource(signOfSum(1, 800), architecture, settings.batchSize());
         InProcessSource test = new InProcessSource(signOfSum(2, 400), architecture, settings.batchSize());
         List<EpochMetrics> epochs = new ArrayList<>();
@@ -39,7 +39,8 @@ class InProcessTrainerTest {
     void resumingFromAnyPositionEndsWithTheBitsOfAnUninterruptedRun() {
         Architecture architecture = new Architecture(new int[] {4, 6, 2}, Activation.SIGMOID, Output.SOFTMAX);
         // with momentum and weight decay, so that the optimizer's velocity must come back too
-        TrainingSettings settings = new TrainingSettings(architecture, Initialization.SCALED, 3, 24, 0.5, 7, 0.8, 2.0);
+        TrainingSettings settings = TrainingSettings.of(architecture).epochs(3).batchSize(24).learningRate(0.5).seed(7)
+                .momentum(0.8).l2(2.0).build();
         InProcessSource train = new InProcessSource(signOfSum(1, 500), architecture, settings.batchSize());
         Parameters initial = Initialization.SCALED.initialize(architecture, 7);
         List<TrainingPosition> positions = new ArrayList<>();
