@@ -26,17 +26,20 @@ class ArchitectureTest {
 
     /** Package → what it may use besides the JDK and itself: library prefixes and our packages. */
     static final Map<String, List<String>> ALLOWED = Map.ofEntries(
-            Map.entry("network", List.of("org.ejml.")),
-            Map.entry("blas", List.of("dev.ludovic.netlib.", "org.ejml.", OURS + "network.")),
-            Map.entry("data", List.of(OURS + "network.")),
-            Map.entry("training", List.of(OURS + "network.", OURS + "data.")),
-            Map.entry("files", List.of("org.apache.hadoop.", OURS + "data.")),
-            Map.entry("model", List.of("com.fasterxml.jackson.", OURS + "data.", OURS + "files.", OURS + "network.")),
-            Map.entry("report", List.of("org.knowm.xchart.", "org.apache.hadoop.", OURS + "files.", OURS + "network.")),
-            Map.entry("checkpoint", List.of("com.fasterxml.jackson.", "org.apache.hadoop.", "org.slf4j.", OURS + "data.",
+            Map.entry("common", List.of()),
+            Map.entry("network", List.of("org.ejml.", OURS + "common.")),
+            Map.entry("blas", List.of("dev.ludovic.netlib.", "org.ejml.", OURS + "common.", OURS + "network.")),
+            Map.entry("data", List.of(OURS + "common.", OURS + "network.")),
+            Map.entry("training", List.of(OURS + "common.", OURS + "network.", OURS + "data.")),
+            Map.entry("files", List.of("org.apache.hadoop.", OURS + "common.")),
+            Map.entry("model", List.of("com.fasterxml.jackson.", OURS + "common.", OURS + "files.", OURS + "network.")),
+            Map.entry("report", List.of("org.knowm.xchart.", "org.apache.hadoop.", OURS + "common.", OURS + "files.",
+                    OURS + "network.")),
+            Map.entry("checkpoint", List.of("com.fasterxml.jackson.", "org.apache.hadoop.", "org.slf4j.", OURS + "common.",
                     OURS + "files.", OURS + "model.", OURS + "network.", OURS + "training.")),
             Map.entry("spark", List.of("org.apache.spark.", "org.apache.hadoop.", "scala.", "com.esotericsoftware.kryo.",
-                    "org.slf4j.", "org.ejml.", OURS + "blas.", OURS + "data.", OURS + "network.", OURS + "training.")),
+                    "org.slf4j.", "org.ejml.", OURS + "common.", OURS + "blas.", OURS + "data.", OURS + "network.",
+                    OURS + "training.")),
             Map.entry("cli", List.of("picocli.", "me.tongfei.progressbar.", "org.apache.spark.", "org.apache.hadoop.",
                     "com.fasterxml.jackson.", "org.slf4j.", "scala.", OURS)));
 

@@ -1,14 +1,14 @@
 package org.sparkbackprop.blas;
 
-import dev.ludovic.netlib.blas.NativeBLAS;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import dev.ludovic.netlib.blas.NativeBLAS;
+import org.sparkbackprop.common.Ids;
 import org.sparkbackprop.network.EjmlProducts;
-import org.sparkbackprop.network.Ids;
 import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.MatrixProducts;
 

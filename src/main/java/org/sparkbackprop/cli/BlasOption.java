@@ -3,7 +3,7 @@ package org.sparkbackprop.cli;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.blas.Blas;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.network.Kernel;
 import picocli.CommandLine.Option;
 

@@ -6,10 +6,10 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.TreeSet;
+import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.files.DriverFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
-import org.sparkbackprop.data.BadInputException;
-import org.sparkbackprop.files.DriverFiles;
 
 /**
  * {@code --config FILE}: a properties file whose keys are a command's option names without

@@ -1,20 +1,20 @@
 package org.sparkbackprop.cli;
 
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.sparkbackprop.data.BadInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.ParsedExample;
 import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Examples;
 import org.sparkbackprop.spark.IdxSource;
 import org.sparkbackprop.spark.ParquetOutput;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code convert}: any supported input to Parquet, so that big text data is parsed once. */
 @Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,

@@ -3,7 +3,7 @@ package org.sparkbackprop.cli;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.CsvLayout;
 import org.sparkbackprop.data.LibSvmParser;
 import org.sparkbackprop.data.ParsedExample;

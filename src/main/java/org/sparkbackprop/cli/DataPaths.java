@@ -2,7 +2,7 @@ package org.sparkbackprop.cli;
 
 import java.io.IOException;
 import org.apache.hadoop.fs.Path;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.files.DriverFiles;
 
 /**

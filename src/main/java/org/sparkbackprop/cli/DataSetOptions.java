@@ -3,9 +3,9 @@ package org.sparkbackprop.cli;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import picocli.CommandLine.Option;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.spark.BlockCache;
+import picocli.CommandLine.Option;
 
 /** The options every command that reads a data set on Spark shares (a picocli mixin). */
 final class DataSetOptions {

@@ -1,6 +1,6 @@
 package org.sparkbackprop.cli;
 
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 
 /** Finds what a failure means to the user, through Spark's wrapping of task errors. */
 final class Failures {

@@ -7,7 +7,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparkbackprop.network.Ids;
+import org.sparkbackprop.common.Ids;
 
 /** The formats {@code --format} accepts; inferred from the path when not given. */
 enum InputFormat {

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.training.TrainingDiverged;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import org.sparkbackprop.data.BadInputException;
-import org.sparkbackprop.training.TrainingDiverged;
 
 /** {@code spark-backprop COMMAND [OPTIONS]}: the entry point that spark-submit runs. */
 @Command(name = "spark-backprop",

@@ -1,10 +1,10 @@
 package org.sparkbackprop.cli;
 
-import picocli.CommandLine.Option;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
+import picocli.CommandLine.Option;
 
 /** The saved model a command applies (a picocli mixin of evaluate and predict). */
 final class ModelOptions {

@@ -6,7 +6,7 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.blas.Blas;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.ParsedExample;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.CachedExamples;

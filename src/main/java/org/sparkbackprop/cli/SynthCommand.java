@@ -1,14 +1,14 @@
 package org.sparkbackprop.cli;
 
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import org.apache.spark.sql.SparkSession;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.spark.ParquetOutput;
 import org.sparkbackprop.spark.Synthetic;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code synth}: a seeded, learnable classification data set as Parquet, for scale tests without downloads. */
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,

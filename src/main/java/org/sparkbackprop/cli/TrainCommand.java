@@ -11,10 +11,12 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.blas.Blas;
+import org.sparkbackprop.checkpoint.Checkpoint;
+import org.sparkbackprop.checkpoint.CheckpointStore;
+import org.sparkbackprop.checkpoint.Checkpoints;
+import org.sparkbackprop.checkpoint.DataFingerprint;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.HoldOut;
 import org.sparkbackprop.files.DriverFiles;
 import org.sparkbackprop.model.ModelFile;
@@ -25,10 +27,6 @@ import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
-import org.sparkbackprop.blas.Blas;
-import org.sparkbackprop.checkpoint.Checkpoint;
-import org.sparkbackprop.checkpoint.CheckpointStore;
-import org.sparkbackprop.checkpoint.DataFingerprint;
 import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.DistributedSource;
@@ -43,6 +41,9 @@ import org.sparkbackprop.training.MiniBatchTrainer;
 import org.sparkbackprop.training.TrainingPosition;
 import org.sparkbackprop.training.TrainingSettings;
 import org.sparkbackprop.training.TrainingState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code train}: mini-batch gradient descent on Spark, writing the model as network2 JSON. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -239,7 +240,7 @@ final class TrainCommand implements Callable<Integer> {
             BlasOption.log(kernel);
             long stepsPerEpoch = new EpochOrder(seed, 0, trainExamples.exampleCount()).batchCount(batchSize);
             Checkpoints checkpoints = store == null ? null : new Checkpoints(store, checkpointEvery,
-                    fingerprint(settings, trainExamples, context), stepsPerEpoch, metrics);
+                    fingerprint(settings, trainExamples, context), stepsPerEpoch, metrics::lines);
             TrainingState start = TrainingState.startingFrom(initial);
             TrainingPosition position = TrainingPosition.START;
             Checkpoint resumed = resume ? checkpoints.resumable(epochs) : null;

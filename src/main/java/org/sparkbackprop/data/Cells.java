@@ -1,5 +1,7 @@
 package org.sparkbackprop.data;
 
+import org.sparkbackprop.common.BadInputException;
+
 /** Parsing of single cells, with errors that say where and what was expected. */
 public final class Cells {
     private Cells() {

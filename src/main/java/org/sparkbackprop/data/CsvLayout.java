@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.sparkbackprop.common.BadInputException;
 
 /**
  * Which CSV columns are what, resolved once on the driver from the header (or the column count)

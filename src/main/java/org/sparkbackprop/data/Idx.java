@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import org.sparkbackprop.common.BadInputException;
 
 /**
  * The IDX format of MNIST and Fashion-MNIST (LeCun et al.): a big-endian header, magic

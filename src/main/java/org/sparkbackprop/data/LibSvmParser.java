@@ -1,6 +1,7 @@
 package org.sparkbackprop.data;
 
 import java.io.Serializable;
+import org.sparkbackprop.common.BadInputException;
 
 /**
  * LIBSVM lines: {@code label index:value index:value ...} with 1-based, ascending indices;

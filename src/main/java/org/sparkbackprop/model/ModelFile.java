@@ -1,13 +1,13 @@
 package org.sparkbackprop.model;
 
+import java.io.IOException;
+import java.io.InputStream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.files.AtomicFiles;
 import org.sparkbackprop.files.DriverFiles;
 import org.sparkbackprop.network.Activation;

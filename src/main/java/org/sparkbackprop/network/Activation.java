@@ -1,6 +1,7 @@
 package org.sparkbackprop.network;
 
 import org.ejml.data.DMatrixRMaj;
+import org.sparkbackprop.common.Ids;
 
 /**
  * Hidden-layer activation functions, each with its own function and derivative. The derivative

@@ -1,6 +1,7 @@
 package org.sparkbackprop.network;
 
 import java.util.SplittableRandom;
+import org.sparkbackprop.common.Ids;
 
 /** How weights and biases start. Seeded: the same seed gives the same bits on any machine. */
 public enum Initialization {

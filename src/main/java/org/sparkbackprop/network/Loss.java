@@ -1,6 +1,7 @@
 package org.sparkbackprop.network;
 
 import org.ejml.data.DMatrixRMaj;
+import org.sparkbackprop.common.Ids;
 
 /**
  * The loss J the network is trained on, as network2's costs: each computes J from the output

@@ -1,6 +1,7 @@
 package org.sparkbackprop.network;
 
 import org.ejml.data.DMatrixRMaj;
+import org.sparkbackprop.common.Ids;
 
 /**
  * The output layer and its loss, as a pair: each activation is matched with the

@@ -11,7 +11,7 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.util.CollectionAccumulator;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 
 /**
  * Bad input found inside Spark tasks, carried back to the driver as data instead of as a task

@@ -11,8 +11,8 @@ import java.util.UUID;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
+import org.sparkbackprop.common.Ids;
 import org.sparkbackprop.data.ExampleBlock;
-import org.sparkbackprop.network.Ids;
 
 /**
  * Where the executors keep the cached examples ({@code --cache}).

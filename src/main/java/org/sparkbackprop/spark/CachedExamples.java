@@ -2,7 +2,7 @@ package org.sparkbackprop.spark;
 
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.ExampleBlock;
 import org.sparkbackprop.data.HoldOut;
 

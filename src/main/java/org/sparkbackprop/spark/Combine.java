@@ -1,6 +1,6 @@
 package org.sparkbackprop.spark;
 
-import org.sparkbackprop.network.Ids;
+import org.sparkbackprop.common.Ids;
 
 /**
  * How a step's partial gradient sums become one ({@code --combine}). Both add the partials in

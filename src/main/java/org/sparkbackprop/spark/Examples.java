@@ -9,7 +9,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.storage.StorageLevel;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.ExampleBlock;
 import org.sparkbackprop.data.ParsedExample;
 import scala.Tuple2;

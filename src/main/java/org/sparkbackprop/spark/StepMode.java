@@ -1,6 +1,6 @@
 package org.sparkbackprop.spark;
 
-import org.sparkbackprop.network.Ids;
+import org.sparkbackprop.common.Ids;
 
 /**
  * How a step reaches the executors ({@code --step-mode}). The step is the same either way:

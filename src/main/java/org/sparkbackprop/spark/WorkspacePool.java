@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
 import org.apache.spark.SparkEnv;
 import org.sparkbackprop.blas.Blas;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.MatrixProducts;

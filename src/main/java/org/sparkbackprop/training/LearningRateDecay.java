@@ -1,6 +1,6 @@
 package org.sparkbackprop.training;
 
-import org.sparkbackprop.network.Ids;
+import org.sparkbackprop.common.Ids;
 
 /**
  * How the learning rate falls from epoch to epoch; within an epoch it is constant. For epoch

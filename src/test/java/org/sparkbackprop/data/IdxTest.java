@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.testing.IdxFiles;
 
 class IdxTest {

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 
 /**
  * Where a driver-side path points and how it is written: a path without a scheme is the local

@@ -1,4 +1,4 @@
-package org.sparkbackprop.data;
+package org.sparkbackprop.common;
 
 /**
  * Input that cannot be used as it is: a malformed file, a row that does not fit the network,

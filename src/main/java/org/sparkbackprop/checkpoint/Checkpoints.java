@@ -1,15 +1,14 @@
-package org.sparkbackprop.cli;
+package org.sparkbackprop.checkpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkbackprop.checkpoint.Checkpoint;
-import org.sparkbackprop.checkpoint.CheckpointStore;
-import org.sparkbackprop.data.BadInputException;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.training.EpochMetrics;
 import org.sparkbackprop.training.TrainingListener;
 import org.sparkbackprop.training.TrainingPosition;
@@ -17,32 +16,32 @@ import org.sparkbackprop.training.TrainingState;
 
 /**
  * {@code train --checkpoint-dir}: writes a checkpoint every {@code every} steps (counted over the
- * whole run) and at every epoch's end. It carries the {@link MetricsLog}'s lines, so it must be
- * told of an epoch's end after the metrics log.
+ * whole run) and at every epoch's end: the checkpoint policy. It carries the metrics log's lines
+ * ({@code metricsLines}), so it must be told of an epoch's end after the metrics log.
  */
-final class Checkpoints implements TrainingListener {
+public final class Checkpoints implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
 
     private final CheckpointStore store;
     private final int every;
     private final Map<String, String> fingerprint;
     private final long stepsPerEpoch;
-    private final MetricsLog metrics;
+    private final Supplier<List<String>> metricsLines;
 
-    Checkpoints(CheckpointStore store, int every, Map<String, String> fingerprint, long stepsPerEpoch,
-                MetricsLog metrics) {
+    public Checkpoints(CheckpointStore store, int every, Map<String, String> fingerprint, long stepsPerEpoch,
+                       Supplier<List<String>> metricsLines) {
         this.store = store;
         this.every = every;
         this.fingerprint = Map.copyOf(fingerprint);
         this.stepsPerEpoch = stepsPerEpoch;
-        this.metrics = metrics;
+        this.metricsLines = metricsLines;
     }
 
     /**
      * The newest valid checkpoint to go on from, or null (logged) when there is none. A
      * checkpoint of other settings or data, or one past {@code epochs}, is refused naming why.
      */
-    Checkpoint resumable(int epochs) {
+    public Checkpoint resumable(int epochs) {
         Optional<Checkpoint> newest;
         try {
             newest = store.newest();
@@ -84,7 +83,7 @@ final class Checkpoints implements TrainingListener {
 
     private void write(TrainingPosition position, TrainingState state) {
         try {
-            String written = store.write(new Checkpoint(position, state, fingerprint, metrics.lines()));
+            String written = store.write(new Checkpoint(position, state, fingerprint, metricsLines.get()));
             LOG.info("checkpoint written: {}", written);
         } catch (IOException e) {
             throw new UncheckedIOException(store + ": cannot write a checkpoint (" + e.getMessage() + ")", e);

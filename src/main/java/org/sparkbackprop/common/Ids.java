@@ -1,4 +1,4 @@
-package org.sparkbackprop.network;
+package org.sparkbackprop.common;
 
 import java.util.Arrays;
 import java.util.function.Function;
