@@ -89,9 +89,8 @@ final class CompareCommand implements Callable<Integer> {
 
     /** One row per epoch, one column per run: the test score (micro-F1 for multi-label runs), or the train loss. */
     private static void print(Map<String, List<JsonNode>> runs, PrintWriter out) {
-        String key = runs.values().stream().flatMap(List::stream).anyMatch(e -> e.has("test_micro_f1")) ? "test_micro_f1"
-                : runs.values().stream().flatMap(List::stream).anyMatch(e -> e.has("test_accuracy")) ? "test_accuracy"
-                : "train_loss";
+        String score = RunReport.multiLabel(runs) ? "test_micro_f1" : "test_accuracy";
+        String key = runs.values().stream().flatMap(List::stream).anyMatch(e -> e.has(score)) ? score : "train_loss";
         int epochs = runs.values().stream().mapToInt(List::size).max().orElse(0);
         List<Integer> widths = runs.keySet().stream().map(name -> Math.max(14, name.length())).toList();
         StringBuilder header = new StringBuilder(String.format("%-6s", "epoch"));

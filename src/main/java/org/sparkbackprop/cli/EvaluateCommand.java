@@ -87,7 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private void print(Scores scores, Output modelOutput, PrintWriter out) {
-        boolean multiLabel = modelOutput == Output.SIGMOID;
+        boolean multiLabel = modelOutput.multiLabel();
         if (json) {
             out.println(toJson(scores, multiLabel));
             out.flush();

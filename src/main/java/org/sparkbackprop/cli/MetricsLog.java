@@ -109,7 +109,7 @@ final class MetricsLog implements TrainingListener {
             return;
         }
         line.append(String.format(", %s loss %.4f, %s accuracy %.4f", set, scores.loss(), set, scores.accuracy()));
-        if (output == Output.SIGMOID) {
+        if (output.multiLabel()) {
             line.append(String.format(", %s Hamming loss %.4f, %s micro-F1 %.4f", set, scores.hammingLoss(), set,
                     scores.microF1()));
         }
@@ -135,7 +135,7 @@ final class MetricsLog implements TrainingListener {
         }
         node.put(set + "_loss", scores.loss());
         node.put(set + "_accuracy", scores.accuracy());
-        if (output == Output.SIGMOID) {
+        if (output.multiLabel()) {
             node.put(set + "_subset_accuracy", scores.accuracy());
             node.put(set + "_hamming_loss", scores.hammingLoss());
             node.put(set + "_micro_f1", scores.microF1());

@@ -28,7 +28,7 @@ final class RunReport {
      */
     static RunReport forTraining(Output output, List<JsonNode> epochs, Map<String, String> settings, TrainingState end,
                                  Scores keptScores, String scoredSet, double wallSeconds) {
-        boolean multiLabel = output == Output.SIGMOID;
+        boolean multiLabel = output.multiLabel();
         String scoreName = multiLabel ? "micro-F1" : "accuracy";
         Report report = new Report("spark-backprop training report").section("Settings", settings);
 
@@ -80,8 +80,7 @@ final class RunReport {
 
     /** Runs side by side, from their metrics files' lines (run name → epochs). */
     static RunReport forComparison(Map<String, List<JsonNode>> runs, Map<String, String> files) {
-        boolean multiLabel = runs.values().stream().flatMap(List::stream).anyMatch(epoch -> epoch.has("test_micro_f1")
-                || epoch.has("validation_micro_f1"));
+        boolean multiLabel = multiLabel(runs);
         Map<String, List<EpochRow>> rows = new LinkedHashMap<>();
         runs.forEach((name, epochs) -> rows.put(name, rows(epochs, multiLabel)));
         Report report = new Report("spark-backprop runs compared").section("Runs", files)
@@ -89,9 +88,18 @@ final class RunReport {
         return new RunReport(report);
     }
 
+    /**
+     * Whether runs' metrics are of multi-label models: they have micro-F1 scores, of a test or a
+     * validation set. The one test of it, for the report and for {@code compare}'s table.
+     */
+    static boolean multiLabel(Map<String, List<JsonNode>> runs) {
+        return runs.values().stream().flatMap(List::stream)
+                .anyMatch(epoch -> epoch.has("test_micro_f1") || epoch.has("validation_micro_f1"));
+    }
+
     /** A saved model's report on one data set. */
     static RunReport forEvaluation(String model, String data, Output output, Scores scores, double wallSeconds) {
-        boolean multiLabel = output == Output.SIGMOID;
+        boolean multiLabel = output.multiLabel();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("model", model);
         settings.put("data", data);

@@ -56,7 +56,7 @@ public final class GradientCheck {
         }
         int classes = workspace.targets().numCols;
         for (int r = 0; r < workspace.rows(); r++) {
-            if (workspace.architecture().output() == Output.SOFTMAX) {
+            if (!workspace.architecture().output().multiLabel()) {
                 workspace.targets().set(r, random.nextInt(classes), 1.0);
             } else {
                 for (int k = 0; k < classes; k++) {

@@ -97,6 +97,11 @@ public enum Output {
     }
 
     /** The name used on the command line and in model files. */
+    /** Whether an example may have several labels at once (sigmoid: one yes/no per class), not exactly one (softmax). */
+    public boolean multiLabel() {
+        return this == SIGMOID;
+    }
+
     public String id() {
         return id;
     }

@@ -36,14 +36,14 @@ public final class Scores implements Serializable {
         labelSlots += (long) rows * classes;
         if (perClass == null) {
             this.classes = classes;
-            this.singleLabel = output == Output.SOFTMAX;
-            perClass = new long[output == Output.SOFTMAX ? classes * classes : 3 * classes];
+            this.singleLabel = !output.multiLabel();
+            perClass = new long[output.multiLabel() ? 3 * classes : classes * classes];
         }
         double[] a = activations.data;
         double[] y = targets.data;
         for (int r = 0; r < rows; r++) {
             int offset = r * classes;
-            if (output == Output.SOFTMAX) {
+            if (!output.multiLabel()) {
                 int predicted = argmax(a, offset, classes);
                 int actual = argmax(y, offset, classes);
                 perClass[actual * classes + predicted]++;

@@ -65,10 +65,10 @@ public final class Predictions {
             schema = schema.add("id", DataTypes.StringType);
         }
         if (csv) {
-            return schema.add("prediction", output == Output.SOFTMAX ? DataTypes.IntegerType : DataTypes.StringType)
+            return schema.add("prediction", !output.multiLabel() ? DataTypes.IntegerType : DataTypes.StringType)
                     .add("probability", DataTypes.StringType);
         }
-        return schema.add("prediction", output == Output.SOFTMAX ? DataTypes.IntegerType
+        return schema.add("prediction", !output.multiLabel() ? DataTypes.IntegerType
                         : DataTypes.createArrayType(DataTypes.IntegerType))
                 .add("probability", DataTypes.createArrayType(DataTypes.DoubleType));
     }
@@ -120,7 +120,7 @@ public final class Predictions {
                 values.add(example._2().id());
             }
             Object prediction;
-            if (output == Output.SOFTMAX) {
+            if (!output.multiLabel()) {
                 int best = 0;
                 for (int k = 1; k < probability.length; k++) {
                     if (probability[k] > probability[best]) {
