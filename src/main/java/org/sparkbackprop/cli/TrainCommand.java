@@ -26,18 +26,14 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
-import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Combine;
-import org.sparkbackprop.spark.DistributedSource;
 import org.sparkbackprop.spark.IdxSource;
 import org.sparkbackprop.spark.KernelCheck;
-import org.sparkbackprop.spark.ResidentSource;
 import org.sparkbackprop.spark.StepMode;
+import org.sparkbackprop.spark.TrainingRun;
 import org.sparkbackprop.training.EpochOrder;
-import org.sparkbackprop.training.GradientSource;
 import org.sparkbackprop.training.LearningRateDecay;
-import org.sparkbackprop.training.MiniBatchTrainer;
 import org.sparkbackprop.training.TrainingPosition;
 import org.sparkbackprop.training.TrainingSettings;
 import org.sparkbackprop.training.TrainingState;
@@ -214,69 +210,43 @@ final class TrainCommand implements Callable<Integer> {
 
         MetricsLog metrics = new MetricsLog(epochs, architecture.output(), kernel.kernel(), metricsOut);
         long started = System.nanoTime();
-        Finished finished = SparkRun.with("spark-backprop train", context -> {
+        TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, kernel.kernel(), dataSet.cache);
+        TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
             CheckpointStore store = checkpointDir == null ? null
                     : new CheckpointStore(checkpointDir, keepCheckpoints);
             int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
-            CachedExamples trainExamples = DataOptions.load(context, train, dataSet, IdxSource.Role.TRAIN,
+            CachedExamples loaded = DataOptions.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
-            CachedExamples validationExamples = null;
-            if (holdOut != null) {
-                CachedExamples.Split split = trainExamples.split(holdOut, dataSet.cache);
-                trainExamples = split.kept();
-                validationExamples = split.heldOut();
-            }
             CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, dataSet,
                     IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount);
-            KernelCheck.onExecutors(context, trainExamples, kernel.kernel());
-            LOG.info("training {} on {} examples of {} in {} partitions{}; {} epochs, batch size {}, learning rate {}{},"
-                    + " momentum {}, L2 {}, {} combining", architecture, trainExamples.exampleCount(),
-                    trainExamples.source(), trainExamples.partitions(),
-                    validationExamples == null ? "" : ", validating on " + validationExamples.exampleCount(),
-                    epochs, batchSize, learningRate,
-                    settings.learningRateDecay() == LearningRateDecay.NONE ? ""
-                            : " (decay " + settings.learningRateDecay().describe() + ")",
-                    momentum, l2, combine.id());
-            BlasOption.log(kernel);
-            long stepsPerEpoch = new EpochOrder(seed, 0, trainExamples.exampleCount()).batchCount(batchSize);
-            Checkpoints checkpoints = store == null ? null : new Checkpoints(store, checkpointEvery,
-                    fingerprint(settings, trainExamples, context), stepsPerEpoch, metrics::lines);
-            TrainingState start = TrainingState.startingFrom(initial);
-            TrainingPosition position = TrainingPosition.START;
-            Checkpoint resumed = resume ? checkpoints.resumable(epochs) : null;
-            if (resumed != null) {
-                start = resumed.state();
-                position = resumed.position();
-                metrics.restore(resumed.metrics());
-            }
-            DistributedSource testSource = testExamples == null ? null
-                    : new DistributedSource(context, testExamples, batchSize, Combine.ORDERED, kernel.kernel());
-            DistributedSource validationSource = validationExamples == null ? null
-                    : new DistributedSource(context, validationExamples, batchSize, Combine.ORDERED, kernel.kernel());
-            DistributedSource trainJobs = new DistributedSource(context, trainExamples, batchSize, combine,
-                    kernel.kernel());
-            GradientSource trainSource = stepMode == StepMode.RESIDENT ? ResidentSource.open(context, trainExamples,
-                    batchSize, architecture, trainJobs, dataSet.cache) : trainJobs;
-            TrainingState end;
-            try (Progress progress = Progress.forThisProcess(epochs)) {
-                end = new MiniBatchTrainer(settings).train(start, position, trainSource, testSource, validationSource,
-                        new Listeners(progress, metrics, checkpoints));
-            } finally {
-                if (trainSource instanceof ResidentSource resident) {
-                    resident.close();
+            try (TrainingRun run = TrainingRun.split(loaded, testExamples, holdOut, dataSet.cache)) {
+                CachedExamples trainExamples = run.train();
+                KernelCheck.onExecutors(context, trainExamples, kernel.kernel());
+                LOG.info("training {} on {} examples of {} in {} partitions{}; {} epochs, batch size {}, learning rate"
+                        + " {}{}, momentum {}, L2 {}, {} combining", architecture, trainExamples.exampleCount(),
+                        trainExamples.source(), trainExamples.partitions(),
+                        run.validation() == null ? "" : ", validating on " + run.validation().exampleCount(),
+                        epochs, batchSize, learningRate,
+                        settings.learningRateDecay() == LearningRateDecay.NONE ? ""
+                                : " (decay " + settings.learningRateDecay().describe() + ")",
+                        momentum, l2, combine.id());
+                BlasOption.log(kernel);
+                long stepsPerEpoch = new EpochOrder(seed, 0, trainExamples.exampleCount()).batchCount(batchSize);
+                Checkpoints checkpoints = store == null ? null : new Checkpoints(store, checkpointEvery,
+                        fingerprint(settings, trainExamples, context), stepsPerEpoch, metrics::lines);
+                TrainingState start = TrainingState.startingFrom(initial);
+                TrainingPosition position = TrainingPosition.START;
+                Checkpoint resumed = resume ? checkpoints.resumable(epochs) : null;
+                if (resumed != null) {
+                    start = resumed.state();
+                    position = resumed.position();
+                    metrics.restore(resumed.metrics());
+                }
+                try (Progress progress = Progress.forThisProcess(epochs)) {
+                    return run.train(context, settings, how, start, position,
+                            new Listeners(progress, metrics, checkpoints), report != null);
                 }
             }
-            // the kept model's scores for the report: on the test set, else on the validation set
-            DistributedSource reported = testSource != null ? testSource : validationSource;
-            Scores keptScores = report == null || reported == null ? null : reported.score(end.model());
-            trainExamples.release();
-            for (CachedExamples released : new CachedExamples[] {testExamples, validationExamples}) {
-                if (released != null) {
-                    released.release();
-                }
-            }
-            return new Finished(end, keptScores, testSource != null ? "test" : "validation",
-                    trainExamples.exampleCount(), validationExamples == null ? 0 : validationExamples.exampleCount());
         });
         Parameters trained = finished.state().model();
         if (modelOut != null) {
@@ -294,12 +264,7 @@ final class TrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** What a finished run hands back from Spark: its end state and, for the report, the kept model's scores. */
-    private record Finished(TrainingState state, Scores keptScores, String scoredSet, long trainExamples,
-                            long validationExamples) {
-    }
-
-    private void writeReport(Finished finished, MetricsLog metrics, Architecture architecture,
+    private void writeReport(TrainingRun.Result finished, MetricsLog metrics, Architecture architecture,
                              TrainingSettings settings, double wallSeconds) {
         Map<String, String> runSettings = new LinkedHashMap<>();
         runSettings.put("train", train + " (" + finished.trainExamples() + " examples)");
