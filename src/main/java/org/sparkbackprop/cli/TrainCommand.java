@@ -22,7 +22,6 @@ import org.sparkbackprop.files.DriverFiles;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
-import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
@@ -57,7 +56,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test", paramLabel = "PATH", description = "Test data, scored after every epoch.")
     String test;
 
-
     @Option(names = "--layers", paramLabel = "SIZES", split = ",", arity = "1",
             description = "Layer sizes, input first (default: 784,30,10, or those of --init-model).")
     int[] layers;
@@ -76,50 +74,13 @@ final class TrainCommand implements Callable<Integer> {
                     + " the tutorial's first network). Default: cross-entropy, or that of --init-model.")
     Loss loss;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--batch-size", defaultValue = "100", description = "Examples per mini-batch (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--learning-rate", defaultValue = "0.5", description = "η in W ← W − (η/m) Σ ∂J/∂W (default: ${DEFAULT-VALUE}).")
-    double learningRate;
-
-    @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0",
-            description = "μ of classical momentum: v ← μv + g, W ← W − ηv, in [0, 1); 0 is plain gradient descent (default: ${DEFAULT-VALUE}).")
-    double momentum;
-
-    @Option(names = "--l2", paramLabel = "LAMBDA", defaultValue = "0",
-            description = "λ of network2's L2 weight decay, (λ/n)W added to the weights' gradient, n the training examples;"
-                    + " biases are not decayed (default: ${DEFAULT-VALUE}).")
-    double l2;
-
-    @Option(names = "--lr-decay", paramLabel = "SCHEDULE", defaultValue = "none",
-            description = "none; step: η·γ^⌊(e−1)/k⌋ in epoch e (γ every k epochs); exponential: η·γ^(e−1) (default: ${DEFAULT-VALUE}).")
-    LearningRateDecay.Schedule lrDecay;
-
-    @Option(names = "--lr-decay-rate", paramLabel = "GAMMA",
-            description = "γ of --lr-decay, in (0, 1] (default: 0.5 for step, 0.9 for exponential).")
-    Double lrDecayRate;
-
-    @Option(names = "--lr-decay-every", paramLabel = "K", defaultValue = "5",
-            description = "k of --lr-decay step: epochs between decays (default: ${DEFAULT-VALUE}).")
-    int lrDecayEvery;
+    @Mixin
+    TrainingOptions training;
 
     @Option(names = "--validation-fraction", paramLabel = "F",
             description = "Hold out this fraction of the training data to validate on after every epoch: example i is"
                     + " held out when ⌊(i+1)F⌋ > ⌊iF⌋ (i its place in the input), spread evenly, the same on any cluster.")
     Double validationFraction;
-
-    @Option(names = "--early-stop-patience", paramLabel = "N", defaultValue = "0",
-            description = "Stop once N epochs in a row have not lowered the validation loss (the test loss without"
-                    + " --validation-fraction); the model of the best epoch is the one written. 0: off (default: ${DEFAULT-VALUE}).")
-    int earlyStopPatience;
-
-    @Option(names = "--init", defaultValue = "scaled", paramLabel = "INIT",
-            description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (network2's); he: weights N(0,1)·√(2/n_in), biases 0, for"
-                    + " relu (default: ${DEFAULT-VALUE}).")
-    Initialization init;
 
     @Option(names = "--combine", defaultValue = "ordered", paramLabel = "HOW",
             description = "ordered: the driver adds every partition's sum in partition order; tree: a shuffle adds them in runs"
@@ -133,15 +94,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " to jobs, saying why, where it cannot run (default: ${DEFAULT-VALUE}).")
     StepMode stepMode;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and of every epoch's order (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Mixin
     BlasOption blas;
 
     /** The matrix kernel this run uses, chosen before Spark starts. */
     private Blas.Selection kernel;
-
 
     @Option(names = "--init-model", paramLabel = "FILE", description = "Start from this model file instead of --init:"
             + " a local path, a file shipped with spark-submit --files, or any Hadoop file system's URI.")
@@ -176,7 +133,6 @@ final class TrainCommand implements Callable<Integer> {
                     + " per-label F1, and index.html with the settings, timings and results.")
     String report;
 
-
     @Override
     public Integer call() {
         if (train == null) {
@@ -198,17 +154,17 @@ final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("checkpoint-every must be 0 or a positive integer, got " + checkpointEvery);
         }
         HoldOut holdOut = holdOut();
-        if (earlyStopPatience > 0 && test == null && holdOut == null) {
+        if (training.earlyStopPatience > 0 && test == null && holdOut == null) {
             throw new BadInputException("early-stop-patience needs a loss to watch: give --validation-fraction or --test");
         }
         ModelFile.Stored stored = initModel == null ? null : ModelFile.read(initModel);
         Architecture architecture = architecture(stored);
-        TrainingSettings settings = settings(architecture);
+        TrainingSettings settings = training.settings(architecture);
         Parameters initial = stored != null ? stored.parameters(architecture.output(), architecture.loss())
-                : init.initialize(architecture, seed);
+                : training.init.initialize(architecture, training.seed);
         kernel = blas.select();
 
-        MetricsLog metrics = new MetricsLog(epochs, architecture.output(), kernel.kernel(), metricsOut);
+        MetricsLog metrics = new MetricsLog(training.epochs, architecture.output(), kernel.kernel(), metricsOut);
         long started = System.nanoTime();
         TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, kernel.kernel(), dataSet.cache);
         TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
@@ -226,23 +182,23 @@ final class TrainCommand implements Callable<Integer> {
                         + " {}{}, momentum {}, L2 {}, {} combining", architecture, trainExamples.exampleCount(),
                         trainExamples.source(), trainExamples.partitions(),
                         run.validation() == null ? "" : ", validating on " + run.validation().exampleCount(),
-                        epochs, batchSize, learningRate,
+                        training.epochs, training.batchSize, training.learningRate,
                         settings.learningRateDecay() == LearningRateDecay.NONE ? ""
                                 : " (decay " + settings.learningRateDecay().describe() + ")",
-                        momentum, l2, combine.id());
+                        training.momentum, training.l2, combine.id());
                 BlasOption.log(kernel);
-                long stepsPerEpoch = new EpochOrder(seed, 0, trainExamples.exampleCount()).batchCount(batchSize);
+                long stepsPerEpoch = new EpochOrder(training.seed, 0, trainExamples.exampleCount()).batchCount(training.batchSize);
                 Checkpoints checkpoints = store == null ? null : new Checkpoints(store, checkpointEvery,
                         fingerprint(settings, trainExamples, context), stepsPerEpoch, metrics::lines);
                 TrainingState start = TrainingState.startingFrom(initial);
                 TrainingPosition position = TrainingPosition.START;
-                Checkpoint resumed = resume ? checkpoints.resumable(epochs) : null;
+                Checkpoint resumed = resume ? checkpoints.resumable(training.epochs) : null;
                 if (resumed != null) {
                     start = resumed.state();
                     position = resumed.position();
                     metrics.restore(resumed.metrics());
                 }
-                try (Progress progress = Progress.forThisProcess(epochs)) {
+                try (Progress progress = Progress.forThisProcess(training.epochs)) {
                     return run.train(context, settings, how, start, position,
                             new Listeners(progress, metrics, checkpoints), report != null);
                 }
@@ -342,21 +298,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         try {
             return new Architecture(sizes, chosenActivation, chosenOutput, chosenLoss);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage(), e);
-        }
-    }
-
-    private TrainingSettings settings(Architecture architecture) {
-        try {
-            double decayRate = lrDecayRate != null ? lrDecayRate
-                    : lrDecay == LearningRateDecay.Schedule.EXPONENTIAL ? 0.9 : lrDecay == LearningRateDecay.Schedule.STEP
-                    ? 0.5 : 1.0;
-            LearningRateDecay decay = lrDecay == LearningRateDecay.Schedule.NONE ? LearningRateDecay.NONE
-                    : new LearningRateDecay(lrDecay, decayRate, lrDecayEvery);
-            return TrainingSettings.of(architecture).initialization(init).epochs(epochs).batchSize(batchSize)
-                    .learningRate(learningRate).seed(seed).momentum(momentum).l2(l2).learningRateDecay(decay)
-                    .earlyStopPatience(earlyStopPatience).build();
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }
