@@ -11,9 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.function.Function;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.files.DriverFiles;
 import picocli.CommandLine.Command;
@@ -29,7 +27,6 @@ import picocli.CommandLine.Spec;
         description = "Sets training runs side by side from their --metrics-out files: the test score per epoch, and"
                 + " with --report charts of train loss, test loss and test score with one line per run.")
 final class CompareCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -44,7 +41,7 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DataPaths.requireKeptInClusterMode("--report", report);
-        Map<String, List<JsonNode>> epochs = new LinkedHashMap<>();
+        Map<String, List<MetricsLine>> epochs = new LinkedHashMap<>();
         Map<String, String> files = new LinkedHashMap<>();
         runs.forEach((name, file) -> {
             epochs.put(name, read(file));
@@ -58,7 +55,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /** The epochs of a metrics file; a missing file or a line that is not a metrics object is bad input. */
-    private static List<JsonNode> read(String file) {
+    private static List<MetricsLine> read(String file) {
         List<String> lines;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(DriverFiles.open(file, "metrics file"),
                 StandardCharsets.UTF_8))) {
@@ -66,20 +63,13 @@ final class CompareCommand implements Callable<Integer> {
         } catch (IOException | UncheckedIOException e) {
             throw new BadInputException(file + ": cannot read the metrics file (" + e.getMessage() + ")");
         }
-        List<JsonNode> epochs = new ArrayList<>();
+        List<MetricsLine> epochs = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            JsonNode epoch;
             try {
-                epoch = JSON.readTree(lines.get(i));
-            } catch (JsonProcessingException e) {
-                epoch = null;
+                epochs.add(MetricsLine.fromJson(lines.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
             }
-            if (epoch == null || !epoch.isObject() || !epoch.path("epoch").isInt()
-                    || !epoch.path("train_loss").isNumber()) {
-                throw new BadInputException(file + " line " + (i + 1)
-                        + ": expected a metrics object with at least epoch and train_loss (as train --metrics-out writes)");
-            }
-            epochs.add(epoch);
         }
         if (epochs.isEmpty()) {
             throw new BadInputException(file + ": the metrics file holds no epoch");
@@ -88,9 +78,11 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /** One row per epoch, one column per run: the test score (micro-F1 for multi-label runs), or the train loss. */
-    private static void print(Map<String, List<JsonNode>> runs, PrintWriter out) {
-        String score = RunReport.multiLabel(runs) ? "test_micro_f1" : "test_accuracy";
-        String key = runs.values().stream().flatMap(List::stream).anyMatch(e -> e.has(score)) ? score : "train_loss";
+    private static void print(Map<String, List<MetricsLine>> runs, PrintWriter out) {
+        boolean tested = runs.values().stream().flatMap(List::stream).anyMatch(epoch -> epoch.test() != null);
+        String key = !tested ? "train loss" : RunReport.multiLabel(runs) ? "test micro f1" : "test accuracy";
+        Function<MetricsLine, Double> value = !tested ? MetricsLine::trainLoss
+                : epoch -> epoch.test() == null ? null : epoch.test().score();
         int epochs = runs.values().stream().mapToInt(List::size).max().orElse(0);
         List<Integer> widths = runs.keySet().stream().map(name -> Math.max(14, name.length())).toList();
         StringBuilder header = new StringBuilder(String.format("%-6s", "epoch"));
@@ -98,15 +90,15 @@ final class CompareCommand implements Callable<Integer> {
         for (String name : runs.keySet()) {
             header.append(String.format(" %" + widths.get(column++) + "s", name));
         }
-        out.println(key.replace('_', ' ') + " per epoch");
+        out.println(key + " per epoch");
         out.println(header);
         for (int e = 0; e < epochs; e++) {
             StringBuilder row = new StringBuilder(String.format("%-6d", e + 1));
             column = 0;
-            for (List<JsonNode> run : runs.values()) {
+            for (List<MetricsLine> run : runs.values()) {
                 String width = Integer.toString(widths.get(column++));
-                row.append(e < run.size() && run.get(e).has(key)
-                        ? String.format(" %" + width + ".4f", run.get(e).get(key).asDouble())
+                Double shown = e < run.size() ? value.apply(run.get(e)) : null;
+                row.append(shown != null ? String.format(" %" + width + ".4f", shown)
                         : String.format(" %" + width + "s", ""));
             }
             out.println(row);

@@ -1,8 +1,5 @@
 package org.sparkbackprop.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +23,6 @@ import org.sparkbackprop.training.TrainingState;
  */
 final class MetricsLog implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsLog.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int epochs;
     private final Output output;
@@ -53,23 +49,15 @@ final class MetricsLog implements TrainingListener {
         lines.addAll(earlier);
     }
 
-    /** Every epoch's metrics so far, as read back from the lines (so a resumed run has the earlier ones too). */
-    List<JsonNode> epochs() {
-        List<JsonNode> epochs = new ArrayList<>();
-        for (String line : lines) {
-            try {
-                epochs.add(JSON.readTree(line));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return epochs;
+    /** Every epoch's metrics so far, read back from the lines (so a resumed run has the earlier ones too). */
+    List<MetricsLine> epochs() {
+        return lines.stream().map(MetricsLine::fromJson).toList();
     }
 
     @Override
     public void epochEnded(EpochMetrics metrics, TrainingState state) {
         LOG.info(describe(metrics));
-        lines.add(toJson(metrics));
+        lines.add(MetricsLine.of(metrics, output.multiLabel(), kernel).toJson());
     }
 
     @Override
@@ -113,33 +101,5 @@ final class MetricsLog implements TrainingListener {
             line.append(String.format(", %s Hamming loss %.4f, %s micro-F1 %.4f", set, scores.hammingLoss(), set,
                     scores.microF1()));
         }
-    }
-
-    private String toJson(EpochMetrics metrics) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("epoch", metrics.epoch());
-        node.put("steps", metrics.steps());
-        node.put("learning_rate", metrics.learningRate());
-        node.put("train_loss", metrics.trainLoss());
-        node.put("seconds", metrics.seconds());
-        node.put("examples_per_second", metrics.examplesPerSecond());
-        node.put("blas", kernel.label());
-        putScores(node, "test", metrics.test(), metrics.testSeconds());
-        putScores(node, "validation", metrics.validation(), metrics.validationSeconds());
-        return node.toString();
-    }
-
-    private void putScores(ObjectNode node, String set, Scores scores, double seconds) {
-        if (scores == null) {
-            return;
-        }
-        node.put(set + "_loss", scores.loss());
-        node.put(set + "_accuracy", scores.accuracy());
-        if (output.multiLabel()) {
-            node.put(set + "_subset_accuracy", scores.accuracy());
-            node.put(set + "_hamming_loss", scores.hammingLoss());
-            node.put(set + "_micro_f1", scores.microF1());
-        }
-        node.put(set + "_seconds", seconds);
     }
 }

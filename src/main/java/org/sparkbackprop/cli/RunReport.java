@@ -1,6 +1,5 @@
 package org.sparkbackprop.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ final class RunReport {
      * ({@code keptScores}, null without a test or validation set) and the metrics of every epoch
      * (as the metrics file's lines have them).
      */
-    static RunReport forTraining(Output output, List<JsonNode> epochs, Map<String, String> settings, TrainingState end,
+    static RunReport forTraining(Output output, List<MetricsLine> epochs, Map<String, String> settings, TrainingState end,
                                  Scores keptScores, String scoredSet, double wallSeconds) {
         boolean multiLabel = output.multiLabel();
         String scoreName = multiLabel ? "micro-F1" : "accuracy";
@@ -37,7 +36,7 @@ final class RunReport {
         results.put("model kept", end.best() != null ? "epoch " + end.best().epoch() + " (lowest " + monitored(epochs)
                 + " loss, " + format(end.best().loss()) + ")" : "the last epoch's");
         if (!epochs.isEmpty()) {
-            results.put("last train loss", format(epochs.get(epochs.size() - 1).path("train_loss").asDouble()));
+            results.put("last train loss", format(epochs.get(epochs.size() - 1).trainLoss()));
         }
         if (keptScores != null) {
             addScores(results, scoredSet + " ", keptScores, multiLabel);
@@ -47,10 +46,11 @@ final class RunReport {
         double trainingSeconds = 0;
         double scoringSeconds = 0;
         double examplesPerSecond = 0;
-        for (JsonNode epoch : epochs) {
-            trainingSeconds += epoch.path("seconds").asDouble();
-            scoringSeconds += epoch.path("test_seconds").asDouble() + epoch.path("validation_seconds").asDouble();
-            examplesPerSecond = epoch.path("examples_per_second").asDouble();
+        for (MetricsLine epoch : epochs) {
+            trainingSeconds += epoch.seconds();
+            scoringSeconds += (epoch.test() == null ? 0 : epoch.test().seconds())
+                    + (epoch.validation() == null ? 0 : epoch.validation().seconds());
+            examplesPerSecond = epoch.examplesPerSecond();
         }
         Map<String, String> timings = new LinkedHashMap<>();
         timings.put("training steps", String.format("%.1f s", trainingSeconds));
@@ -59,30 +59,35 @@ final class RunReport {
         timings.put("last epoch's speed", String.format("%,.0f examples/s", examplesPerSecond));
         report.section("Timings", timings);
 
-        List<EpochRow> rows = rows(epochs, multiLabel);
+        List<EpochRow> rows = rows(epochs);
         report.epochs(rows, scoreName);
         addClassCharts(report, keptScores, multiLabel, "the kept model on the " + scoredSet + " set");
         return new RunReport(report);
     }
 
-    /** The report's rows of the epochs of a metrics file; scores are micro-F1 when {@code multiLabel}. */
-    static List<EpochRow> rows(List<JsonNode> epochs, boolean multiLabel) {
+    /** The report's rows of the epochs of a metrics file; scores are micro-F1 for a multi-label run. */
+    static List<EpochRow> rows(List<MetricsLine> epochs) {
         List<EpochRow> rows = new ArrayList<>();
-        String scoreKey = multiLabel ? "_micro_f1" : "_accuracy";
-        for (JsonNode epoch : epochs) {
-            rows.add(new EpochRow(epoch.path("epoch").asInt(), epoch.path("learning_rate").asDouble(Double.NaN),
-                    epoch.path("train_loss").asDouble(), number(epoch, "validation_loss"), number(epoch, "test_loss"),
-                    number(epoch, "validation" + scoreKey), number(epoch, "test" + scoreKey),
-                    epoch.path("seconds").asDouble()));
+        for (MetricsLine epoch : epochs) {
+            rows.add(new EpochRow(epoch.epoch(), epoch.learningRate(), epoch.trainLoss(), loss(epoch.validation()),
+                    loss(epoch.test()), score(epoch.validation()), score(epoch.test()), epoch.seconds()));
         }
         return rows;
     }
 
+    private static double loss(MetricsLine.SetScores scores) {
+        return scores == null ? Double.NaN : scores.loss();
+    }
+
+    private static double score(MetricsLine.SetScores scores) {
+        return scores == null ? Double.NaN : scores.score();
+    }
+
     /** Runs side by side, from their metrics files' lines (run name → epochs). */
-    static RunReport forComparison(Map<String, List<JsonNode>> runs, Map<String, String> files) {
+    static RunReport forComparison(Map<String, List<MetricsLine>> runs, Map<String, String> files) {
         boolean multiLabel = multiLabel(runs);
         Map<String, List<EpochRow>> rows = new LinkedHashMap<>();
-        runs.forEach((name, epochs) -> rows.put(name, rows(epochs, multiLabel)));
+        runs.forEach((name, epochs) -> rows.put(name, rows(epochs)));
         Report report = new Report("spark-backprop runs compared").section("Runs", files)
                 .comparison(rows, multiLabel ? "micro-F1" : "accuracy");
         return new RunReport(report);
@@ -92,9 +97,8 @@ final class RunReport {
      * Whether runs' metrics are of multi-label models: they have micro-F1 scores, of a test or a
      * validation set. The one test of it, for the report and for {@code compare}'s table.
      */
-    static boolean multiLabel(Map<String, List<JsonNode>> runs) {
-        return runs.values().stream().flatMap(List::stream)
-                .anyMatch(epoch -> epoch.has("test_micro_f1") || epoch.has("validation_micro_f1"));
+    static boolean multiLabel(Map<String, List<MetricsLine>> runs) {
+        return runs.values().stream().flatMap(List::stream).anyMatch(MetricsLine::multiLabel);
     }
 
     /** A saved model's report on one data set. */
@@ -144,12 +148,8 @@ final class RunReport {
         results.put(prefix + "macro-F1", format(scores.macroF1()));
     }
 
-    private static String monitored(List<JsonNode> epochs) {
-        return !epochs.isEmpty() && epochs.get(0).has("validation_loss") ? "validation" : "test";
-    }
-
-    private static double number(JsonNode epoch, String key) {
-        return epoch.has(key) ? epoch.get(key).asDouble() : Double.NaN;
+    private static String monitored(List<MetricsLine> epochs) {
+        return !epochs.isEmpty() && epochs.get(0).validation() != null ? "validation" : "test";
     }
 
     private static String format(double value) {
