@@ -50,8 +50,9 @@ final class ConvertCommand implements Callable<Integer> {
             JavaRDD<ParsedExample> examples;
             if (DataOptions.formatOf(context, in, dataSet) == InputFormat.IDX) {
                 String images = IdxSource.resolveImages(in, IdxSource.Role.TRAIN, context.hadoopConfiguration());
-                CachedExamples cached = IdxSource.load(context, images, 28 * 28, classes != null ? classes : 10,
-                        dataSet.partitionsOr(context.defaultParallelism()));
+                // the image size is the file's; the classes, without --classes, MNIST's ten
+                CachedExamples cached = IdxSource.load(context, images, 0, classes != null ? classes : 10,
+                        dataSet.partitionsOr(context.defaultParallelism()), dataSet.cache);
                 examples = Examples.unpack(cached).values();
             } else {
                 examples = DataOptions.parse(context, in, dataSet, classes != null ? classes : 0, true, null).examples();

@@ -75,7 +75,7 @@ final class PredictCommand implements Callable<Integer> {
                 }
                 CachedExamples cached = IdxSource.load(context, IdxSource.resolveImages(data, IdxSource.Role.TEST,
                         context.hadoopConfiguration()), inputSize, parameters.architecture().outputSize(),
-                        dataSet.partitionsOr(context.defaultParallelism()));
+                        dataSet.partitionsOr(context.defaultParallelism()), dataSet.cache);
                 examples = Examples.unpack(cached);
             } else {
                 DataOptions.Parsed parsed = DataOptions.parse(context, data, dataSet, 0, false, idCol);

@@ -69,7 +69,7 @@ public final class IdxSource {
     /**
      * Reads and caches the examples of {@code imagesPath} (as {@link #resolveImages} returns it)
      * into {@code partitions} partitions, labels one-hot over {@code classes}. Checks the headers
-     * on the driver, the image size against {@code inputSize}; a label outside [0, classes)
+     * on the driver, the image size against {@code inputSize} (0: any, the file's); a label outside [0, classes)
      * fails the load naming the file and row.
      */
     public static CachedExamples load(JavaSparkContext context, String imagesPath, int inputSize, int classes,
@@ -88,7 +88,7 @@ public final class IdxSource {
             throw new BadInputException(labelsPath + ": holds " + labels.count() + " labels but "
                     + imagesPath + " holds " + images.count() + " images");
         }
-        if (images.recordLength() != inputSize) {
+        if (inputSize > 0 && images.recordLength() != inputSize) {
             throw new BadInputException("layers: the input size is " + inputSize + " but " + imagesPath
                     + " has " + images.recordLength() + " pixels per image");
         }
