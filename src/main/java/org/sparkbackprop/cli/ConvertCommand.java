@@ -8,8 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.ParsedExample;
-import org.sparkbackprop.spark.CachedExamples;
-import org.sparkbackprop.spark.Examples;
 import org.sparkbackprop.spark.IdxSource;
 import org.sparkbackprop.spark.ParquetOutput;
 import picocli.CommandLine.Command;
@@ -47,16 +45,9 @@ final class ConvertCommand implements Callable<Integer> {
         DataPaths.requireExists("--in", in);
         long rows = SparkRun.with("spark-backprop convert", context -> {
             SparkSession spark = SparkSession.active();
-            JavaRDD<ParsedExample> examples;
-            if (DataOptions.formatOf(context, in, dataSet) == InputFormat.IDX) {
-                String images = IdxSource.resolveImages(in, IdxSource.Role.TRAIN, context.hadoopConfiguration());
-                // the image size is the file's; the classes, without --classes, MNIST's ten
-                CachedExamples cached = IdxSource.load(context, images, 0, classes != null ? classes : 10,
-                        dataSet.partitionsOr(context.defaultParallelism()), dataSet.cache);
-                examples = Examples.unpack(cached).values();
-            } else {
-                examples = DataOptions.parse(context, in, dataSet, classes != null ? classes : 0, true, null).examples();
-            }
+            // any width; labels checked against --classes when given (IDX's one-hot needs a count: MNIST's ten)
+            JavaRDD<ParsedExample> examples = DataOptions.rows(context, in, dataSet, IdxSource.Role.TRAIN, 0,
+                    classes != null ? classes : 0, true, null, dataSet.partitionsOr(context.defaultParallelism())).values();
             examples.persist(StorageLevel.MEMORY_AND_DISK());
             boolean multiLabel = !examples.filter(example -> example.labels().length != 1).isEmpty();
             return ParquetOutput.write(spark, ParquetOutput.examples(spark, examples, multiLabel), out, "parquet");

@@ -12,6 +12,7 @@ import org.sparkbackprop.training.LearningRateDecay;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.spark.BlockCache;
 import org.sparkbackprop.spark.Combine;
+import org.sparkbackprop.spark.InputFormat;
 import org.sparkbackprop.spark.StepMode;
 
 /** Option values parsed by the names users type: lower-case ids, comma-separated sizes. */

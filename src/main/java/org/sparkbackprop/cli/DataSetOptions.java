@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.spark.BlockCache;
+import org.sparkbackprop.spark.InputFormat;
+import org.sparkbackprop.spark.ReadOptions;
 import picocli.CommandLine.Option;
 
 /** The options every command that reads a data set on Spark shares (a picocli mixin). */
@@ -14,8 +16,8 @@ final class DataSetOptions {
                     + " A local path, a file shipped with spark-submit --files, or any Hadoop file system's URI.")
     String config;
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "idx, csv, libsvm or parquet (inferred from the path when omitted).")
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = InputFormat.Names.class,
+            description = "${COMPLETION-CANDIDATES} (inferred from the path when omitted).")
     InputFormat format;
 
     @Option(names = "--header", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -49,6 +51,11 @@ final class DataSetOptions {
 
     @Option(names = "--partitions", description = "Partitions of the cached data (default: Spark's default parallelism).")
     Integer partitions;
+
+    /** How the readers read, as these options say. */
+    ReadOptions readOptions() {
+        return new ReadOptions(header, labelCol, labelCols, featureCols, featureScale, numFeatures, cache);
+    }
 
     /** Checks what can be checked before Spark starts. */
     void validate() {

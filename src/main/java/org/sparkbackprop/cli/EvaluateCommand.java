@@ -41,7 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     BlasOption blas;
 
-    @Option(names = "--data", paramLabel = "PATH", description = "The data: a file or directory of IDX (a directory in MNIST's layout: its t10k set), CSV, LIBSVM or Parquet.")
+    @Option(names = "--data", paramLabel = "PATH", description = "The data: a file or directory in any format of --format (a directory in MNIST's layout: its t10k set).")
     String data;
 
 

@@ -9,8 +9,6 @@ import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.ParsedExample;
 import org.sparkbackprop.network.Parameters;
-import org.sparkbackprop.spark.CachedExamples;
-import org.sparkbackprop.spark.Examples;
 import org.sparkbackprop.spark.IdxSource;
 import org.sparkbackprop.spark.Predictions;
 import picocli.CommandLine.Command;
@@ -68,23 +66,9 @@ final class PredictCommand implements Callable<Integer> {
         long rows = SparkRun.with("spark-backprop predict", context -> {
             SparkSession spark = SparkSession.active();
             int inputSize = parameters.architecture().inputSize();
-            JavaPairRDD<Long, ParsedExample> examples;
-            if (DataOptions.formatOf(context, data, dataSet) == InputFormat.IDX) {
-                if (idCol != null) {
-                    throw new BadInputException("id-col: IDX rows have no columns; predictions carry their row index");
-                }
-                CachedExamples cached = IdxSource.load(context, IdxSource.resolveImages(data, IdxSource.Role.TEST,
-                        context.hadoopConfiguration()), inputSize, parameters.architecture().outputSize(),
-                        dataSet.partitionsOr(context.defaultParallelism()), dataSet.cache);
-                examples = Examples.unpack(cached);
-            } else {
-                DataOptions.Parsed parsed = DataOptions.parse(context, data, dataSet, 0, false, idCol);
-                if (parsed.featureCount() != inputSize) {
-                    throw new BadInputException(data + ": " + parsed.featureCount()
-                            + " features per row but the model's input size is " + inputSize);
-                }
-                examples = Predictions.numbered(parsed.examples());
-            }
+            // labels are not needed to predict, and not checked
+            JavaPairRDD<Long, ParsedExample> examples = DataOptions.rows(context, data, dataSet, IdxSource.Role.TEST,
+                    inputSize, 0, false, idCol, dataSet.partitionsOr(context.defaultParallelism()));
             return Predictions.write(spark, examples, parameters, kernel.kernel(), threshold, idCol != null, out, outFormat);
         });
         LOG.info("{} predictions written to {}", rows, out);

@@ -50,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataSetOptions dataSet;
 
-    @Option(names = "--train", paramLabel = "PATH", description = "Training data: a file or directory of IDX (MNIST's layout), CSV, LIBSVM or Parquet.")
+    @Option(names = "--train", paramLabel = "PATH", description = "Training data: a file or directory in any format of --format (a directory in MNIST's layout: its train set).")
     String train;
 
     @Option(names = "--test", paramLabel = "PATH", description = "Test data, scored after every epoch.")

@@ -21,6 +21,9 @@ import scala.Tuple2;
  * and P only, whatever the file splits were.
  */
 public final class Examples {
+    /** Rows per cached block, for every format: large enough for long copies, small enough to spill piece by piece. */
+    static final int BLOCK_ROWS = 4096;
+
     private Examples() {
     }
 
@@ -103,7 +106,7 @@ public final class Examples {
 
     /**
      * Packs a partition's (index, example) pairs, sorted by index, into blocks of at most
-     * {@link IdxSource#BLOCK_ROWS}, one block at a time, so a partition larger than memory
+     * {@link #BLOCK_ROWS}, one block at a time, so a partition larger than memory
      * streams through.
      */
     private record PackBlocks(int featureCount, int classes)
@@ -119,10 +122,10 @@ public final class Examples {
 
                 @Override
                 public ExampleBlock next() {
-                    long[] indices = new long[IdxSource.BLOCK_ROWS];
-                    ParsedExample[] examples = new ParsedExample[IdxSource.BLOCK_ROWS];
+                    long[] indices = new long[BLOCK_ROWS];
+                    ParsedExample[] examples = new ParsedExample[BLOCK_ROWS];
                     int filled = 0;
-                    while (filled < IdxSource.BLOCK_ROWS && rows.hasNext()) {
+                    while (filled < BLOCK_ROWS && rows.hasNext()) {
                         Tuple2<Long, ParsedExample> row = rows.next();
                         if (row._2().features().length != featureCount) {
                             throw new IllegalStateException("example " + row._1() + " has "

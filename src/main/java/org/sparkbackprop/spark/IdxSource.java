@@ -25,8 +25,8 @@ import org.sparkbackprop.data.Idx;
  * identical.
  */
 public final class IdxSource {
-    /** Rows per cached block: large enough for long copies, small enough to spill piece by piece. */
-    static final int BLOCK_ROWS = 4096;
+    /** Rows per cached block, as for every format. */
+    private static final int BLOCK_ROWS = Examples.BLOCK_ROWS;
 
     /** Which file of the standard layout a directory stands for. */
     public enum Role {

@@ -1,4 +1,4 @@
-package org.sparkbackprop.cli;
+package org.sparkbackprop.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,29 +9,49 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkbackprop.common.Ids;
 
-/** The formats {@code --format} accepts; inferred from the path when not given. */
-enum InputFormat {
+/**
+ * The formats {@code --format} accepts, each with its reader: the one list of them. Inferred from
+ * the path when not given.
+ */
+public enum InputFormat {
     /** MNIST's IDX: an images file (or a directory in the standard layout) and its labels file. */
-    IDX("idx"),
+    IDX("idx", new IdxReader()),
     /** Comma-separated values, through Spark's text source. */
-    CSV("csv"),
+    CSV("csv", new CsvReader()),
     /** LIBSVM's {@code label index:value ...}, through Spark's text source. */
-    LIBSVM("libsvm"),
+    LIBSVM("libsvm", new LibSvmReader()),
     /** Parquet, through Spark's Parquet source. */
-    PARQUET("parquet");
+    PARQUET("parquet", new ParquetReader());
 
     private final String id;
+    private final ExampleReader reader;
 
-    InputFormat(String id) {
+    InputFormat(String id, ExampleReader reader) {
         this.id = id;
+        this.reader = reader;
     }
 
-    String id() {
+    public String id() {
         return id;
     }
 
-    static InputFormat fromId(String id) {
+    public ExampleReader reader() {
+        return reader;
+    }
+
+    public static InputFormat fromId(String id) {
         return Ids.find(values(), InputFormat::id, "format", id);
+    }
+
+    /** The formats' ids, for picocli's {@code ${COMPLETION-CANDIDATES}} in the help. */
+    public static final class Names extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        public Names() {
+            for (InputFormat format : values()) {
+                add(format.id());
+            }
+        }
     }
 
     /**
@@ -40,7 +60,7 @@ enum InputFormat {
      * names of the files in it. IDX when nothing else fits, whose reader then names the file
      * it cannot read.
      */
-    static InputFormat inferFrom(String path, Configuration configuration) {
+    public static InputFormat inferFrom(String path, Configuration configuration) {
         InputFormat byName = byName(path);
         if (byName != null) {
             return byName;
