@@ -161,10 +161,10 @@ final class TrainCommand implements Callable<Integer> {
         Architecture architecture = architecture(stored);
         TrainingSettings settings = training.settings(architecture);
         Parameters initial = stored != null ? stored.parameters(architecture.output(), architecture.loss())
-                : training.init.initialize(architecture, training.seed);
+                : settings.initialization().initialize(architecture, settings.seed());
         kernel = blas.select();
 
-        MetricsLog metrics = new MetricsLog(training.epochs, architecture.output(), kernel.kernel(), metricsOut);
+        MetricsLog metrics = new MetricsLog(settings.epochs(), architecture.output(), kernel.kernel(), metricsOut);
         long started = System.nanoTime();
         TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, kernel.kernel(), dataSet.cache);
         TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
@@ -182,23 +182,24 @@ final class TrainCommand implements Callable<Integer> {
                         + " {}{}, momentum {}, L2 {}, {} combining", architecture, trainExamples.exampleCount(),
                         trainExamples.source(), trainExamples.partitions(),
                         run.validation() == null ? "" : ", validating on " + run.validation().exampleCount(),
-                        training.epochs, training.batchSize, training.learningRate,
+                        settings.epochs(), settings.batchSize(), settings.learningRate(),
                         settings.learningRateDecay() == LearningRateDecay.NONE ? ""
                                 : " (decay " + settings.learningRateDecay().describe() + ")",
-                        training.momentum, training.l2, combine.id());
+                        settings.momentum(), settings.l2(), combine.id());
                 BlasOption.log(kernel);
-                long stepsPerEpoch = new EpochOrder(training.seed, 0, trainExamples.exampleCount()).batchCount(training.batchSize);
+                long stepsPerEpoch = new EpochOrder(settings.seed(), 0, trainExamples.exampleCount())
+                        .batchCount(settings.batchSize());
                 Checkpoints checkpoints = store == null ? null : new Checkpoints(store, checkpointEvery,
                         fingerprint(settings, trainExamples, context), stepsPerEpoch, metrics::lines);
                 TrainingState start = TrainingState.startingFrom(initial);
                 TrainingPosition position = TrainingPosition.START;
-                Checkpoint resumed = resume ? checkpoints.resumable(training.epochs) : null;
+                Checkpoint resumed = resume ? checkpoints.resumable(settings.epochs()) : null;
                 if (resumed != null) {
                     start = resumed.state();
                     position = resumed.position();
                     metrics.restore(resumed.metrics());
                 }
-                try (Progress progress = Progress.forThisProcess(training.epochs)) {
+                try (Progress progress = Progress.forThisProcess(settings.epochs())) {
                     return run.train(context, settings, how, start, position,
                             new Listeners(progress, metrics, checkpoints), report != null);
                 }
