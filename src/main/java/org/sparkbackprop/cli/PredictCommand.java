@@ -66,9 +66,10 @@ final class PredictCommand implements Callable<Integer> {
         long rows = SparkRun.with("spark-backprop predict", context -> {
             SparkSession spark = SparkSession.active();
             int inputSize = parameters.architecture().inputSize();
-            // labels are not needed to predict, and not checked
+            // labels are not needed to predict (IDX has them always, one-hot over the model's classes)
             JavaPairRDD<Long, ParsedExample> examples = DataOptions.rows(context, data, dataSet, IdxSource.Role.TEST,
-                    inputSize, 0, false, idCol, dataSet.partitionsOr(context.defaultParallelism()));
+                    inputSize, parameters.architecture().outputSize(), false, idCol,
+                    dataSet.partitionsOr(context.defaultParallelism()));
             return Predictions.write(spark, examples, parameters, kernel.kernel(), threshold, idCol != null, out, outFormat);
         });
         LOG.info("{} predictions written to {}", rows, out);

@@ -32,7 +32,9 @@ abstract class ParsedFormatReader implements ExampleReader {
     @Override
     public JavaPairRDD<Long, ParsedExample> rows(JavaSparkContext context, String path, ReadOptions options,
                                                  Request request) {
-        Parsed parsed = parse(context, path, options, request);
+        // rows that need no labels (to predict) have theirs, when present, unchecked
+        Parsed parsed = parse(context, path, options, request.labelsRequired() ? request
+                : new Request(request.role(), request.inputSize(), 0, false, request.idCol(), request.partitions()));
         if (request.inputSize() > 0 && parsed.featureCount() != request.inputSize()) {
             throw new BadInputException(path + ": " + parsed.featureCount()
                     + " features per row but the model's input size is " + request.inputSize());
