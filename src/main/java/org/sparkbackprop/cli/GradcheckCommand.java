@@ -43,9 +43,7 @@ final class GradcheckCommand implements Callable<Integer> {
             description = "cross-entropy (δ = a − y) or quadratic (sigmoid output only: δ = (a − y) ∘ σ'(z)) (default: ${DEFAULT-VALUE}).")
     Loss loss;
 
-    @Option(names = "--init", paramLabel = "INIT", defaultValue = "normal",
-            description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (network2's); he: weights N(0,1)·√(2/n_in), biases 0, for"
-                    + " relu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--init", paramLabel = "INIT", defaultValue = "normal", description = TrainingOptions.INIT)
     Initialization init;
 
     @Option(names = "--activation", paramLabel = "ACTIVATION", defaultValue = "sigmoid",

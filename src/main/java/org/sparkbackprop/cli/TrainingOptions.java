@@ -9,6 +9,10 @@ import picocli.CommandLine.Option;
 
 /** {@code train}'s options that make its {@link TrainingSettings}, with the network's architecture. */
 final class TrainingOptions {
+    /** --init's help, here and in gradcheck. */
+    static final String INIT = "normal: N(0,1); scaled: weights N(0,1)/√n_in (network2's); he: weights N(0,1)·√(2/n_in),"
+            + " biases 0, for relu (default: ${DEFAULT-VALUE}).";
+
     @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -44,9 +48,7 @@ final class TrainingOptions {
                     + " --validation-fraction); the model of the best epoch is the one written. 0: off (default: ${DEFAULT-VALUE}).")
     int earlyStopPatience;
 
-    @Option(names = "--init", defaultValue = "scaled", paramLabel = "INIT",
-            description = "normal: N(0,1); scaled: weights N(0,1)/√n_in (network2's); he: weights N(0,1)·√(2/n_in), biases 0, for"
-                    + " relu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--init", defaultValue = "scaled", paramLabel = "INIT", description = INIT)
     Initialization init;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and of every epoch's order (default: ${DEFAULT-VALUE}).")

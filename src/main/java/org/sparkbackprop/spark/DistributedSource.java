@@ -16,7 +16,6 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparkbackprop.data.ExampleBlock;
 import org.sparkbackprop.data.ExamplePartition;
-import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Backpropagation;
 import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Kernel;

@@ -50,6 +50,11 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     public static final String PORT = "spark.backprop.resident.port";
     /** Seconds a task or the driver waits for the other before taking it for lost. */
     public static final String TIMEOUT = "spark.backprop.resident.timeout";
+    /**
+     * In local mode, whether the tasks, which run in the driver's JVM, take the weights in place
+     * (true, the default) or over the socket as on a cluster (false: to measure or test that).
+     */
+    public static final String IN_JVM = "spark.backprop.resident.inJvm";
     private static final Logger LOG = LoggerFactory.getLogger(ResidentSource.class);
     private static final int RESTARTS_PER_STEP = 3;
     /**
@@ -74,7 +79,8 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     private final ServerSocket server;
     /** The tasks run in this JVM and use queues instead of the socket. */
     private final boolean inJvm;
-    private DistributedSource jobs;
+    /** Where the steps go when resident tasks cannot run, and the kernel and combining they share. */
+    private final DistributedSource jobs;
     /** False once resident tasks could not start: every later step runs as a job. */
     private boolean resident = true;
     private Stage stage;
@@ -82,19 +88,14 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     private int stagesStarted;
     private StepProfile lastStep;
 
-    /**
-     * In local mode, whether the tasks, which run in the driver's JVM, take the weights in place
-     * (true, the default) or over the socket as on a cluster (false: to measure or test that).
-     */
-    public static final String IN_JVM = "spark.backprop.resident.inJvm";
-
     /** A running stage: its job, its job group, and a channel to each partition's task. */
     private record Stage(String group, Future<?> job, ResidentChannel.DriverEnd[] channels) {
     }
 
-    private ResidentSource(JavaSparkContext context, CachedExamples examples, int batchCapacity, Architecture architecture)
-            throws IOException {
+    private ResidentSource(JavaSparkContext context, CachedExamples examples, int batchCapacity, Architecture architecture,
+                           DistributedSource jobs) throws IOException {
         this.context = context;
+        this.jobs = jobs;
         this.examples = examples;
         this.batchCapacity = batchCapacity;
         this.architecture = architecture;
@@ -117,9 +118,7 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
                 : unavailable(context, examples, cache);
         if (reason == null) {
             try {
-                ResidentSource resident = new ResidentSource(context, examples, batchCapacity, architecture);
-                resident.jobs = jobs;
-                return resident;
+                return new ResidentSource(context, examples, batchCapacity, architecture, jobs);
             } catch (IOException e) {
                 reason = "the driver cannot listen for resident tasks (" + e.getMessage() + ")";
             }
