@@ -28,7 +28,7 @@ class ArchitectureTest {
     static final Map<String, List<String>> ALLOWED = Map.ofEntries(
             Map.entry("common", List.of()),
             Map.entry("network", List.of("org.ejml.", OURS + "common.")),
-            Map.entry("blas", List.of("dev.ludovic.netlib.", "org.ejml.", OURS + "common.", OURS + "network.")),
+            Map.entry("blas", List.of("dev.ludovic.netlib.", "org.ejml.", "org.slf4j.", OURS + "common.", OURS + "network.")),
             Map.entry("data", List.of(OURS + "common.", OURS + "network.")),
             Map.entry("training", List.of(OURS + "common.", OURS + "network.", OURS + "data.")),
             Map.entry("files", List.of("org.apache.hadoop.", OURS + "common.")),
@@ -39,6 +39,12 @@ class ArchitectureTest {
                     OURS + "files.", OURS + "model.", OURS + "network.", OURS + "training.")),
             Map.entry("spark", List.of("org.apache.spark.", "org.apache.hadoop.", "scala.", "com.esotericsoftware.kryo.",
                     "org.slf4j.", "org.ejml.", OURS + "common.", OURS + "blas.", OURS + "data.", OURS + "network.",
+                    OURS + "training.")),
+            Map.entry("run", List.of("org.apache.spark.", "org.slf4j.", "me.tongfei.progressbar.", "com.fasterxml.jackson.",
+                    OURS + "common.", OURS + "blas.", OURS + "checkpoint.", OURS + "data.", OURS + "files.",
+                    OURS + "network.", OURS + "spark.", OURS + "training.")),
+            Map.entry("ml", List.of("org.apache.spark.", "org.apache.hadoop.", "scala.", OURS + "common.", OURS + "blas.",
+                    OURS + "data.", OURS + "files.", OURS + "model.", OURS + "network.", OURS + "run.", OURS + "spark.",
                     OURS + "training.")),
             Map.entry("cli", List.of("picocli.", "me.tongfei.progressbar.", "org.apache.spark.", "org.apache.hadoop.",
                     "com.fasterxml.jackson.", "org.slf4j.", "scala.", OURS)));

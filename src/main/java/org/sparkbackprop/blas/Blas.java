@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import dev.ludovic.netlib.blas.NativeBLAS;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkbackprop.common.Ids;
 import org.sparkbackprop.network.EjmlProducts;
 import org.sparkbackprop.network.Kernel;
@@ -20,6 +22,8 @@ import org.sparkbackprop.network.MatrixProducts;
  * tasks use the driver's kernel wherever they run, so that every partial sum is computed alike.
  */
 public final class Blas {
+    private static final Logger LOG = LoggerFactory.getLogger(Blas.class);
+
     /** What {@code --blas} asks for. */
     public enum Choice {
         /** Native BLAS where a fast one loads, EJML otherwise. */
@@ -82,6 +86,15 @@ public final class Blas {
         }
         return new Selection(Kernel.NATIVE, "native BLAS dgemm (dev.ludovic.netlib over " + found.library() + ", "
                 + threads() + ")" + (choice == Choice.NATIVE ? " (--blas native)" : ""));
+    }
+
+    /** Says which kernel runs and why, once per command or fit. */
+    public static void log(Selection selection) {
+        LOG.info("matrix products: {}", selection.description());
+        if (selection.kernel() == Kernel.NATIVE && !oneThread()) {
+            LOG.warn("OPENBLAS_NUM_THREADS is not 1 in this process: OpenBLAS may start a thread per core in every task,"
+                    + " more threads than cores (the submit scripts set it to 1)");
+        }
     }
 
     /** Whether the threads setting of OpenBLAS is one thread, as it must be where tasks are the parallelism. */

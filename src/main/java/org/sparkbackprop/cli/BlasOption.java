@@ -1,16 +1,11 @@
 package org.sparkbackprop.cli;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.common.BadInputException;
-import org.sparkbackprop.network.Kernel;
 import picocli.CommandLine.Option;
 
 /** {@code --blas}: what runs the matrix products, for every command that computes. */
 final class BlasOption {
-    private static final Logger LOG = LoggerFactory.getLogger(BlasOption.class);
-
     @Option(names = "--blas", defaultValue = "auto", paramLabel = "KERNEL",
             description = "What runs the matrix products: native (BLAS dgemm through dev.ludovic.netlib, over the system's"
                     + " libblas.so.3, e.g. OpenBLAS), ejml (Java), or auto: native where a fast one loads. The bits of a"
@@ -19,7 +14,7 @@ final class BlasOption {
 
     /**
      * The kernel for this run; exit code 2 when --blas native cannot run here. Chosen before Spark
-     * starts, and said in the log ({@link #log}) once the input has been read, so that bad input
+     * starts, and said in the log ({@link Blas#log}) once the input has been read, so that bad input
      * is still the only line of a run it ends.
      */
     Blas.Selection select() {
@@ -27,15 +22,6 @@ final class BlasOption {
             return Blas.select(choice);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
-        }
-    }
-
-    /** Says which kernel runs and why, once. */
-    static void log(Blas.Selection selection) {
-        LOG.info("matrix products: {}", selection.description());
-        if (selection.kernel() == Kernel.NATIVE && !Blas.oneThread()) {
-            LOG.warn("OPENBLAS_NUM_THREADS is not 1 in this process: OpenBLAS may start a thread per core in every task,"
-                    + " more threads than cores (the submit scripts set it to 1)");
         }
     }
 }

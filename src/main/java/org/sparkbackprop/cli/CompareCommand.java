@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.sparkbackprop.run.MetricsLine;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.files.DriverFiles;
 import picocli.CommandLine.Command;

@@ -72,7 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     parameters.architecture().inputSize(), parameters.architecture().outputSize(),
                     dataSet.partitionsOr(context.defaultParallelism()));
             KernelCheck.onExecutors(context, examples, kernel.kernel());
-            BlasOption.log(kernel);
+            Blas.log(kernel);
             Scores result = new DistributedSource(context, examples, SLICE_ROWS, Combine.ORDERED, kernel.kernel())
                     .score(parameters);
             examples.release();

@@ -73,7 +73,7 @@ final class GradcheckCommand implements Callable<Integer> {
         }
         Parameters parameters = init.initialize(architecture, seed);
         Blas.Selection selection = blas.select();
-        BlasOption.log(selection);
+        Blas.log(selection);
         Kernel kernel = selection.kernel();
         Workspace workspace = new Workspace(architecture, examples, Blas.products(kernel));
         GradientCheck.randomBatch(workspace, seed);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** The saved model a command applies (a picocli mixin of evaluate and predict). */
 final class ModelOptions {
-    @Option(names = "--model", paramLabel = "FILE", description = "The model file (network2 JSON): a local path or any Hadoop file system's URI.")
+    @Option(names = "--model", paramLabel = "FILE", description = "The model file (network2 JSON), or a saved Spark ML BackpropClassificationModel's directory: a local path or any Hadoop file system's URI.")
     String model;
 
     @Option(names = "--output", paramLabel = "OUTPUT",

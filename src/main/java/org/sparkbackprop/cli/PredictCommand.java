@@ -73,7 +73,7 @@ final class PredictCommand implements Callable<Integer> {
             return Predictions.write(spark, examples, parameters, kernel.kernel(), threshold, idCol != null, out, outFormat);
         });
         LOG.info("{} predictions written to {}", rows, out);
-        BlasOption.log(kernel);
+        Blas.log(kernel);
         return ExitCodes.OK;
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparkbackprop.run.MetricsLine;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.report.EpochRow;

@@ -8,13 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.blas.Blas;
-import org.sparkbackprop.checkpoint.Checkpoint;
-import org.sparkbackprop.checkpoint.CheckpointStore;
-import org.sparkbackprop.checkpoint.Checkpoints;
 import org.sparkbackprop.checkpoint.DataFingerprint;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.HoldOut;
@@ -28,14 +24,9 @@ import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.CachedExamples;
 import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.IdxSource;
-import org.sparkbackprop.spark.KernelCheck;
 import org.sparkbackprop.spark.StepMode;
-import org.sparkbackprop.spark.TrainingRun;
-import org.sparkbackprop.training.EpochOrder;
-import org.sparkbackprop.training.LearningRateDecay;
-import org.sparkbackprop.training.TrainingPosition;
+import org.sparkbackprop.run.TrainingRun;
 import org.sparkbackprop.training.TrainingSettings;
-import org.sparkbackprop.training.TrainingState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +36,6 @@ import picocli.CommandLine.Option;
         description = "Trains a network by backpropagation with cross-entropy loss on Spark.")
 final class TrainCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
-    private static final int[] DEFAULT_LAYERS = {784, 30, 10};
 
     @Mixin
     DataSetOptions dataSet;
@@ -97,9 +87,6 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     BlasOption blas;
 
-    /** The matrix kernel this run uses, chosen before Spark starts. */
-    private Blas.Selection kernel;
-
     @Option(names = "--init-model", paramLabel = "FILE", description = "Start from this model file instead of --init:"
             + " a local path, a file shipped with spark-submit --files, or any Hadoop file system's URI.")
     String initModel;
@@ -109,11 +96,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " --checkpoint-every steps and at every epoch's end.")
     String checkpointDir;
 
-    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "500",
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "" + TrainingRun.Checkpointing.DEFAULT_EVERY,
             description = "Steps between checkpoints within an epoch; 0 for epoch ends only (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
-    @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "2",
+    @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "" + TrainingRun.Checkpointing.DEFAULT_KEEP,
             description = "How many of the newest checkpoints to keep (default: ${DEFAULT-VALUE}).")
     int keepCheckpoints;
 
@@ -147,12 +134,8 @@ final class TrainCommand implements Callable<Integer> {
             DataPaths.requireExists("--test", test);
         }
         dataSet.validate();
-        if (resume && checkpointDir == null) {
-            throw new BadInputException("resume needs --checkpoint-dir, the directory to resume from");
-        }
-        if (checkpointEvery < 0) {
-            throw new BadInputException("checkpoint-every must be 0 or a positive integer, got " + checkpointEvery);
-        }
+        TrainingRun.Checkpointing checkpointing = checkpointDir == null && !resume ? TrainingRun.Checkpointing.NONE
+                : new TrainingRun.Checkpointing(checkpointDir, checkpointEvery, keepCheckpoints, resume);
         HoldOut holdOut = holdOut();
         if (training.earlyStopPatience > 0 && test == null && holdOut == null) {
             throw new BadInputException("early-stop-patience needs a loss to watch: give --validation-fraction or --test");
@@ -162,47 +145,26 @@ final class TrainCommand implements Callable<Integer> {
         TrainingSettings settings = training.settings(architecture);
         Parameters initial = stored != null ? stored.parameters(architecture.output(), architecture.loss())
                 : settings.initialization().initialize(architecture, settings.seed());
-        kernel = blas.select();
+        Blas.Selection kernel = blas.select();
 
-        MetricsLog metrics = new MetricsLog(settings.epochs(), architecture.output(), kernel.kernel(), metricsOut);
         long started = System.nanoTime();
-        TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, kernel.kernel(), dataSet.cache);
+        Map<String, String> startValues = new LinkedHashMap<>();
+        if (initModel != null) {
+            startValues.put("init", "model " + DriverFiles.resolve(initModel));
+        }
+        startValues.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
+        TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, kernel, dataSet.cache);
         TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
-            CheckpointStore store = checkpointDir == null ? null
-                    : new CheckpointStore(checkpointDir, keepCheckpoints);
             int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
             CachedExamples loaded = DataOptions.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
             CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, dataSet,
                     IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount);
+            Map<String, String> dataFingerprint = new TreeMap<>(dataSet.fingerprint());
+            dataFingerprint.put("train files", DataFingerprint.of(train, context.hadoopConfiguration()));
             try (TrainingRun run = TrainingRun.split(loaded, testExamples, holdOut, dataSet.cache)) {
-                CachedExamples trainExamples = run.train();
-                KernelCheck.onExecutors(context, trainExamples, kernel.kernel());
-                LOG.info("training {} on {} examples of {} in {} partitions{}; {} epochs, batch size {}, learning rate"
-                        + " {}{}, momentum {}, L2 {}, {} combining", architecture, trainExamples.exampleCount(),
-                        trainExamples.source(), trainExamples.partitions(),
-                        run.validation() == null ? "" : ", validating on " + run.validation().exampleCount(),
-                        settings.epochs(), settings.batchSize(), settings.learningRate(),
-                        settings.learningRateDecay() == LearningRateDecay.NONE ? ""
-                                : " (decay " + settings.learningRateDecay().describe() + ")",
-                        settings.momentum(), settings.l2(), combine.id());
-                BlasOption.log(kernel);
-                long stepsPerEpoch = new EpochOrder(settings.seed(), 0, trainExamples.exampleCount())
-                        .batchCount(settings.batchSize());
-                Checkpoints checkpoints = store == null ? null : new Checkpoints(store, checkpointEvery,
-                        fingerprint(settings, trainExamples, context), stepsPerEpoch, metrics::lines);
-                TrainingState start = TrainingState.startingFrom(initial);
-                TrainingPosition position = TrainingPosition.START;
-                Checkpoint resumed = resume ? checkpoints.resumable(settings.epochs()) : null;
-                if (resumed != null) {
-                    start = resumed.state();
-                    position = resumed.position();
-                    metrics.restore(resumed.metrics());
-                }
-                try (Progress progress = Progress.forThisProcess(settings.epochs())) {
-                    return run.train(context, settings, how, start, position,
-                            new Listeners(progress, metrics, checkpoints), report != null);
-                }
+                return run.train(context, new TrainingRun.Request(settings, how, initial, startValues, dataFingerprint,
+                        checkpointing, metricsOut, report != null));
             }
         });
         Parameters trained = finished.state().model();
@@ -214,15 +176,15 @@ final class TrainCommand implements Callable<Integer> {
             }
             LOG.info("model written to {}", DriverFiles.resolve(modelOut));
         }
-        metrics.write();
+        finished.metrics().write();
         if (report != null) {
-            writeReport(finished, metrics, architecture, settings, (System.nanoTime() - started) / 1e9);
+            writeReport(finished, architecture, kernel, (System.nanoTime() - started) / 1e9);
         }
         return ExitCodes.OK;
     }
 
-    private void writeReport(TrainingRun.Result finished, MetricsLog metrics, Architecture architecture,
-                             TrainingSettings settings, double wallSeconds) {
+    private void writeReport(TrainingRun.Result finished, Architecture architecture, Blas.Selection kernel,
+                             double wallSeconds) {
         Map<String, String> runSettings = new LinkedHashMap<>();
         runSettings.put("train", train + " (" + finished.trainExamples() + " examples)");
         if (validationFraction != null) {
@@ -230,51 +192,16 @@ final class TrainCommand implements Callable<Integer> {
                     + finished.validationExamples() + " examples)");
         }
         runSettings.put("test", test == null ? "none" : test);
-        runSettings.putAll(settingValues(settings));
+        runSettings.putAll(finished.settingValues());
         runSettings.put("matrix products", kernel.description());
-        RunReport.forTraining(architecture.output(), metrics.epochs(), runSettings, finished.state(), finished.keptScores(),
-                finished.scoredSet(), wallSeconds).write(report);
+        RunReport.forTraining(architecture.output(), finished.metrics().epochs(), runSettings, finished.state(),
+                finished.keptScores(), finished.scoredSet(), wallSeconds).write(report);
         LOG.info("report written to {}", new Path(DriverFiles.resolve(report), "index.html"));
-    }
-
-    /**
-     * Everything that decides the bits of the model's steps, as a checkpoint records it: the
-     * settings, the data's options and partitions, and what the input files look like. Not the
-     * number of epochs (resuming with more goes on past the end) nor the test data.
-     */
-    private Map<String, String> fingerprint(TrainingSettings settings, CachedExamples trainExamples,
-                                            JavaSparkContext context) {
-        Map<String, String> fingerprint = new TreeMap<>(dataSet.fingerprint());
-        fingerprint.putAll(settingValues(settings));
-        // more epochs go on past the end of a finished run
-        fingerprint.remove("epochs");
-        fingerprint.put("partitions", Integer.toString(trainExamples.partitions()));
-        fingerprint.put("train", trainExamples.source());
-        fingerprint.put("train examples", Long.toString(trainExamples.exampleCount()));
-        fingerprint.put("train files", DataFingerprint.of(train, context.hadoopConfiguration()));
-        return fingerprint;
-    }
-
-    /**
-     * Every setting of this run by its option's name, as the report lists them: the training
-     * settings' own ({@link TrainingSettings#values}, so none is left out), an init model in
-     * place of --init, and the settings of this command that decide the bits of a step too.
-     */
-    private Map<String, String> settingValues(TrainingSettings settings) {
-        Map<String, String> values = new LinkedHashMap<>(settings.values());
-        if (initModel != null) {
-            values.put("init", "model " + DriverFiles.resolve(initModel));
-        }
-        values.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
-        values.put("combine", combine.id());
-        // the bits depend on the kernel: a checkpoint made with another one is not resumed
-        values.put("blas", kernel.kernel().label());
-        return values;
     }
 
     /** The network's shape from --layers and --output, which must agree with --init-model when both are given. */
     private Architecture architecture(ModelFile.Stored stored) {
-        int[] sizes = layers != null ? layers : stored != null ? stored.sizes() : DEFAULT_LAYERS;
+        int[] sizes = layers != null ? layers : stored != null ? stored.sizes() : Architecture.defaultSizes();
         if (stored != null && !Arrays.equals(sizes, stored.sizes())) {
             throw new BadInputException("layers " + Architecture.describe(sizes) + " do not match " + initModel
                     + ", whose sizes are " + Architecture.describe(stored.sizes()));

@@ -39,7 +39,7 @@ final class TrainingOptions {
             description = "γ of --lr-decay, in (0, 1] (default: 0.5 for step, 0.9 for exponential).")
     Double lrDecayRate;
 
-    @Option(names = "--lr-decay-every", paramLabel = "K", defaultValue = "5",
+    @Option(names = "--lr-decay-every", paramLabel = "K", defaultValue = "" + LearningRateDecay.DEFAULT_EVERY,
             description = "k of --lr-decay step: epochs between decays (default: ${DEFAULT-VALUE}).")
     int lrDecayEvery;
 
@@ -57,11 +57,7 @@ final class TrainingOptions {
     /** The settings these options give for {@code architecture}; a bad value is bad input naming its option. */
     TrainingSettings settings(Architecture architecture) {
         try {
-            double decayRate = lrDecayRate != null ? lrDecayRate
-                    : lrDecay == LearningRateDecay.Schedule.EXPONENTIAL ? 0.9 : lrDecay == LearningRateDecay.Schedule.STEP
-                    ? 0.5 : 1.0;
-            LearningRateDecay decay = lrDecay == LearningRateDecay.Schedule.NONE ? LearningRateDecay.NONE
-                    : new LearningRateDecay(lrDecay, decayRate, lrDecayEvery);
+            LearningRateDecay decay = LearningRateDecay.of(lrDecay, lrDecayRate, lrDecayEvery);
             return TrainingSettings.of(architecture).initialization(init).epochs(epochs).batchSize(batchSize)
                     .learningRate(learningRate).seed(seed).momentum(momentum).l2(l2).learningRateDecay(decay)
                     .earlyStopPatience(earlyStopPatience).build();

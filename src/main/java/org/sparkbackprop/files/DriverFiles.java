@@ -107,6 +107,16 @@ public final class DriverFiles {
         return location;
     }
 
+    /** Whether {@code given} is a directory; false as well where it does not exist or cannot be reached. */
+    public static boolean isDirectory(String given) {
+        Path location = resolve(given);
+        try {
+            return fileSystem(location).getFileStatus(location).isDirectory();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether {@code given} exists; false as well where its file system cannot be reached. */
     public static boolean exists(String given) {
         Path location = resolve(given);

@@ -32,6 +32,8 @@ import org.sparkbackprop.network.Parameters;
  */
 public final class ModelFile {
     public static final String FORMAT = "spark-backprop-model/1";
+    /** The model file inside the directory of a saved Spark ML model (BackpropClassificationModel). */
+    public static final String IN_MODEL_DIRECTORY = "network2.json";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -143,9 +145,13 @@ public final class ModelFile {
 
     /**
      * Reads and checks a model file at {@code location} (a local path or any Hadoop file
-     * system's URI): every problem is reported naming the file and what was expected.
+     * system's URI): every problem is reported naming the file and what was expected. A
+     * directory is read as a saved Spark ML model: its {@value #IN_MODEL_DIRECTORY}.
      */
     public static Stored read(String location) {
+        if (DriverFiles.isDirectory(location)) {
+            return read(location.replaceAll("/+$", "") + "/" + IN_MODEL_DIRECTORY);
+        }
         JsonNode root;
         try (InputStream in = DriverFiles.open(location, "model file")) {
             root = MAPPER.readTree(in);

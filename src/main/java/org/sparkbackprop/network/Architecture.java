@@ -16,6 +16,11 @@ public final class Architecture implements Serializable {
     private final Output output;
     private final Loss loss;
 
+    /** 784, 30, 10: the tutorial's network for MNIST, and what a run trains unless told otherwise. */
+    public static int[] defaultSizes() {
+        return new int[] {784, 30, 10};
+    }
+
     /** With the output's cross-entropy as the loss. */
     public Architecture(int[] sizes, Activation hiddenActivation, Output output) {
         this(sizes, hiddenActivation, output, Loss.CROSS_ENTROPY);

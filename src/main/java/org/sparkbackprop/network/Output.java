@@ -113,6 +113,12 @@ public enum Output {
     /** a = f(z), row by row. Modifies {@code activations}. */
     public abstract void activate(DMatrixRMaj z, DMatrixRMaj activations);
 
+    /** One example's a = f(z), computed in place in {@code z} (as {@link #activate} computes it for a row). */
+    public void activateInPlace(double[] z) {
+        DMatrixRMaj row = DMatrixRMaj.wrap(1, z.length, z);
+        activate(row, row);
+    }
+
     /** Σ over rows of J(z, y), computed from z in its numerically stable form. */
     public abstract double loss(DMatrixRMaj z, DMatrixRMaj targets);
 

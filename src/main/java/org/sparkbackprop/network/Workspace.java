@@ -105,7 +105,8 @@ public final class Workspace {
         return activations[layer];
     }
 
-    DMatrixRMaj outputZ() {
+    /** Z^H after a forward pass, {@code rows × nH}: the output layer's weighted inputs, before its activation. */
+    public DMatrixRMaj outputZ() {
         return outputZ;
     }
 

@@ -83,16 +83,28 @@ public final class BadInputInTasks implements Serializable {
                 badInput.record(e);
                 return java.util.Collections.emptyIterator();
             }
+            // reads one result ahead, so bad input met computing a result ends the partition at hasNext()
             return new Iterator<>() {
+                private T ahead;
+                private boolean hasAhead;
                 private boolean stopped;
 
                 @Override
                 public boolean hasNext() {
+                    if (hasAhead) {
+                        return true;
+                    }
                     if (stopped) {
                         return false;
                     }
                     try {
-                        return results.hasNext();
+                        if (!results.hasNext()) {
+                            stopped = true;
+                            return false;
+                        }
+                        ahead = results.next();
+                        hasAhead = true;
+                        return true;
                     } catch (BadInputException e) {
                         stop(e);
                         return false;
@@ -104,16 +116,15 @@ public final class BadInputInTasks implements Serializable {
                     if (!hasNext()) {
                         throw new NoSuchElementException();
                     }
-                    try {
-                        return results.next();
-                    } catch (BadInputException e) {
-                        stop(e);
-                        throw new NoSuchElementException(e.getMessage());
-                    }
+                    T result = ahead;
+                    ahead = null;
+                    hasAhead = false;
+                    return result;
                 }
 
                 private void stop(BadInputException e) {
                     stopped = true;
+                    hasAhead = false;
                     badInput.record(e);
                 }
             };

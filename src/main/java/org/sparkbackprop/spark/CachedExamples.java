@@ -1,5 +1,9 @@
 package org.sparkbackprop.spark;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.sparkbackprop.common.BadInputException;
@@ -19,6 +23,44 @@ public record CachedExamples(String source, JavaRDD<ExampleBlock> blocks, long e
 
     public int partitions() {
         return blocks.getNumPartitions();
+    }
+
+    /**
+     * A SHA-256 digest of every example's index, features and targets, in index order, computed
+     * on the executors (the driver receives one digest per block): what identifies data that has
+     * no files to fingerprint.
+     */
+    public String digest() {
+        MessageDigest all = sha256();
+        for (byte[] block : blocks.map(CachedExamples::digest).collect()) {
+            all.update(block);
+        }
+        return HexFormat.of().formatHex(all.digest());
+    }
+
+    private static byte[] digest(ExampleBlock block) {
+        MessageDigest digest = sha256();
+        ByteBuffer row = ByteBuffer.allocate(Long.BYTES + Float.BYTES * (block.featureCount() + block.targetCount()));
+        for (int r = 0; r < block.rows(); r++) {
+            row.clear();
+            row.putLong(block.index(r));
+            for (int i = 0; i < block.featureCount(); i++) {
+                row.putFloat(block.feature(r, i));
+            }
+            for (int k = 0; k < block.targetCount(); k++) {
+                row.putFloat(block.target(r, k));
+            }
+            digest.update(row.array());
+        }
+        return digest.digest();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** Drops the cached blocks from the executors. */

@@ -27,30 +27,39 @@ public final class Examples {
     private Examples() {
     }
 
+    /** Parsed rows, numbered here in input order, cached in {@code partitions} index ranges. */
     public static CachedExamples cache(String source, JavaRDD<ParsedExample> parsed, int featureCount, int classes,
                                 int partitions, BlockCache cache) {
         parsed.persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            JavaPairRDD<ParsedExample, Long> indexed = parsed.zipWithIndex();
-            long count = indexed.count();
-            BadInputInTasks.of(parsed.context()).throwIfFound();
-            if (count == 0) {
-                throw new BadInputException(source + ": no examples (the input is empty)");
-            }
-            int slices = (int) Math.max(1, Math.min(partitions, count));
-            JavaRDD<ExampleBlock> blocks = cache.persist(indexed
-                    .mapToPair(Tuple2::swap)
-                    .repartitionAndSortWithinPartitions(new IndexRanges(slices, count))
-                    .mapPartitions(new PackBlocks(featureCount, classes)))
-                    .setName("examples of " + source);
-            long loaded = blocks.map(ExampleBlock::rows).fold(0, Integer::sum);
-            if (loaded != count) {
-                throw new IllegalStateException(source + ": cached " + loaded + " of " + count + " examples");
-            }
-            return new CachedExamples(source, blocks, count, featureCount, classes);
+            return cacheNumbered(source, Predictions.numbered(parsed), featureCount, classes, partitions, cache);
         } finally {
             parsed.unpersist(false);
         }
+    }
+
+    /**
+     * Rows already numbered in input order (global index → example; indices 0..N−1, each once),
+     * cached in {@code partitions} index ranges. Bad input found while numbering them (guarded by
+     * {@link BadInputInTasks}) fails here, before anything is cached.
+     */
+    public static CachedExamples cacheNumbered(String source, JavaPairRDD<Long, ParsedExample> numbered,
+                                               int featureCount, int classes, int partitions, BlockCache cache) {
+        long count = numbered.count();
+        BadInputInTasks.of(numbered.context()).throwIfFound();
+        if (count == 0) {
+            throw new BadInputException(source + ": no examples (the input is empty)");
+        }
+        int slices = (int) Math.max(1, Math.min(partitions, count));
+        JavaRDD<ExampleBlock> blocks = cache.persist(numbered
+                .repartitionAndSortWithinPartitions(new IndexRanges(slices, count))
+                .mapPartitions(new PackBlocks(featureCount, classes)))
+                .setName("examples of " + source);
+        long loaded = blocks.map(ExampleBlock::rows).fold(0, Integer::sum);
+        if (loaded != count) {
+            throw new IllegalStateException(source + ": cached " + loaded + " of " + count + " examples");
+        }
+        return new CachedExamples(source, blocks, count, featureCount, classes);
     }
 
     /** The examples of cached blocks with their global indices: features, and the classes whose target is 1. */

@@ -16,6 +16,8 @@ import org.sparkbackprop.common.Ids;
 public record LearningRateDecay(Schedule schedule, double rate, int everyEpochs) {
     /** The learning rate stays as given. */
     public static final LearningRateDecay NONE = new LearningRateDecay(Schedule.NONE, 1.0, 1);
+    /** Epochs between step decays unless told otherwise. */
+    public static final int DEFAULT_EVERY = 5;
 
     public enum Schedule {
         NONE("none"), STEP("step"), EXPONENTIAL("exponential");
@@ -42,6 +44,18 @@ public record LearningRateDecay(Schedule schedule, double rate, int everyEpochs)
         if (everyEpochs < 1) {
             throw new IllegalArgumentException("lr-decay-every must be a positive integer, got " + everyEpochs);
         }
+    }
+
+    /**
+     * The decay {@code schedule} asks for, with γ = {@code rate}, or the schedule's default when
+     * null (0.5 for step, 0.9 for exponential), every {@code everyEpochs} epochs for step.
+     */
+    public static LearningRateDecay of(Schedule schedule, Double rate, int everyEpochs) {
+        if (schedule == Schedule.NONE) {
+            return NONE;
+        }
+        double gamma = rate != null ? rate : schedule == Schedule.EXPONENTIAL ? 0.9 : 0.5;
+        return new LearningRateDecay(schedule, gamma, everyEpochs);
     }
 
     /** η_e for {@code epoch} (counted from 1), from the initial rate {@code initial}. */

@@ -50,6 +50,12 @@ public final class LocalSpark {
         }
     }
 
+    /** The session of {@link #context()}. */
+    public static synchronized SparkSession session() {
+        context();
+        return session;
+    }
+
     public static JavaSparkContext context(String master) {
         return context(master, Map.of());
     }

@@ -1,4 +1,4 @@
-package org.sparkbackprop.cli;
+package org.sparkbackprop.run;
 
 import java.util.List;
 import java.util.Objects;
@@ -9,10 +9,10 @@ import org.sparkbackprop.training.TrainingPosition;
 import org.sparkbackprop.training.TrainingState;
 
 /** Several listeners told of each event in the order given (nulls left out). */
-final class Listeners implements TrainingListener {
+public final class Listeners implements TrainingListener {
     private final List<TrainingListener> listeners;
 
-    Listeners(TrainingListener... listeners) {
+    public Listeners(TrainingListener... listeners) {
         this.listeners = java.util.Arrays.stream(listeners).filter(Objects::nonNull).toList();
     }
 

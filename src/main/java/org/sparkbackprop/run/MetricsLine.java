@@ -1,4 +1,4 @@
-package org.sparkbackprop.cli;
+package org.sparkbackprop.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,24 +21,24 @@ import org.sparkbackprop.training.EpochMetrics;
  * and {@code _micro_f1}. Files from older versions may lack {@code steps}, {@code learning_rate}
  * and {@code blas}: 0, NaN and null here.
  */
-record MetricsLine(int epoch, long steps, double learningRate, double trainLoss, double seconds,
+public record MetricsLine(int epoch, long steps, double learningRate, double trainLoss, double seconds,
                    double examplesPerSecond, String blas, SetScores test, SetScores validation) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A scored set's numbers; Hamming loss and micro-F1 are NaN for a single-label model. */
-    record SetScores(double loss, double accuracy, double hammingLoss, double microF1, double seconds) {
-        boolean multiLabel() {
+    public record SetScores(double loss, double accuracy, double hammingLoss, double microF1, double seconds) {
+        public boolean multiLabel() {
             return !Double.isNaN(microF1);
         }
 
         /** What a run's table and charts show of the set: micro-F1 for a multi-label model, else accuracy. */
-        double score() {
+        public double score() {
             return multiLabel() ? microF1 : accuracy;
         }
     }
 
     /** An epoch's line, for a model that is multi-label when {@code multiLabel}, trained on {@code kernel}. */
-    static MetricsLine of(EpochMetrics metrics, boolean multiLabel, Kernel kernel) {
+    public static MetricsLine of(EpochMetrics metrics, boolean multiLabel, Kernel kernel) {
         return new MetricsLine(metrics.epoch(), metrics.steps(), metrics.learningRate(), metrics.trainLoss(),
                 metrics.seconds(), metrics.examplesPerSecond(), kernel.label(),
                 scores(metrics.test(), metrics.testSeconds(), multiLabel),
@@ -51,16 +51,16 @@ record MetricsLine(int epoch, long steps, double learningRate, double trainLoss,
     }
 
     /** Whether the line's model is multi-label: it has micro-F1 scores, of its test or its validation set. */
-    boolean multiLabel() {
+    public boolean multiLabel() {
         return test != null && test.multiLabel() || validation != null && validation.multiLabel();
     }
 
     /** The set early stopping watched: the validation set when there was one. */
-    SetScores monitored() {
+    public SetScores monitored() {
         return validation != null ? validation : test;
     }
 
-    String toJson() {
+    public String toJson() {
         ObjectNode node = JSON.createObjectNode();
         node.put("epoch", epoch);
         node.put("steps", steps);
@@ -91,7 +91,7 @@ record MetricsLine(int epoch, long steps, double learningRate, double trainLoss,
     }
 
     /** A line as {@link #toJson} writes it; an IllegalArgumentException when it is not a metrics object. */
-    static MetricsLine fromJson(String line) {
+    public static MetricsLine fromJson(String line) {
         JsonNode node;
         try {
             node = JSON.readTree(line);

@@ -1,4 +1,4 @@
-package org.sparkbackprop.cli;
+package org.sparkbackprop.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

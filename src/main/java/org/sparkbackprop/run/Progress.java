@@ -1,4 +1,4 @@
-package org.sparkbackprop.cli;
+package org.sparkbackprop.run;
 
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -20,7 +20,7 @@ import org.sparkbackprop.training.TrainingState;
  * stderr; otherwise a plain log line now and then, so that logs stay readable. Must be told of
  * an epoch's end before the listener that logs the epoch's line.
  */
-final class Progress implements TrainingListener, AutoCloseable {
+public final class Progress implements TrainingListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
     /** Plain lines: at most one per this long. */
     private static final Duration LOG_EVERY = Duration.ofSeconds(30);
@@ -45,12 +45,12 @@ final class Progress implements TrainingListener, AutoCloseable {
     }
 
     /** A bar on stderr when this process runs on a terminal, log lines otherwise. */
-    static Progress forThisProcess(int epochs) {
+    public static Progress forThisProcess(int epochs) {
         return System.console() != null ? onTerminal(epochs, new ConsoleProgressBarConsumer(System.err))
                 : inLog(epochs, LOG::info, LOG_EVERY, System::nanoTime);
     }
 
-    static Progress onTerminal(int epochs, ProgressBarConsumer terminal) {
+    public static Progress onTerminal(int epochs, ProgressBarConsumer terminal) {
         return new Progress(epochs, terminal, null, Duration.ZERO, System::nanoTime);
     }
 
@@ -75,7 +75,7 @@ final class Progress implements TrainingListener, AutoCloseable {
         }
     }
 
-    static Progress inLog(int epochs, Consumer<String> log, Duration every, LongSupplier nanoTime) {
+    public static Progress inLog(int epochs, Consumer<String> log, Duration every, LongSupplier nanoTime) {
         return new Progress(epochs, null, log, every, nanoTime);
     }
 

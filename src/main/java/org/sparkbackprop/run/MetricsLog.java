@@ -1,4 +1,4 @@
-package org.sparkbackprop.cli;
+package org.sparkbackprop.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +21,7 @@ import org.sparkbackprop.training.TrainingState;
  * per line per epoch, written atomically by {@link #write()} once training has succeeded, so
  * that a failed or killed run leaves an earlier metrics file as it was.
  */
-final class MetricsLog implements TrainingListener {
+public final class MetricsLog implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsLog.class);
 
     private final int epochs;
@@ -31,7 +31,7 @@ final class MetricsLog implements TrainingListener {
     private final List<String> lines = new ArrayList<>();
 
     /** {@code kernel}: what ran the matrix products, which each line names (the bits depend on it). */
-    MetricsLog(int epochs, Output output, Kernel kernel, String metricsOut) {
+    public MetricsLog(int epochs, Output output, Kernel kernel, String metricsOut) {
         this.epochs = epochs;
         this.output = output;
         this.kernel = kernel;
@@ -39,18 +39,18 @@ final class MetricsLog implements TrainingListener {
     }
 
     /** The JSON lines of the epochs so far. */
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
     /** Takes up the lines of the epochs a resumed run did before it stopped. Modifies this. */
-    void restore(List<String> earlier) {
+    public void restore(List<String> earlier) {
         lines.clear();
         lines.addAll(earlier);
     }
 
     /** Every epoch's metrics so far, read back from the lines (so a resumed run has the earlier ones too). */
-    List<MetricsLine> epochs() {
+    public List<MetricsLine> epochs() {
         return lines.stream().map(MetricsLine::fromJson).toList();
     }
 
@@ -68,7 +68,7 @@ final class MetricsLog implements TrainingListener {
     }
 
     /** Writes the metrics file, when there is one. */
-    void write() {
+    public void write() {
         if (metricsOut == null) {
             return;
         }

@@ -1,0 +1,235 @@
+package org.sparkbackprop.ml;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.types.StructType;
+import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Backpropagation;
+import org.sparkbackprop.network.Loss;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.network.Workspace;
+import scala.Option;
+
+/**
+ * A trained network as a Spark ML model. {@code transform} adds, for every row,
+ * {@code rawPrediction}: the output layer's weighted inputs z; {@code probability}: softmax(z);
+ * and {@code prediction}: the most probable class (as a double), or Spark's thresholded choice
+ * when {@code thresholds} is set. Features are rounded to float32 first, as training read them.
+ *
+ * <p>Saved as a directory: Spark ML's {@code metadata/} (the params) and {@value
+ * ModelFile#IN_MODEL_DIRECTORY}, the network2 JSON model file the command line writes, which
+ * {@code network2.load()} and {@code evaluate --model} read as well.
+ */
+public final class BackpropClassificationModel
+        extends ProbabilisticClassificationModel<Vector, BackpropClassificationModel> implements MLWritable {
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final Parameters network;
+    /** A one-row workspace per thread that predicts: rows are transformed one call at a time. */
+    private transient volatile ThreadLocal<Workspace> workspaces;
+
+    /** A model of {@code network}, which must have the softmax output of a classifier. */
+    public BackpropClassificationModel(String uid, Parameters network) {
+        this(PendingUid.hold(uid), network, true);
+    }
+
+    private BackpropClassificationModel(String uid, Parameters network, boolean held) {
+        this.uid = uid;
+        PendingUid.release();
+        if (network.architecture().output() != Output.SOFTMAX) {
+            throw new BadInputException(uid + ": a classifier's network has a softmax output, not "
+                    + network.architecture().output().id());
+        }
+        this.network = network;
+    }
+
+    /**
+     * The model in a network2 JSON model file, as {@code train --model-out} writes it (a local
+     * path or any Hadoop file system's URI), or in a saved model's directory.
+     */
+    public static BackpropClassificationModel fromModelFile(String location) {
+        return new BackpropClassificationModel(Identifiable$.MODULE$.randomUID("backpropClassificationModel"),
+                ModelFile.read(location).parameters(Output.SOFTMAX, Loss.CROSS_ENTROPY));
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : PendingUid.held();
+    }
+
+    /** The trained weights and biases. */
+    public Parameters network() {
+        return network;
+    }
+
+    /** Layer sizes, input first. */
+    public int[] getLayers() {
+        return network.architecture().sizes().clone();
+    }
+
+    @Override
+    public int numClasses() {
+        return network.architecture().outputSize();
+    }
+
+    @Override
+    public int numFeatures() {
+        return network.architecture().inputSize();
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        StructType checked = super.transformSchema(schema);
+        Columns.checkFeatures(schema, getFeaturesCol(), network.architecture().sizes());
+        return checked;
+    }
+
+    /** z of the output layer for one row: z^l = W^l a^{l−1} + b^l up the layers. */
+    @Override
+    public Vector predictRaw(Vector features) {
+        int inputs = numFeatures();
+        if (features.size() != inputs) {
+            throw new BadInputException(uid + ": features has " + features.size()
+                    + " values, but the model's input size, layers(0), is " + inputs);
+        }
+        Workspace workspace = workspace();
+        double[] input = workspace.inputs().data;
+        // float32 first, as every example that training read
+        if (features instanceof SparseVector sparse) {
+            Arrays.fill(input, 0, inputs, 0.0);
+            int[] indices = sparse.indices();
+            double[] values = sparse.values();
+            for (int k = 0; k < indices.length; k++) {
+                input[indices[k]] = (float) values[k];
+            }
+        } else {
+            double[] values = ((DenseVector) features).values();
+            for (int i = 0; i < inputs; i++) {
+                input[i] = (float) values[i];
+            }
+        }
+        Backpropagation.forward(network, workspace);
+        return Vectors.dense(Arrays.copyOf(workspace.outputZ().data, numClasses()));
+    }
+
+    /** softmax(z) in place, as the network's output layer computes it. */
+    @Override
+    public Vector raw2probabilityInPlace(Vector rawPrediction) {
+        if (!(rawPrediction instanceof DenseVector dense)) {
+            throw new IllegalArgumentException(uid + ": rawPrediction must be a dense vector, got a sparse one");
+        }
+        Output.SOFTMAX.activateInPlace(dense.values());
+        return dense;
+    }
+
+    private Workspace workspace() {
+        ThreadLocal<Workspace> local = workspaces;
+        if (local == null) {
+            synchronized (this) {
+                if (workspaces == null) {
+                    Architecture architecture = network.architecture();
+                    workspaces = ThreadLocal.withInitial(() -> new Workspace(architecture, 1));
+                }
+                local = workspaces;
+            }
+        }
+        return local.get();
+    }
+
+    /**
+     * Spark's own: Scala narrows this method's tuple type from ClassificationModel to
+     * ProbabilisticClassificationModel, two signatures that only a raw override reconciles in Java.
+     */
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public scala.Tuple3 findSummaryModel() {
+        return super.findSummaryModel();
+    }
+
+    @Override
+    public BackpropClassificationModel copy(ParamMap extra) {
+        BackpropClassificationModel copied = copyValues(new BackpropClassificationModel(uid, network), extra);
+        return copied.setParent(parent());
+    }
+
+    @Override
+    public String toString() {
+        return "BackpropClassificationModel: uid=" + uid + ", layers=" + Architecture.describe(network.architecture().sizes())
+                + ", activation=" + network.architecture().hiddenActivation().id();
+    }
+
+    @Override
+    public MLWriter write() {
+        return new Writer(this);
+    }
+
+    public static MLReader<BackpropClassificationModel> read() {
+        return new Reader();
+    }
+
+    public static BackpropClassificationModel load(String path) {
+        return read().load(path);
+    }
+
+    /** The model file in the model directory {@code path}, on the file system Spark writes the directory to. */
+    private static String modelFile(String path, Configuration hadoop) {
+        Path file = new Path(path, ModelFile.IN_MODEL_DIRECTORY);
+        try {
+            return file.getFileSystem(hadoop).makeQualified(file).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": cannot reach its file system (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Spark ML's params metadata, then the network as the command line's model file. */
+    private static final class Writer extends MLWriter {
+        private final BackpropClassificationModel model;
+
+        Writer(BackpropClassificationModel model) {
+            this.model = model;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
+            String file = modelFile(path, sc().hadoopConfiguration());
+            try {
+                ModelFile.write(model.network, file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": cannot write the model (" + e.getMessage() + ")", e);
+            }
+        }
+    }
+
+    private static final class Reader extends MLReader<BackpropClassificationModel> {
+        @Override
+        public BackpropClassificationModel load(String path) {
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sc(),
+                    BackpropClassificationModel.class.getName());
+            Parameters network = ModelFile.read(modelFile(path, sc().hadoopConfiguration()))
+                    .parameters(Output.SOFTMAX, Loss.CROSS_ENTROPY);
+            BackpropClassificationModel model = new BackpropClassificationModel(metadata.uid(), network);
+            metadata.getAndSetParams(model, Option.empty());
+            return model;
+        }
+    }
+}

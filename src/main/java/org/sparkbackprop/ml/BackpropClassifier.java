@@ -1,0 +1,551 @@
+package org.sparkbackprop.ml;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.sparkbackprop.blas.Blas;
+import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.files.DriverFiles;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.network.Activation;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Loss;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.run.TrainingRun;
+import org.sparkbackprop.spark.BlockCache;
+import org.sparkbackprop.spark.Combine;
+import org.sparkbackprop.spark.ExecutorLossLog;
+import org.sparkbackprop.spark.StepMode;
+import org.sparkbackprop.training.LearningRateDecay;
+import org.sparkbackprop.training.TrainingSettings;
+
+/**
+ * The trainer as a Spark ML estimator: a softmax network with categorical cross-entropy, trained
+ * by mini-batch gradient descent on Spark, over a {@code Vector} features column (dense or
+ * sparse) and a label column of class indices 0 … k−1, as {@code StringIndexer} makes them.
+ * {@code fit} runs the training run of the command line's {@code train} ({@link TrainingRun}):
+ * the same rows, order, partitions, seed and settings give the same model bits. The DataFrame's
+ * row order is the examples' global index; the driver never collects the data.
+ * <pre>
+ * BackpropClassifier trainer = new BackpropClassifier()
+ *         .setLayers(new int[] {784, 30, 10}).setMaxIter(10).setBatchSize(10).setStepSize(0.5);
+ * BackpropClassificationModel model = trainer.fit(train);
+ * </pre>
+ * Each param's default is that of the matching {@code train} option; a bad value fails at its
+ * setter, in Spark's words.
+ */
+public final class BackpropClassifier
+        extends ProbabilisticClassifier<Vector, BackpropClassifier, BackpropClassificationModel>
+        implements DefaultParamsWritable {
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+
+    private final IntArrayParam layers = new IntArrayParam(this, "layers",
+            "layer sizes, input size first, the number of classes last", new LayerSizes(uid()));
+    private final IntParam maxIter = new IntParam(this, "maxIter", "epochs: passes over the training data (>= 1)",
+            ParamValidators.gtEq(1));
+    private final IntParam batchSize = new IntParam(this, "batchSize", "examples per mini-batch (>= 1)",
+            ParamValidators.gtEq(1));
+    private final DoubleParam stepSize = new DoubleParam(this, "stepSize",
+            "learning rate η of W ← W − (η/m) Σ ∂J/∂W (> 0)", ParamValidators.gt(0));
+    private final DoubleParam momentum = new DoubleParam(this, "momentum",
+            "μ of classical momentum v ← μv + g, W ← W − ηv, in [0, 1); 0 is plain gradient descent",
+            ParamValidators.inRange(0, 1, true, false));
+    private final DoubleParam regParam = new DoubleParam(this, "regParam",
+            "λ of network2's L2 weight decay, (λ/n)W added to the weights' gradient (>= 0)", ParamValidators.gtEq(0));
+    private final LongParam seed = new LongParam(this, "seed", "seed of the initial weights and of every epoch's order");
+    private final Param<String> initMode = new Param<>(this, "initMode",
+            "initial weights: " + ids(Initialization.values(), Initialization::id),
+            ParamValidators.inArray(ids(Initialization.values(), Initialization::id)));
+    private final Param<String> activation = new Param<>(this, "activation",
+            "the hidden layers' activation: " + ids(Activation.values(), Activation::id),
+            ParamValidators.inArray(ids(Activation.values(), Activation::id)));
+    private final Param<String> stepSizeDecay = new Param<>(this, "stepSizeDecay",
+            "learning-rate schedule: " + ids(LearningRateDecay.Schedule.values(), LearningRateDecay.Schedule::id),
+            ParamValidators.inArray(ids(LearningRateDecay.Schedule.values(), LearningRateDecay.Schedule::id)));
+    private final DoubleParam stepSizeDecayRate = new DoubleParam(this, "stepSizeDecayRate",
+            "γ of the schedule, in (0, 1]; unset: 0.5 for step, 0.9 for exponential",
+            ParamValidators.inRange(0, 1, false, true));
+    private final IntParam stepSizeDecayEvery = new IntParam(this, "stepSizeDecayEvery",
+            "epochs between step decays (>= 1)", ParamValidators.gtEq(1));
+    private final IntParam earlyStopPatience = new IntParam(this, "earlyStopPatience",
+            "stop once this many epochs in a row have not lowered the validation loss; 0: off (>= 0)",
+            ParamValidators.gtEq(0));
+    private final Param<String> validationIndicatorCol = new Param<>(this, "validationIndicatorCol",
+            "boolean column: rows that are true are not trained on but scored after every epoch (early stopping watches"
+                    + " their loss)");
+    private final Param<String> initialModel = new Param<>(this, "initialModel",
+            "start from this model instead of initMode: a network2 JSON model file or a saved"
+                    + " BackpropClassificationModel's directory (a local path or any Hadoop file system's URI)");
+    private final Param<String> stepMode = new Param<>(this, "stepMode",
+            "resident: one long-lived task per partition for each epoch's steps; job: a Spark job per step; the same"
+                    + " bits either way", ParamValidators.inArray(ids(StepMode.values(), StepMode::id)));
+    private final Param<String> blas = new Param<>(this, "blas",
+            "what runs the matrix products: native (BLAS dgemm), ejml (Java), or auto; the bits depend on it",
+            ParamValidators.inArray(ids(Blas.Choice.values(), Blas.Choice::id)));
+    private final Param<String> combine = new Param<>(this, "combine",
+            "how the partitions' gradient sums are added: ordered (on the driver) or tree (through a shuffle)",
+            ParamValidators.inArray(ids(Combine.values(), Combine::id)));
+    private final Param<String> cache = new Param<>(this, "cache",
+            "where the executors keep the examples: memory (Spark's cache) or disk (memory-mapped local files)",
+            ParamValidators.inArray(ids(BlockCache.values(), BlockCache::id)));
+    private final IntParam numPartitions = new IntParam(this, "numPartitions",
+            "partitions of the cached examples (>= 1); unset: Spark's default parallelism", ParamValidators.gtEq(1));
+    private final Param<String> checkpointDir = new Param<>(this, "checkpointDir",
+            "write checkpoints here (any Hadoop file system's URI) and resume from the newest valid one");
+    private final IntParam checkpointInterval = new IntParam(this, "checkpointInterval",
+            "steps between checkpoints within an epoch; 0 for epoch ends only (>= 0)", ParamValidators.gtEq(0));
+    private final IntParam keepCheckpoints = new IntParam(this, "keepCheckpoints",
+            "how many of the newest checkpoints to keep (>= 1)", ParamValidators.gtEq(1));
+
+    public BackpropClassifier() {
+        this(Identifiable$.MODULE$.randomUID("backpropClassifier"));
+    }
+
+    public BackpropClassifier(String uid) {
+        this(PendingUid.hold(uid), true);
+    }
+
+    private BackpropClassifier(String uid, boolean held) {
+        this.uid = uid;
+        PendingUid.release();
+        // the defaults of train's options
+        TrainingSettings defaults = TrainingSettings.of(new Architecture(Architecture.defaultSizes(), Activation.SIGMOID,
+                Output.SOFTMAX, Loss.CROSS_ENTROPY)).build();
+        setDefault(layers, Architecture.defaultSizes());
+        setDefault(maxIter, defaults.epochs());
+        setDefault(batchSize, defaults.batchSize());
+        setDefault(stepSize, defaults.learningRate());
+        setDefault(momentum, defaults.momentum());
+        setDefault(regParam, defaults.l2());
+        setDefault(seed, defaults.seed());
+        setDefault(initMode, defaults.initialization().id());
+        setDefault(activation, defaults.architecture().hiddenActivation().id());
+        setDefault(stepSizeDecay, defaults.learningRateDecay().schedule().id());
+        setDefault(stepSizeDecayEvery, LearningRateDecay.DEFAULT_EVERY);
+        setDefault(earlyStopPatience, defaults.earlyStopPatience());
+        setDefault(stepMode, StepMode.RESIDENT.id());
+        setDefault(blas, Blas.Choice.AUTO.id());
+        setDefault(combine, Combine.ORDERED.id());
+        setDefault(cache, BlockCache.MEMORY.id());
+        setDefault(checkpointInterval, TrainingRun.Checkpointing.DEFAULT_EVERY);
+        setDefault(keepCheckpoints, TrainingRun.Checkpointing.DEFAULT_KEEP);
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : PendingUid.held();
+    }
+
+    private static <T> String[] ids(T[] values, Function<T, String> id) {
+        return Arrays.stream(values).map(id).toArray(String[]::new);
+    }
+
+    // Spark finds a stage's params by its public no-argument methods that return a Param.
+
+    public IntArrayParam layers() {
+        return layers;
+    }
+
+    public IntParam maxIter() {
+        return maxIter;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    public DoubleParam stepSize() {
+        return stepSize;
+    }
+
+    public DoubleParam momentum() {
+        return momentum;
+    }
+
+    public DoubleParam regParam() {
+        return regParam;
+    }
+
+    public LongParam seed() {
+        return seed;
+    }
+
+    public Param<String> initMode() {
+        return initMode;
+    }
+
+    public Param<String> activation() {
+        return activation;
+    }
+
+    public Param<String> stepSizeDecay() {
+        return stepSizeDecay;
+    }
+
+    public DoubleParam stepSizeDecayRate() {
+        return stepSizeDecayRate;
+    }
+
+    public IntParam stepSizeDecayEvery() {
+        return stepSizeDecayEvery;
+    }
+
+    public IntParam earlyStopPatience() {
+        return earlyStopPatience;
+    }
+
+    public Param<String> validationIndicatorCol() {
+        return validationIndicatorCol;
+    }
+
+    public Param<String> initialModel() {
+        return initialModel;
+    }
+
+    public Param<String> stepMode() {
+        return stepMode;
+    }
+
+    public Param<String> blas() {
+        return blas;
+    }
+
+    public Param<String> combine() {
+        return combine;
+    }
+
+    public Param<String> cache() {
+        return cache;
+    }
+
+    public IntParam numPartitions() {
+        return numPartitions;
+    }
+
+    public Param<String> checkpointDir() {
+        return checkpointDir;
+    }
+
+    public IntParam checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    public IntParam keepCheckpoints() {
+        return keepCheckpoints;
+    }
+
+    public BackpropClassifier setLayers(int[] value) {
+        return (BackpropClassifier) set(layers, value);
+    }
+
+    public BackpropClassifier setMaxIter(int value) {
+        return (BackpropClassifier) set(maxIter, value);
+    }
+
+    public BackpropClassifier setBatchSize(int value) {
+        return (BackpropClassifier) set(batchSize, value);
+    }
+
+    public BackpropClassifier setStepSize(double value) {
+        return (BackpropClassifier) set(stepSize, value);
+    }
+
+    public BackpropClassifier setMomentum(double value) {
+        return (BackpropClassifier) set(momentum, value);
+    }
+
+    public BackpropClassifier setRegParam(double value) {
+        return (BackpropClassifier) set(regParam, value);
+    }
+
+    public BackpropClassifier setSeed(long value) {
+        return (BackpropClassifier) set(seed, value);
+    }
+
+    public BackpropClassifier setInitMode(String value) {
+        return (BackpropClassifier) set(initMode, value);
+    }
+
+    public BackpropClassifier setActivation(String value) {
+        return (BackpropClassifier) set(activation, value);
+    }
+
+    public BackpropClassifier setStepSizeDecay(String value) {
+        return (BackpropClassifier) set(stepSizeDecay, value);
+    }
+
+    public BackpropClassifier setStepSizeDecayRate(double value) {
+        return (BackpropClassifier) set(stepSizeDecayRate, value);
+    }
+
+    public BackpropClassifier setStepSizeDecayEvery(int value) {
+        return (BackpropClassifier) set(stepSizeDecayEvery, value);
+    }
+
+    public BackpropClassifier setEarlyStopPatience(int value) {
+        return (BackpropClassifier) set(earlyStopPatience, value);
+    }
+
+    public BackpropClassifier setValidationIndicatorCol(String value) {
+        return (BackpropClassifier) set(validationIndicatorCol, value);
+    }
+
+    public BackpropClassifier setInitialModel(String value) {
+        return (BackpropClassifier) set(initialModel, value);
+    }
+
+    public BackpropClassifier setStepMode(String value) {
+        return (BackpropClassifier) set(stepMode, value);
+    }
+
+    public BackpropClassifier setBlas(String value) {
+        return (BackpropClassifier) set(blas, value);
+    }
+
+    public BackpropClassifier setCombine(String value) {
+        return (BackpropClassifier) set(combine, value);
+    }
+
+    public BackpropClassifier setCache(String value) {
+        return (BackpropClassifier) set(cache, value);
+    }
+
+    public BackpropClassifier setNumPartitions(int value) {
+        return (BackpropClassifier) set(numPartitions, value);
+    }
+
+    public BackpropClassifier setCheckpointDir(String value) {
+        return (BackpropClassifier) set(checkpointDir, value);
+    }
+
+    public BackpropClassifier setCheckpointInterval(int value) {
+        return (BackpropClassifier) set(checkpointInterval, value);
+    }
+
+    public BackpropClassifier setKeepCheckpoints(int value) {
+        return (BackpropClassifier) set(keepCheckpoints, value);
+    }
+
+    public int[] getLayers() {
+        return $(layers).clone();
+    }
+
+    public int getMaxIter() {
+        return (Integer) $(maxIter);
+    }
+
+    public int getBatchSize() {
+        return (Integer) $(batchSize);
+    }
+
+    public double getStepSize() {
+        return (Double) $(stepSize);
+    }
+
+    public double getMomentum() {
+        return (Double) $(momentum);
+    }
+
+    public double getRegParam() {
+        return (Double) $(regParam);
+    }
+
+    public long getSeed() {
+        return (Long) $(seed);
+    }
+
+    public String getInitMode() {
+        return $(initMode);
+    }
+
+    public String getActivation() {
+        return $(activation);
+    }
+
+    public String getStepSizeDecay() {
+        return $(stepSizeDecay);
+    }
+
+    public double getStepSizeDecayRate() {
+        return (Double) $(stepSizeDecayRate);
+    }
+
+    public int getStepSizeDecayEvery() {
+        return (Integer) $(stepSizeDecayEvery);
+    }
+
+    public int getEarlyStopPatience() {
+        return (Integer) $(earlyStopPatience);
+    }
+
+    public String getValidationIndicatorCol() {
+        return $(validationIndicatorCol);
+    }
+
+    public String getInitialModel() {
+        return $(initialModel);
+    }
+
+    public String getStepMode() {
+        return $(stepMode);
+    }
+
+    public String getBlas() {
+        return $(blas);
+    }
+
+    public String getCombine() {
+        return $(combine);
+    }
+
+    public String getCache() {
+        return $(cache);
+    }
+
+    public int getNumPartitions() {
+        return (Integer) $(numPartitions);
+    }
+
+    public String getCheckpointDir() {
+        return $(checkpointDir);
+    }
+
+    public int getCheckpointInterval() {
+        return (Integer) $(checkpointInterval);
+    }
+
+    public int getKeepCheckpoints() {
+        return (Integer) $(keepCheckpoints);
+    }
+
+    /**
+     * The training settings these params make, as {@code train}'s options make them: the network
+     * (softmax output, categorical cross-entropy) and every setting of the mini-batch trainer.
+     */
+    public TrainingSettings trainingSettings() {
+        Architecture architecture = new Architecture(getLayers(), Activation.fromId(getActivation()), Output.SOFTMAX,
+                Loss.CROSS_ENTROPY);
+        LearningRateDecay decay = LearningRateDecay.of(LearningRateDecay.Schedule.fromId(getStepSizeDecay()),
+                isDefined(stepSizeDecayRate) ? getStepSizeDecayRate() : null, getStepSizeDecayEvery());
+        return TrainingSettings.of(architecture).initialization(Initialization.fromId(getInitMode()))
+                .epochs(getMaxIter()).batchSize(getBatchSize()).learningRate(getStepSize()).seed(getSeed())
+                .momentum(getMomentum()).l2(getRegParam()).learningRateDecay(decay)
+                .earlyStopPatience(getEarlyStopPatience()).build();
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        StructType checked = super.transformSchema(schema);
+        Columns.checkFit(schema, getFeaturesCol(), getLabelCol(),
+                isDefined(validationIndicatorCol) ? getValidationIndicatorCol() : null, getLayers());
+        return checked;
+    }
+
+    /** Trains on {@code dataset}, whose label column Spark has cast to double. */
+    @Override
+    public BackpropClassificationModel train(Dataset<?> dataset) {
+        TrainingSettings settings = trainingSettings();
+        Architecture architecture = settings.architecture();
+        String validationCol = isDefined(validationIndicatorCol) ? getValidationIndicatorCol() : null;
+        if (settings.earlyStopping() && validationCol == null) {
+            throw new BadInputException(uid() + ": earlyStopPatience needs validationIndicatorCol, the rows whose loss"
+                    + " it watches");
+        }
+        Columns.checkFit(dataset.schema(), getFeaturesCol(), getLabelCol(), validationCol, getLayers());
+        Parameters initial = initialParameters(settings);
+        Blas.Selection kernel = Blas.select(Blas.Choice.fromId(getBlas()));
+        BlockCache blockCache = BlockCache.fromId(getCache());
+        TrainingRun.Execution how = new TrainingRun.Execution(StepMode.fromId(getStepMode()),
+                Combine.fromId(getCombine()), kernel, blockCache);
+        TrainingRun.Checkpointing checkpointing = isDefined(checkpointDir)
+                ? new TrainingRun.Checkpointing(getCheckpointDir(), getCheckpointInterval(), getKeepCheckpoints(), true)
+                : TrainingRun.Checkpointing.NONE;
+
+        SparkSession spark = dataset.sparkSession();
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int partitions = isDefined(numPartitions) ? getNumPartitions() : context.defaultParallelism();
+        ExecutorLossLog executorLoss = new ExecutorLossLog();
+        context.sc().addSparkListener(executorLoss);
+        try {
+            DatasetExamples.Loaded loaded = DatasetExamples.cache(dataset, getFeaturesCol(), getLabelCol(),
+                    validationCol, architecture.inputSize(), architecture.outputSize(), partitions, blockCache);
+            try (TrainingRun run = TrainingRun.of(loaded.train(), loaded.validation(), null)) {
+                Map<String, String> dataFingerprint = new LinkedHashMap<>();
+                dataFingerprint.put("features-col", getFeaturesCol());
+                dataFingerprint.put("label-col", getLabelCol());
+                if (checkpointing.directory() != null) {
+                    // the rows themselves: a DataFrame has no file to fingerprint
+                    dataFingerprint.put("train digest", loaded.train().digest());
+                }
+                TrainingRun.Result result = run.train(context, new TrainingRun.Request(settings, how, initial,
+                        startValues(validationCol), dataFingerprint, checkpointing, null, false));
+                return new BackpropClassificationModel(uid(), result.state().model());
+            }
+        } finally {
+            context.sc().removeSparkListener(executorLoss);
+        }
+    }
+
+    /** What the settings do not hold but the bits depend on: the start and the validation rows. */
+    private Map<String, String> startValues(String validationCol) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (isDefined(initialModel)) {
+            values.put("init", "model " + DriverFiles.resolve(getInitialModel()));
+        }
+        values.put("validation", validationCol == null ? "none" : "column " + validationCol);
+        return values;
+    }
+
+    private Parameters initialParameters(TrainingSettings settings) {
+        Architecture architecture = settings.architecture();
+        if (!isDefined(initialModel)) {
+            return settings.initialization().initialize(architecture, settings.seed());
+        }
+        ModelFile.Stored stored = ModelFile.read(getInitialModel());
+        if (!Arrays.equals(stored.sizes(), architecture.sizes())) {
+            throw new BadInputException(uid() + ": layers " + Architecture.describe(architecture.sizes())
+                    + " do not match initialModel " + getInitialModel() + ", whose sizes are "
+                    + Architecture.describe(stored.sizes()));
+        }
+        if (stored.activation() != architecture.hiddenActivation()) {
+            throw new BadInputException(uid() + ": activation " + getActivation() + " does not match initialModel "
+                    + getInitialModel() + ", whose activation is " + stored.activation().id());
+        }
+        return stored.parameters(Output.SOFTMAX, Loss.CROSS_ENTROPY);
+    }
+
+    @Override
+    public BackpropClassifier copy(ParamMap extra) {
+        return (BackpropClassifier) defaultCopy(extra);
+    }
+
+    public static MLReader<BackpropClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static BackpropClassifier load(String path) {
+        return read().load(path);
+    }
+}

@@ -1,0 +1,147 @@
+package org.sparkbackprop.ml;
+
+import java.util.Iterator;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.data.Cells;
+import org.sparkbackprop.data.ParsedExample;
+import org.sparkbackprop.spark.BadInputInTasks;
+import org.sparkbackprop.spark.BlockCache;
+import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.Examples;
+import scala.Tuple2;
+
+/**
+ * A DataFrame's features and labels as cached examples, read on the executors: row i of the
+ * DataFrame (in its order, as {@code zipWithIndex} numbers it) is the example with global index
+ * i, so the same rows in the same order are the same examples as the command line reads from a
+ * file. Features become float32, as every input format's do; a label must be a class index in
+ * [0, k). A bad row is named by its index.
+ */
+final class DatasetExamples {
+    private DatasetExamples() {
+    }
+
+    /** The examples to train on, and those to validate on (null without a validation column). */
+    record Loaded(CachedExamples train, CachedExamples validation) {
+    }
+
+    static Loaded cache(Dataset<?> dataset, String featuresCol, String labelCol, String validationCol, int inputSize,
+                        int classes, int partitions, BlockCache cache) {
+        Dataset<Row> selected = dataset.select(functions.col(featuresCol), functions.col(labelCol));
+        if (validationCol == null) {
+            return new Loaded(cache("the DataFrame", selected, inputSize, classes, partitions, cache), null);
+        }
+        Column indicator = functions.col(validationCol);
+        long unknown = dataset.filter(indicator.isNull()).count();
+        if (unknown > 0) {
+            throw new BadInputException("validationIndicatorCol: column '" + validationCol + "' is null in " + unknown
+                    + " rows, expected true (validate on the row) or false (train on it)");
+        }
+        CachedExamples train = cache("the DataFrame's training rows", dataset.filter(functions.not(indicator))
+                .select(functions.col(featuresCol), functions.col(labelCol)), inputSize, classes, partitions, cache);
+        try {
+            CachedExamples validation = cache("the DataFrame's validation rows", dataset.filter(indicator)
+                    .select(functions.col(featuresCol), functions.col(labelCol)), inputSize, classes, partitions, cache);
+            return new Loaded(train, validation);
+        } catch (RuntimeException e) {
+            train.release();
+            throw e;
+        }
+    }
+
+    /**
+     * The rows of {@code selected} (features, label), numbered in order and cached. The rows are
+     * kept while they are numbered and cached, so the DataFrame's plan runs once.
+     */
+    private static CachedExamples cache(String source, Dataset<Row> selected, int inputSize, int classes,
+                                        int partitions, BlockCache cache) {
+        JavaRDD<Row> rows = selected.javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            // a bad row ends its partition's reading; cacheNumbered reports the lowest partition's
+            JavaPairRDD<Long, ParsedExample> numbered = JavaPairRDD.fromJavaRDD(rows.zipWithIndex().mapPartitions(
+                    BadInputInTasks.of(selected.sparkSession().sparkContext()).guard(
+                            new ParseRows(source, inputSize, classes))));
+            return Examples.cacheNumbered(source, numbered, inputSize, classes, partitions, cache);
+        } finally {
+            rows.unpersist(false);
+        }
+    }
+
+    /** Row (features, label) with its index → (index, example); fails naming the row. */
+    private record ParseRows(String source, int inputSize, int classes)
+            implements FlatMapFunction<Iterator<Tuple2<Row, Long>>, Tuple2<Long, ParsedExample>> {
+
+        @Override
+        public Iterator<Tuple2<Long, ParsedExample>> call(Iterator<Tuple2<Row, Long>> rows) {
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return rows.hasNext();
+                }
+
+                @Override
+                public Tuple2<Long, ParsedExample> next() {
+                    Tuple2<Row, Long> row = rows.next();
+                    String where = source + " row " + row._2();
+                    return new Tuple2<>(row._2(), new ParsedExample(features(row._1(), where),
+                            new int[] {label(row._1(), where)}));
+                }
+            };
+        }
+
+        private float[] features(Row row, String where) {
+            if (row.isNullAt(0)) {
+                throw new BadInputException(where + ": features is null, expected a vector of " + inputSize + " values");
+            }
+            Vector vector = (Vector) row.get(0);
+            if (vector.size() != inputSize) {
+                throw new BadInputException(where + ": features has " + vector.size() + " values, but the input size,"
+                        + " layers(0), is " + inputSize);
+            }
+            float[] features = new float[inputSize];
+            if (vector instanceof SparseVector sparse) {
+                int[] indices = sparse.indices();
+                double[] values = sparse.values();
+                for (int k = 0; k < indices.length; k++) {
+                    features[indices[k]] = feature(values[k], where, indices[k]);
+                }
+            } else {
+                double[] values = ((DenseVector) vector).values();
+                for (int i = 0; i < inputSize; i++) {
+                    features[i] = feature(values[i], where, i);
+                }
+            }
+            return features;
+        }
+
+        private static float feature(double value, String where, int i) {
+            if (!Double.isFinite(value)) {
+                throw new BadInputException(where + ": features[" + i + "] is " + value + ", expected a finite number");
+            }
+            return (float) value;
+        }
+
+        private int label(Row row, String where) {
+            if (row.isNullAt(1)) {
+                throw new BadInputException(where + ": label is null, expected a class index in [0, " + classes + ")");
+            }
+            double label = row.getDouble(1);
+            if (label != Math.rint(label)) {
+                throw new BadInputException(where + ": label " + label + " is not a class index (an integer in [0, "
+                        + classes + "))");
+            }
+            return Cells.checkLabel((long) label, classes, where);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package org.sparkbackprop.run;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkbackprop.blas.Blas;
+import org.sparkbackprop.checkpoint.Checkpoint;
+import org.sparkbackprop.checkpoint.CheckpointStore;
+import org.sparkbackprop.checkpoint.Checkpoints;
+import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.data.HoldOut;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.network.Scores;
+import org.sparkbackprop.spark.BlockCache;
+import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.Combine;
+import org.sparkbackprop.spark.DistributedSource;
+import org.sparkbackprop.spark.KernelCheck;
+import org.sparkbackprop.spark.ResidentSource;
+import org.sparkbackprop.spark.StepMode;
+import org.sparkbackprop.training.EpochOrder;
+import org.sparkbackprop.training.GradientSource;
+import org.sparkbackprop.training.LearningRateDecay;
+import org.sparkbackprop.training.MiniBatchTrainer;
+import org.sparkbackprop.training.TrainingPosition;
+import org.sparkbackprop.training.TrainingSettings;
+import org.sparkbackprop.training.TrainingState;
+
+/**
+ * One training run on Spark, as every front end runs it (the command line's {@code train} and the
+ * Spark ML estimator): the loaded examples are split (a held-out validation set, when asked), the
+ * executors' kernel checked, the run logged, its checkpoints found and resumed, the step sources
+ * built (resident tasks or jobs, with the chosen combining and kernel), the mini-batch trainer run
+ * with progress, metrics and checkpoints listening, the kept model scored, and the caches
+ * released. What differs between front ends is only where the examples come from and what is
+ * done with the result.
+ * <pre>
+ * try (TrainingRun run = TrainingRun.split(loaded, test, holdOut, cache)) {
+ *     TrainingRun.Result result = run.train(context, request);
+ * }
+ * </pre>
+ */
+public final class TrainingRun implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
+    private final CachedExamples train;
+    private final CachedExamples validation;
+    private final CachedExamples test;
+
+    /** How the steps run: none of it changes the math, only the kernel and the combining change bits. */
+    public record Execution(StepMode stepMode, Combine combine, Blas.Selection kernel, BlockCache cache) {
+    }
+
+    /**
+     * Checkpoints in {@code directory} (null: none) every {@code every} steps and at every epoch's
+     * end, the newest {@code keep} kept; {@code resume}: go on from the newest valid one.
+     */
+    public record Checkpointing(String directory, int every, int keep, boolean resume) {
+        public static final Checkpointing NONE = new Checkpointing(null, 0, 1, false);
+        /** Steps between checkpoints within an epoch unless told otherwise. */
+        public static final int DEFAULT_EVERY = 500;
+        /** Checkpoints kept unless told otherwise. */
+        public static final int DEFAULT_KEEP = 2;
+
+        public Checkpointing {
+            if (every < 0) {
+                throw new BadInputException("checkpoint-every must be 0 or a positive integer, got " + every);
+            }
+            if (keep < 1) {
+                throw new BadInputException("keep-checkpoints must be a positive integer, got " + keep);
+            }
+            if (resume && directory == null) {
+                throw new BadInputException("resume needs --checkpoint-dir, the directory to resume from");
+            }
+        }
+    }
+
+    /**
+     * What to train: the settings, how the steps run, the initial parameters, and what else the
+     * front end set that decides the bits ({@code startValues}: the init model, the validation
+     * set's choice; shown with the settings and fingerprinted). {@code dataFingerprint}: what
+     * identifies the training data beyond its count and partitions, for checkpoints.
+     * {@code metricsOut}: where the metrics file goes (null: none). {@code scoreKept}: score the
+     * kept model at the end, for a report.
+     */
+    public record Request(TrainingSettings settings, Execution how, Parameters initial,
+                          Map<String, String> startValues, Map<String, String> dataFingerprint,
+                          Checkpointing checkpointing, String metricsOut, boolean scoreKept) {
+    }
+
+    /**
+     * What a run ends with: its end state, every epoch's metrics, the kept model's scores on the
+     * test set (else the validation set; null when neither, or not asked for) and which set that
+     * was, and every setting by name as the report shows them.
+     */
+    public record Result(TrainingState state, MetricsLog metrics, Scores keptScores, String scoredSet,
+                         long trainExamples, long validationExamples, Map<String, String> settingValues) {
+    }
+
+    private TrainingRun(CachedExamples train, CachedExamples validation, CachedExamples test) {
+        this.train = train;
+        this.validation = validation;
+        this.test = test;
+    }
+
+    /**
+     * The run's data: {@code loaded} less what {@code holdOut} (null for none) keeps for
+     * validation, and {@code test} (null for none).
+     */
+    public static TrainingRun split(CachedExamples loaded, CachedExamples test, HoldOut holdOut, BlockCache cache) {
+        if (holdOut == null) {
+            return new TrainingRun(loaded, null, test);
+        }
+        CachedExamples.Split split = loaded.split(holdOut, cache);
+        return new TrainingRun(split.kept(), split.heldOut(), test);
+    }
+
+    /** The run's data as given: training examples, and validation and test examples (each null for none). */
+    public static TrainingRun of(CachedExamples train, CachedExamples validation, CachedExamples test) {
+        return new TrainingRun(train, validation, test);
+    }
+
+    /**
+     * Trains as {@code request} says, from the newest valid checkpoint when it asks to resume,
+     * logging the run, its progress and every epoch's metrics.
+     */
+    public Result train(JavaSparkContext context, TrainingRun.Request request) {
+        TrainingSettings settings = request.settings();
+        Execution how = request.how();
+        KernelCheck.onExecutors(context, train, how.kernel().kernel());
+        LOG.info("training {} on {} examples of {} in {} partitions{}; {} epochs, batch size {}, learning rate"
+                        + " {}{}, momentum {}, L2 {}, {} combining", settings.architecture(), train.exampleCount(),
+                train.source(), train.partitions(),
+                validation == null ? "" : ", validating on " + validation.exampleCount(),
+                settings.epochs(), settings.batchSize(), settings.learningRate(),
+                settings.learningRateDecay() == LearningRateDecay.NONE ? ""
+                        : " (decay " + settings.learningRateDecay().describe() + ")",
+                settings.momentum(), settings.l2(), how.combine().id());
+        Blas.log(how.kernel());
+
+        Map<String, String> settingValues = settingValues(request);
+        MetricsLog metrics = new MetricsLog(settings.epochs(), settings.architecture().output(), how.kernel().kernel(),
+                request.metricsOut());
+        Checkpoints checkpoints = checkpoints(request.checkpointing(), fingerprint(request, settingValues), settings,
+                metrics);
+        TrainingState start = TrainingState.startingFrom(request.initial());
+        TrainingPosition position = TrainingPosition.START;
+        Checkpoint resumed = checkpoints != null && request.checkpointing().resume()
+                ? checkpoints.resumable(settings.epochs()) : null;
+        if (resumed != null) {
+            start = resumed.state();
+            position = resumed.position();
+            metrics.restore(resumed.metrics());
+        }
+
+        int batchSize = settings.batchSize();
+        DistributedSource testSource = test == null ? null
+                : new DistributedSource(context, test, batchSize, Combine.ORDERED, how.kernel().kernel());
+        DistributedSource validationSource = validation == null ? null
+                : new DistributedSource(context, validation, batchSize, Combine.ORDERED, how.kernel().kernel());
+        DistributedSource jobs = new DistributedSource(context, train, batchSize, how.combine(), how.kernel().kernel());
+        GradientSource steps = how.stepMode() == StepMode.RESIDENT
+                ? ResidentSource.open(context, train, batchSize, settings.architecture(), jobs, how.cache()) : jobs;
+        TrainingState end;
+        try (Progress progress = Progress.forThisProcess(settings.epochs())) {
+            end = new MiniBatchTrainer(settings).train(start, position, steps, testSource, validationSource,
+                    new Listeners(progress, metrics, checkpoints));
+        } finally {
+            if (steps instanceof ResidentSource resident) {
+                resident.close();
+            }
+        }
+        DistributedSource scored = testSource != null ? testSource : validationSource;
+        Scores keptScores = !request.scoreKept() || scored == null ? null : scored.score(end.model());
+        return new Result(end, metrics, keptScores, testSource != null ? "test" : "validation", train.exampleCount(),
+                validation == null ? 0 : validation.exampleCount(), settingValues);
+    }
+
+    private Checkpoints checkpoints(Checkpointing checkpointing, Map<String, String> fingerprint,
+                                    TrainingSettings settings, MetricsLog metrics) {
+        if (checkpointing.directory() == null) {
+            return null;
+        }
+        long stepsPerEpoch = new EpochOrder(settings.seed(), 0, train.exampleCount()).batchCount(settings.batchSize());
+        return new Checkpoints(new CheckpointStore(checkpointing.directory(), checkpointing.keep()),
+                checkpointing.every(), fingerprint, stepsPerEpoch, metrics::lines);
+    }
+
+    /**
+     * Every setting of the run by its option's name, as the report lists them: the training
+     * settings' own ({@link TrainingSettings#values}, so none is left out), what the front end
+     * adds, and the execution's choices that decide the bits of a step too.
+     */
+    private static Map<String, String> settingValues(Request request) {
+        Map<String, String> values = new LinkedHashMap<>(request.settings().values());
+        values.putAll(request.startValues());
+        values.put("combine", request.how().combine().id());
+        // the bits depend on the kernel: a checkpoint made with another one is not resumed
+        values.put("blas", request.how().kernel().kernel().label());
+        return values;
+    }
+
+    /**
+     * Everything that decides the bits of the model's steps, as a checkpoint records it: the
+     * settings, the data's partitions and count and what identifies it. Not the number of epochs
+     * (resuming with more goes on past the end) nor the test data.
+     */
+    private Map<String, String> fingerprint(Request request, Map<String, String> settingValues) {
+        Map<String, String> fingerprint = new TreeMap<>(request.dataFingerprint());
+        fingerprint.putAll(settingValues);
+        // more epochs go on past the end of a finished run
+        fingerprint.remove("epochs");
+        fingerprint.put("partitions", Integer.toString(train.partitions()));
+        fingerprint.put("train", train.source());
+        fingerprint.put("train examples", Long.toString(train.exampleCount()));
+        return fingerprint;
+    }
+
+    /** Releases every cache of the run. */
+    @Override
+    public void close() {
+        for (CachedExamples released : new CachedExamples[] {train, validation, test}) {
+            if (released != null) {
+                released.release();
+            }
+        }
+    }
+}
