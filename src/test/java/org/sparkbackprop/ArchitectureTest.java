@@ -44,8 +44,8 @@ class ArchitectureTest {
                     OURS + "common.", OURS + "blas.", OURS + "checkpoint.", OURS + "data.", OURS + "files.",
                     OURS + "network.", OURS + "spark.", OURS + "training.")),
             Map.entry("ml", List.of("org.apache.spark.", "org.apache.hadoop.", "scala.", OURS + "common.", OURS + "blas.",
-                    OURS + "data.", OURS + "files.", OURS + "model.", OURS + "network.", OURS + "run.", OURS + "spark.",
-                    OURS + "training.")),
+                    OURS + "checkpoint.", OURS + "data.", OURS + "files.", OURS + "model.", OURS + "network.", OURS + "run.",
+                    OURS + "spark.", OURS + "training.")),
             Map.entry("cli", List.of("picocli.", "me.tongfei.progressbar.", "org.apache.spark.", "org.apache.hadoop.",
                     "com.fasterxml.jackson.", "org.slf4j.", "scala.", OURS)));
 

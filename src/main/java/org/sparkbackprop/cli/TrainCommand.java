@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.blas.Blas;
+import org.sparkbackprop.checkpoint.CheckpointStore;
 import org.sparkbackprop.checkpoint.DataFingerprint;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.HoldOut;
@@ -134,8 +135,12 @@ final class TrainCommand implements Callable<Integer> {
             DataPaths.requireExists("--test", test);
         }
         dataSet.validate();
-        TrainingRun.Checkpointing checkpointing = checkpointDir == null && !resume ? TrainingRun.Checkpointing.NONE
-                : new TrainingRun.Checkpointing(checkpointDir, checkpointEvery, keepCheckpoints, resume);
+        if (resume && checkpointDir == null) {
+            throw new BadInputException("resume needs --checkpoint-dir, the directory to resume from");
+        }
+        if (checkpointEvery < 0) {
+            throw new BadInputException("checkpoint-every must be 0 or a positive integer, got " + checkpointEvery);
+        }
         HoldOut holdOut = holdOut();
         if (training.earlyStopPatience > 0 && test == null && holdOut == null) {
             throw new BadInputException("early-stop-patience needs a loss to watch: give --validation-fraction or --test");
@@ -155,6 +160,8 @@ final class TrainCommand implements Callable<Integer> {
         startValues.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
         TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, kernel, dataSet.cache);
         TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
+            TrainingRun.Checkpointing checkpointing = new TrainingRun.Checkpointing(checkpointDir == null ? null
+                    : new CheckpointStore(checkpointDir, keepCheckpoints), checkpointEvery, resume);
             int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
             CachedExamples loaded = DataOptions.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);

@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbackprop.blas.Blas;
+import org.sparkbackprop.checkpoint.CheckpointStore;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.files.DriverFiles;
 import org.sparkbackprop.model.ModelFile;
@@ -479,8 +480,8 @@ public final class BackpropClassifier
         BlockCache blockCache = BlockCache.fromId(getCache());
         TrainingRun.Execution how = new TrainingRun.Execution(StepMode.fromId(getStepMode()),
                 Combine.fromId(getCombine()), kernel, blockCache);
-        TrainingRun.Checkpointing checkpointing = isDefined(checkpointDir)
-                ? new TrainingRun.Checkpointing(getCheckpointDir(), getCheckpointInterval(), getKeepCheckpoints(), true)
+        TrainingRun.Checkpointing checkpointing = isDefined(checkpointDir) ? new TrainingRun.Checkpointing(
+                new CheckpointStore(getCheckpointDir(), getKeepCheckpoints()), getCheckpointInterval(), true)
                 : TrainingRun.Checkpointing.NONE;
 
         SparkSession spark = dataset.sparkSession();
@@ -495,7 +496,7 @@ public final class BackpropClassifier
                 Map<String, String> dataFingerprint = new LinkedHashMap<>();
                 dataFingerprint.put("features-col", getFeaturesCol());
                 dataFingerprint.put("label-col", getLabelCol());
-                if (checkpointing.directory() != null) {
+                if (checkpointing.store() != null) {
                     // the rows themselves: a DataFrame has no file to fingerprint
                     dataFingerprint.put("train digest", loaded.train().digest());
                 }

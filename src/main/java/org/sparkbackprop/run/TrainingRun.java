@@ -55,11 +55,11 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * Checkpoints in {@code directory} (null: none) every {@code every} steps and at every epoch's
-     * end, the newest {@code keep} kept; {@code resume}: go on from the newest valid one.
+     * Checkpoints in {@code store} (null: none) every {@code every} steps and at every epoch's end;
+     * {@code resume}: go on from the newest valid one.
      */
-    public record Checkpointing(String directory, int every, int keep, boolean resume) {
-        public static final Checkpointing NONE = new Checkpointing(null, 0, 1, false);
+    public record Checkpointing(CheckpointStore store, int every, boolean resume) {
+        public static final Checkpointing NONE = new Checkpointing(null, 0, false);
         /** Steps between checkpoints within an epoch unless told otherwise. */
         public static final int DEFAULT_EVERY = 500;
         /** Checkpoints kept unless told otherwise. */
@@ -69,10 +69,7 @@ public final class TrainingRun implements AutoCloseable {
             if (every < 0) {
                 throw new BadInputException("checkpoint-every must be 0 or a positive integer, got " + every);
             }
-            if (keep < 1) {
-                throw new BadInputException("keep-checkpoints must be a positive integer, got " + keep);
-            }
-            if (resume && directory == null) {
+            if (resume && store == null) {
                 throw new BadInputException("resume needs --checkpoint-dir, the directory to resume from");
             }
         }
@@ -181,12 +178,11 @@ public final class TrainingRun implements AutoCloseable {
 
     private Checkpoints checkpoints(Checkpointing checkpointing, Map<String, String> fingerprint,
                                     TrainingSettings settings, MetricsLog metrics) {
-        if (checkpointing.directory() == null) {
+        if (checkpointing.store() == null) {
             return null;
         }
         long stepsPerEpoch = new EpochOrder(settings.seed(), 0, train.exampleCount()).batchCount(settings.batchSize());
-        return new Checkpoints(new CheckpointStore(checkpointing.directory(), checkpointing.keep()),
-                checkpointing.every(), fingerprint, stepsPerEpoch, metrics::lines);
+        return new Checkpoints(checkpointing.store(), checkpointing.every(), fingerprint, stepsPerEpoch, metrics::lines);
     }
 
     /**

@@ -37,7 +37,7 @@ class BlasOptionTest {
 
         Run auto = gradcheck(withoutArpack, "auto");
         assertEquals(0, auto.exitCode(), auto.output());
-        assertTrue(auto.output().contains("INFO  BlasOption: matrix products: EJML: dev.ludovic.netlib's native BLAS needs"
+        assertTrue(auto.output().contains("INFO  Blas: matrix products: EJML: dev.ludovic.netlib's native BLAS needs"
                 + " org.netlib.util"), auto.output());
         assertTrue(auto.output().contains("products on ejml"), auto.output());
     }
