@@ -4,14 +4,15 @@
 project=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jar="$project/target/spark-backprop.jar"
 spark_classpath_file="$project/target/spark-classpath.txt"
+scala_repl_classpath_file="$project/target/scala-repl-classpath.txt"
 export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
 # one OpenBLAS thread (--blas native): Spark's tasks are the parallelism. Inherited by local mode's
 # driver, the local cluster's Workers and executors, and a standalone cluster-mode driver.
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 
-# Builds the application jar (and the Spark classpath file) when missing or older than the sources.
+# Builds the application jar (and the classpath files) when missing or older than the sources.
 ensure_jar() {
-  if [ ! -f "$jar" ] || [ ! -f "$spark_classpath_file" ] \
+  if [ ! -f "$jar" ] || [ ! -f "$spark_classpath_file" ] || [ ! -f "$scala_repl_classpath_file" ] \
       || [ -n "$(find "$project/src/main" "$project/pom.xml" -newer "$jar" -print -quit)" ]; then
     echo "building $jar ..." >&2
     (cd "$project" && mvn -q -B -DskipTests package) >&2

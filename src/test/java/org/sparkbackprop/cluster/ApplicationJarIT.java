@@ -17,6 +17,7 @@ class ApplicationJarIT {
             assertEquals("org.sparkbackprop.cli.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
             List<String> entries = jar.stream().map(entry -> entry.getName()).toList();
             for (String required : List.of("org/sparkbackprop/cli/Main.class", "org/sparkbackprop/blas/NativeProducts.class",
+                    "org/sparkbackprop/ml/BackpropClassifier.class",
                     "org/ejml/dense/row/CommonOps_DDRM.class",
                     "org/sparkbackprop/shaded/picocli/CommandLine.class")) {
                 assertTrue(entries.contains(required), required);

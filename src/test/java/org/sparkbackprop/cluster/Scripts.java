@@ -26,6 +26,16 @@ final class Scripts {
         return builder.start();
     }
 
+    /** As {@link #run}, with {@code input} as the script's standard input. */
+    static Run runWithInput(Path input, Path output, long minutes, String... command)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(input.toFile()).redirectOutput(output.toFile());
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        builder.environment().remove("SPARK_HOME");
+        return await(builder.start(), output, minutes, command);
+    }
+
     /** Runs to the end, or kills the script's whole process tree and fails after {@code minutes}. */
     static Run run(Map<String, String> environment, Path output, long minutes, String... command)
             throws IOException, InterruptedException {
