@@ -147,6 +147,10 @@ class BackpropClassifierTest {
         Path weights = stageDirectory.resolve(ModelFile.IN_MODEL_DIRECTORY);
         assertTrue(Files.exists(stageDirectory.resolve("metadata")), "Spark's params metadata");
         assertArrayEquals(new int[] {784, 30, 10}, ModelFile.read(weights.toString()).sizes());
+        // network2's own load() reads it and classifies Fashion-MNIST's test images with it
+        String[] counts = network2Accuracy(weights).trim().split("\\s+");
+        assertEquals("10000", counts[1]);
+        assertTrue(Integer.parseInt(counts[0]) >= 7000, "network2: " + counts[0] + " of 10000 right");
 
         // evaluate reads the saved directory, and counts the same correct predictions on the same rows
         LocalSpark.stop();
@@ -154,6 +158,44 @@ class BackpropClassifierTest {
                 "--format", "csv", "--feature-scale", Double.toString(KaggleCsv.PIXEL_SCALE), "--blas", "ejml");
         assertEquals(0, evaluated.exitCode(), evaluated.err());
         assertTrue(evaluated.out().contains(String.format("accuracy        %.6f%n", accuracy)), evaluated.out());
+    }
+
+    private static String network2Accuracy(Path model) throws IOException {
+        Process process = new ProcessBuilder("python3", "src/test/python/network2_accuracy.py", model.toString(),
+                KaggleCsv.FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz").toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            assertTrue(process.waitFor(5, TimeUnit.MINUTES), "network2 check timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        assertEquals(0, process.exitValue(), "network2 check failed: " + output);
+        return output;
+    }
+
+    @Test
+    void thresholdsChooseAsInSparksProbabilisticClassifiers() {
+        StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType);
+        List<Row> rows = new ArrayList<>();
+        java.util.Random random = new java.util.Random(6);
+        for (int i = 0; i < 200; i++) {
+            double x = random.nextGaussian();
+            rows.add(RowFactory.create(Vectors.dense(x, random.nextGaussian()), x > 0 ? 1.0 : 0.0));
+        }
+        Dataset<Row> frame = spark().createDataFrame(rows, schema);
+        BackpropClassificationModel model = new BackpropClassifier().setLayers(new int[] {2, 4, 2}).setMaxIter(5)
+                .setBatchSize(4).setStepSize(1.0).setBlas("ejml").fit(frame);
+        long onesByProbability = model.transform(frame).filter("prediction = 1.0").count();
+        // Spark's rule: the class k of the largest probability_k / threshold_k
+        model.setThresholds(new double[] {1.0, 0.01});
+        for (Row row : model.transform(frame).select("probability", "prediction").collectAsList()) {
+            double[] probability = ((Vector) row.get(0)).toArray();
+            assertEquals(probability[1] / 0.01 > probability[0] / 1.0 ? 1.0 : 0.0, row.getDouble(1));
+        }
+        long ones = model.transform(frame).filter("prediction = 1.0").count();
+        assertTrue(ones > onesByProbability, ones + " rows of class 1 with its threshold 100 times lower, "
+                + onesByProbability + " without thresholds");
     }
 
     @Test
