@@ -2,9 +2,27 @@
 # the spark-submit to use.
 
 project=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-jar="$project/target/spark-backprop.jar"
-spark_classpath_file="$project/target/spark-classpath.txt"
-scala_repl_classpath_file="$project/target/scala-repl-classpath.txt"
+# Which Spark line to build for and run on (SPARK_PROFILE): each has its own Maven profile, build
+# directory, jar and JVM options, so the two builds never overwrite each other.
+case "${SPARK_PROFILE:-}" in
+  "")
+    build_dir="$project/target"
+    jar="$build_dir/spark-backprop.jar"
+    module_options_file="$project/conf/jvm-module-options"
+    maven_profile=()
+    spark_line=4.2 scala_binary=2.13 ;;
+  spark-3.5)
+    build_dir="$project/target/spark-3.5"
+    jar="$build_dir/spark-backprop-spark-3.5.jar"
+    module_options_file="$project/conf/jvm-module-options-spark-3.5"
+    maven_profile=(-P spark-3.5)
+    spark_line=3.5 scala_binary=2.12 ;;
+  *)
+    echo "error: SPARK_PROFILE=$SPARK_PROFILE: expected spark-3.5 (Spark 3.5, Scala 2.12), or nothing for Spark 4.2 (Scala 2.13)" >&2
+    exit 2 ;;
+esac
+spark_classpath_file="$build_dir/spark-classpath.txt"
+scala_repl_classpath_file="$build_dir/scala-repl-classpath.txt"
 export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
 # one OpenBLAS thread (--blas native): Spark's tasks are the parallelism. Inherited by local mode's
 # driver, the local cluster's Workers and executors, and a standalone cluster-mode driver.
@@ -15,15 +33,39 @@ ensure_jar() {
   if [ ! -f "$jar" ] || [ ! -f "$spark_classpath_file" ] || [ ! -f "$scala_repl_classpath_file" ] \
       || [ -n "$(find "$project/src/main" "$project/pom.xml" -newer "$jar" -print -quit)" ]; then
     echo "building $jar ..." >&2
-    (cd "$project" && mvn -q -B -DskipTests package) >&2
+    (cd "$project" && mvn -q -B -DskipTests "${maven_profile[@]}" package) >&2
+  fi
+  check_spark_home
+}
+
+# With SPARK_HOME set: its Spark must be of the jar's line (3.5 or 4.2) and Scala version, else a
+# clear error, not a NoSuchMethodError from inside Spark.
+check_spark_home() {
+  [ -n "${SPARK_HOME:-}" ] || return 0
+  local core version scala
+  core=$(ls "$SPARK_HOME"/jars/spark-core_*.jar 2>/dev/null | head -1)
+  if [ -z "$core" ]; then
+    echo "error: SPARK_HOME=$SPARK_HOME: no jars/spark-core_*.jar there; expected a Spark $spark_line distribution" >&2
+    exit 2
+  fi
+  # spark-core_2.13-4.2.0.jar
+  core=$(basename "$core" .jar)
+  scala=${core#spark-core_}
+  scala=${scala%%-*}
+  version=${core##*-}
+  if [ "$scala" != "$scala_binary" ] || [[ "$version" != "$spark_line".* ]]; then
+    local other="set SPARK_PROFILE=spark-3.5 for Spark 3.5 (Scala 2.12), or leave it unset for Spark 4.2 (Scala 2.13)"
+    echo "error: SPARK_HOME=$SPARK_HOME is Spark $version (Scala $scala), but $jar is built for Spark" \
+      "$spark_line (Scala $scala_binary): $other" >&2
+    exit 2
   fi
 }
 
-# Spark's JVM options for Java 17 (conf/jvm-module-options), less the incubator vector module:
+# Spark's JVM options for Java 17 (conf/jvm-module-options, or the 3.5 build's own), less the incubator vector module:
 # no class on this classpath uses it (the vector BLAS is MLlib's), and resolving it prints a
 # warning on every run.
 module_options() {
-  grep -v -e '^\s*\(#\|$\)' -e 'jdk.incubator.vector' "$project/conf/jvm-module-options"
+  grep -v -e '^\s*\(#\|$\)' -e 'jdk.incubator.vector' "$module_options_file"
 }
 
 # Sets the array spark_submit to $SPARK_HOME/bin/spark-submit, or, without SPARK_HOME, to Spark's

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Submits a spark-backprop command to Kubernetes in cluster mode:
 #   K8S_MASTER=k8s://https://HOST:443 SPARK_IMAGE=registry/spark:4.2.0 submit/k8s.sh COMMAND [OPTIONS]
-# The image must be a Spark 4.2.0 image (Scala 2.13, Java 17) with the application jar at
+# The image must be a Spark 4.2 image (Scala 2.13, Java 17) with the application jar at
 # APP_JAR_IN_IMAGE (default /opt/spark-backprop/spark-backprop.jar), e.g. built FROM apache/spark
-# with COPY target/spark-backprop.jar /opt/spark-backprop/.
-# Needs SPARK_HOME: a Spark 4.2.0 distribution (Scala 2.13) with Kubernetes support.
+# with COPY target/spark-backprop.jar /opt/spark-backprop/; with SPARK_PROFILE=spark-3.5, a Spark 3.5
+# image (Scala 2.12, Java 17) and target/spark-3.5/spark-backprop-spark-3.5.jar.
+# Needs SPARK_HOME: a Spark distribution of the same line with Kubernetes support.
 # Environment:
 #   K8S_MASTER        the API server, k8s://https://... (required)
 #   SPARK_IMAGE       the container image for driver and executors (required)
@@ -26,12 +27,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # The project's own Spark jars hold no Kubernetes support: a Spark distribution's spark-submit is needed.
 if [ -z "${SPARK_HOME:-}" ] && [ -z "${DRY_RUN:-}" ]; then
-  echo "error: set SPARK_HOME to a Spark 4.2.0 distribution (Scala 2.13) built with Kubernetes support" >&2
+  echo "error: set SPARK_HOME to a Spark $spark_line distribution (Scala $scala_binary) built with Kubernetes support" >&2
   exit 2
 fi
 
 : "${K8S_MASTER:?set K8S_MASTER to the API server, e.g. k8s://https://127.0.0.1:6443}"
-: "${SPARK_IMAGE:?set SPARK_IMAGE to a Spark 4.2.0 image holding the application jar}"
+: "${SPARK_IMAGE:?set SPARK_IMAGE to a Spark $spark_line image (Scala $scala_binary) holding the application jar}"
 driver_memory=${DRIVER_MEMORY:-1g}
 ensure_jar
 choose_spark_submit "$driver_memory"

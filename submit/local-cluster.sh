@@ -23,7 +23,7 @@ spark_home() {
     echo "$SPARK_HOME"
     return
   fi
-  local home="$state/spark-home"
+  local home="$state/spark-home-$spark_line"
   if [ ! -d "$home/jars" ] || [ "$spark_classpath_file" -nt "$home/jars" ]; then
     rm -rf "$home"
     mkdir -p "$home/jars"
@@ -56,7 +56,7 @@ start() {
   local home options java_cmd
   home=$(spark_home)
   mapfile -t options < <(module_options)
-  java_cmd=(env SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
+  java_cmd=(env SPARK_HOME="$home" SPARK_SCALA_VERSION=$scala_binary SPARK_LOCAL_IP=127.0.0.1
     java "${options[@]}" -Xmx512m -XX:+ExitOnOutOfMemoryError
     "-Dlog4j2.configurationFile=file:$project/conf/log4j2-daemons.properties" -cp "$home/jars/*")
   launch "$state/master.pid" "$state/logs/master.log" "${java_cmd[@]}" org.apache.spark.deploy.master.Master \

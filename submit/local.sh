@@ -5,7 +5,8 @@
 # from the project's Maven-resolved Spark jars. Builds the application jar when it is missing
 # or older than the sources.
 # Environment: SPARK_MASTER (default local[*]; spark://HOST:PORT submits in client mode to a
-# standalone cluster), SPARK_DRIVER_MEMORY (default 4g), SPARK_LOCAL_IP (default 127.0.0.1).
+# standalone cluster), SPARK_DRIVER_MEMORY (default 4g), SPARK_LOCAL_IP (default 127.0.0.1),
+# SPARK_PROFILE (spark-3.5: the Spark 3.5 / Scala 2.12 build, on Spark 3.5; default: Spark 4.2).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 

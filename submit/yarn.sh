@@ -3,8 +3,9 @@
 #   submit/yarn.sh COMMAND [OPTIONS]     e.g. submit/yarn.sh train --train hdfs:///data/fashion-mnist \
 #                                              --model-out hdfs:///models/fashion.json
 # Needs HADOOP_CONF_DIR (or YARN_CONF_DIR) naming the cluster's configuration, as spark-submit does.
-# Needs SPARK_HOME: a Spark 4.2.0 distribution (Scala 2.13) with YARN support. Without it, the
-# project's Maven-resolved Spark with spark-yarn (target/spark-yarn-classpath.txt, test scope) is
+# Needs SPARK_HOME: a Spark 4.2 distribution (Scala 2.13) with YARN support, or Spark 3.5 (Scala 2.12)
+# with SPARK_PROFILE=spark-3.5. Without it, the project's Maven-resolved Spark with spark-yarn
+# (target/spark-yarn-classpath.txt, or target/spark-3.5/..., test scope) is
 # used and the containers read its jars from this machine's paths: only for a YARN whose nodes see
 # this machine's files, as the integration tests' MiniYARNCluster does.
 # Environment:
@@ -29,9 +30,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 extra_classpath=""
 if [ -z "${SPARK_HOME:-}" ] && [ -z "${DRY_RUN:-}" ]; then
   ensure_jar
-  yarn_classpath_file="$project/target/spark-yarn-classpath.txt"
+  yarn_classpath_file="$build_dir/spark-yarn-classpath.txt"
   if [ ! -s "$yarn_classpath_file" ] || [ ! -f "$(cat "$yarn_classpath_file")" ]; then
-    echo "error: set SPARK_HOME to a Spark 4.2.0 distribution (Scala 2.13) built with YARN support" >&2
+    echo "error: set SPARK_HOME to a Spark $spark_line distribution (Scala $scala_binary) built with YARN support" >&2
     exit 2
   fi
   extra_classpath=$(cat "$yarn_classpath_file")

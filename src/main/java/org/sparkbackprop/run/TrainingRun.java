@@ -28,6 +28,7 @@ import org.sparkbackprop.training.MiniBatchTrainer;
 import org.sparkbackprop.training.TrainingPosition;
 import org.sparkbackprop.training.TrainingSettings;
 import org.sparkbackprop.training.TrainingState;
+import scala.util.Properties;
 
 /**
  * One training run on Spark, as every front end runs it (the command line's {@code train} and the
@@ -129,13 +130,13 @@ public final class TrainingRun implements AutoCloseable {
         Execution how = request.how();
         KernelCheck.onExecutors(context, train, how.kernel().kernel());
         LOG.info("training {} on {} examples of {} in {} partitions{}; {} epochs, batch size {}, learning rate"
-                        + " {}{}, momentum {}, L2 {}, {} combining", settings.architecture(), train.exampleCount(),
+                        + " {}{}, momentum {}, L2 {}, {} combining; on Spark {}", settings.architecture(), train.exampleCount(),
                 train.source(), train.partitions(),
                 validation == null ? "" : ", validating on " + validation.exampleCount(),
                 settings.epochs(), settings.batchSize(), settings.learningRate(),
                 settings.learningRateDecay() == LearningRateDecay.NONE ? ""
                         : " (decay " + settings.learningRateDecay().describe() + ")",
-                settings.momentum(), settings.l2(), how.combine().id());
+                settings.momentum(), settings.l2(), how.combine().id(), sparkVersion(context));
         Blas.log(how.kernel());
 
         Map<String, String> settingValues = settingValues(request);
@@ -174,6 +175,12 @@ public final class TrainingRun implements AutoCloseable {
         Scores keptScores = !request.scoreKept() || scored == null ? null : scored.score(end.model());
         return new Result(end, metrics, keptScores, testSource != null ? "test" : "validation", train.exampleCount(),
                 validation == null ? 0 : validation.exampleCount(), settingValues);
+    }
+
+    /** The Spark and Scala this run is on, e.g. {@code 4.2.0 (Scala 2.13)}: each Spark line has its own build. */
+    static String sparkVersion(JavaSparkContext context) {
+        String scalaVersion = Properties.versionNumberString();
+        return context.version() + " (Scala " + scalaVersion.substring(0, scalaVersion.lastIndexOf('.')) + ")";
     }
 
     private Checkpoints checkpoints(Checkpointing checkpointing, Map<String, String> fingerprint,

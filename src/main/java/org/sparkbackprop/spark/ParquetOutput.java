@@ -2,10 +2,9 @@ package org.sparkbackprop.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.UUID;
-import java.util.stream.IntStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -76,12 +75,14 @@ public final class ParquetOutput {
                 public Row next() {
                     ParsedExample example = examples.next();
                     float[] features = example.features();
-                    List<Float> featureList = IntStream.range(0, features.length).mapToObj(i -> features[i]).toList();
-                    Object labels = multiLabel
-                            ? scala.jdk.javaapi.CollectionConverters.asScala(
-                                    java.util.Arrays.stream(example.labels()).boxed().toList()).toList()
+                    // Java arrays for array columns: Spark's row encoder takes them on every Scala version
+                    Float[] boxed = new Float[features.length];
+                    for (int i = 0; i < features.length; i++) {
+                        boxed[i] = features[i];
+                    }
+                    Object labels = multiLabel ? Arrays.stream(example.labels()).boxed().toArray(Integer[]::new)
                             : (Object) example.labels()[0];
-                    return RowFactory.create(scala.jdk.javaapi.CollectionConverters.asScala(featureList).toList(), labels);
+                    return RowFactory.create(boxed, labels);
                 }
             };
         }

@@ -135,20 +135,16 @@ public final class Predictions {
                         labels.add(k);
                     }
                 }
-                prediction = csv ? String.join(";", labels.stream().map(String::valueOf).toList()) : toSeq(labels);
+                prediction = csv ? String.join(";", labels.stream().map(String::valueOf).toList())
+                        : labels.toArray(Integer[]::new);
             }
             values.add(prediction);
             if (csv) {
                 values.add(String.join(";", Arrays.stream(probability).mapToObj(Double::toString).toList()));
             } else {
-                values.add(toSeq(Arrays.stream(probability).boxed().toList()));
+                values.add(Arrays.stream(probability).boxed().toArray(Double[]::new));
             }
             return RowFactory.create(values.toArray());
-        }
-
-        /** Spark's row encoder takes Scala sequences for array columns. */
-        private static <T> scala.collection.immutable.Seq<T> toSeq(List<T> values) {
-            return scala.jdk.javaapi.CollectionConverters.asScala(values).toList();
         }
     }
 }

@@ -13,7 +13,7 @@ class ApplicationJarIT {
 
     @Test
     void holdsWhatSparkDoesNotProvideAndNothingElse() throws Exception {
-        try (JarFile jar = new JarFile(Path.of("target/spark-backprop.jar").toFile())) {
+        try (JarFile jar = new JarFile(Path.of(System.getProperty("app.jar", "target/spark-backprop.jar")).toFile())) {
             assertEquals("org.sparkbackprop.cli.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
             List<String> entries = jar.stream().map(entry -> entry.getName()).toList();
             for (String required : List.of("org/sparkbackprop/cli/Main.class", "org/sparkbackprop/blas/NativeProducts.class",
