@@ -68,7 +68,7 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
             ResidentChannel.InJvm inJvm = ResidentChannel.connectInJvm(stageId, partitionIndex, timeoutMillis);
             if (inJvm != null) {
                 serve(blocks, inJvm);
-                return scala.collection.Iterator$.MODULE$.empty();
+                return nothing();
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(driverHost, driverPort), timeoutMillis);
@@ -82,7 +82,16 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
         } catch (IOException e) {
             throw new UncheckedIOException("resident task of partition " + partitionIndex + ": " + e.getMessage(), e);
         }
-        return scala.collection.Iterator$.MODULE$.empty();
+        return nothing();
+    }
+
+    /**
+     * An empty Scala iterator, on Scala 2.12 (whose {@code Iterator.empty} is an
+     * {@code Iterator[Nothing]}) and 2.13 (a generic method) alike.
+     */
+    @SuppressWarnings("unchecked")
+    private static scala.collection.Iterator<Object> nothing() {
+        return (scala.collection.Iterator<Object>) (scala.collection.Iterator<?>) scala.collection.Iterator$.MODULE$.empty();
     }
 
     /** Answers steps until the driver says stop, or Spark kills the task. */

@@ -21,7 +21,6 @@ import org.sparkbackprop.testing.SyntheticData;
 import org.sparkbackprop.training.EpochOrder;
 import org.sparkbackprop.training.MiniBatchTrainer;
 import org.sparkbackprop.training.TrainingSettings;
-import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -130,9 +129,18 @@ class BroadcastLifetimeTest {
         return broadcastBlockIds().size();
     }
 
+    /** A Scala sequence's elements, on Scala 2.12 and 2.13 alike (their converters differ). */
+    private static <T> List<T> javaList(scala.collection.Seq<T> sequence) {
+        List<T> elements = new java.util.ArrayList<>();
+        for (scala.collection.Iterator<T> iterator = sequence.iterator(); iterator.hasNext(); ) {
+            elements.add(iterator.next());
+        }
+        return elements;
+    }
+
     /** The ids of the broadcast blocks the driver's block manager holds. */
     private static List<BlockId> broadcastBlockIds() {
-        return CollectionConverters.asJava(SparkEnv.get().blockManager().getMatchingBlockIds(
+        return javaList(SparkEnv.get().blockManager().getMatchingBlockIds(
                 new AbstractFunction1<BlockId, Object>() {
                     @Override
                     public Object apply(BlockId id) {
@@ -143,7 +151,7 @@ class BroadcastLifetimeTest {
 
     private static int shuffleFiles() {
         int count = 0;
-        for (java.io.File file : CollectionConverters.asJava(SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
+        for (java.io.File file : javaList(SparkEnv.get().blockManager().diskBlockManager().getAllFiles())) {
             if (file.getName().startsWith("shuffle_")) {
                 count++;
             }
