@@ -20,9 +20,10 @@ final class Scripts {
     static Process start(Map<String, String> environment, Path output, String... command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
+        // no SPARK_HOME of the machine's: the project's own Spark, unless the test gives one
+        builder.environment().remove("SPARK_HOME");
         builder.environment().putAll(environment);
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        builder.environment().remove("SPARK_HOME");
         return builder.start();
     }
 
