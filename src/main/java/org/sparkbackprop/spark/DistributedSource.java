@@ -14,6 +14,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkbackprop.data.ExampleBlock;
 import org.sparkbackprop.data.ExamplePartition;
 import org.sparkbackprop.network.Backpropagation;
@@ -35,6 +37,10 @@ import scala.Tuple2;
  * members by binary search, never scanning its data.
  */
 public final class DistributedSource implements GradientSource, ScoreSource {
+    private static final Logger LOG = LoggerFactory.getLogger(DistributedSource.class);
+    /** False once this JVM's Spark lacked the cleaner's call ({@link #removeShuffle}). */
+    private static volatile boolean cleanerCallable = true;
+
     private final JavaSparkContext context;
     private final CachedExamples examples;
     private final int batchCapacity;
@@ -210,7 +216,9 @@ public final class DistributedSource implements GradientSource, ScoreSource {
      * Deletes the step's shuffle files now. Left alone they stay on the executors' disks until the
      * driver's garbage collector lets Spark's ContextCleaner notice the RDD is gone, which for a
      * long-lived old generation can be thousands of steps of P partial sums each. Spark has no
-     * public call for this; the cleaner's own is used, as the cleaner would.
+     * public call for this; the cleaner's own is used, as the cleaner would. It is internal API,
+     * the same in Spark 3.5 and 4.2 (the builds compile against each); a Spark without it is told
+     * once, and its cleaner then deletes the files when it notices the RDD is gone.
      */
     private void removeShuffle(JavaPairRDD<?, ?> shuffled) {
         // groupByKey's RDD maps the values of the shuffled one: walk down to the shuffle
@@ -219,8 +227,15 @@ public final class DistributedSource implements GradientSource, ScoreSource {
             dependency = dependency.rdd().dependencies().head();
         }
         scala.Option<ContextCleaner> cleaner = context.sc().cleaner();
-        if (cleaner.isDefined()) {
+        if (cleaner.isEmpty() || !cleanerCallable) {
+            return;
+        }
+        try {
             cleaner.get().doCleanupShuffle(((ShuffleDependency<?, ?, ?>) dependency).shuffleId(), false);
+        } catch (LinkageError e) {
+            cleanerCallable = false;
+            LOG.warn("Spark {} cannot delete a step's shuffle files at once ({}): its ContextCleaner deletes them once"
+                    + " the driver's garbage collector has freed the step's RDDs", context.version(), e);
         }
     }
 
