@@ -135,12 +135,8 @@ final class TrainCommand implements Callable<Integer> {
             DataPaths.requireExists("--test", test);
         }
         dataSet.validate();
-        if (resume && checkpointDir == null) {
-            throw new BadInputException("resume needs --checkpoint-dir, the directory to resume from");
-        }
-        if (checkpointEvery < 0) {
-            throw new BadInputException("checkpoint-every must be 0 or a positive integer, got " + checkpointEvery);
-        }
+        TrainingRun.Checkpointing checkpointing = new TrainingRun.Checkpointing(checkpointDir == null ? null
+                : new CheckpointStore(checkpointDir, keepCheckpoints), checkpointEvery, resume);
         HoldOut holdOut = holdOut();
         if (training.earlyStopPatience > 0 && test == null && holdOut == null) {
             throw new BadInputException("early-stop-patience needs a loss to watch: give --validation-fraction or --test");
@@ -160,8 +156,6 @@ final class TrainCommand implements Callable<Integer> {
         startValues.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
         TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, kernel, dataSet.cache);
         TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
-            TrainingRun.Checkpointing checkpointing = new TrainingRun.Checkpointing(checkpointDir == null ? null
-                    : new CheckpointStore(checkpointDir, keepCheckpoints), checkpointEvery, resume);
             int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
             CachedExamples loaded = DataOptions.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
