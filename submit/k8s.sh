@@ -2,7 +2,7 @@
 # Submits a spark-backprop command to Kubernetes in cluster mode:
 #   K8S_MASTER=k8s://https://HOST:443 SPARK_IMAGE=registry/spark:4.2.0 submit/k8s.sh COMMAND [OPTIONS]
 # The image must be a Spark 4.2 image (Scala 2.13, Java 17) with the application jar at
-# APP_JAR_IN_IMAGE (default /opt/spark-backprop/spark-backprop.jar), e.g. built FROM apache/spark
+# APP_JAR_IN_IMAGE (default /opt/spark-backprop/ and the jar's name), e.g. built FROM apache/spark
 # with COPY target/spark-backprop.jar /opt/spark-backprop/; with SPARK_PROFILE=spark-3.5, a Spark 3.5
 # image (Scala 2.12, Java 17) and target/spark-3.5/spark-backprop-spark-3.5.jar.
 # Needs SPARK_HOME: a Spark distribution of the same line with Kubernetes support.
@@ -60,4 +60,4 @@ run_or_print "${spark_submit[@]}" --master "$K8S_MASTER" --deploy-mode cluster \
   --conf "spark.driver.extraJavaOptions=$driver_options" \
   --executor-cores "${EXECUTOR_CORES:-2}" --executor-memory "${EXECUTOR_MEMORY:-2g}" \
   --driver-memory "$driver_memory" "${upload[@]}" \
-  --class org.sparkbackprop.cli.Main "local://${APP_JAR_IN_IMAGE:-/opt/spark-backprop/spark-backprop.jar}" "$@"
+  --class org.sparkbackprop.cli.Main "local://${APP_JAR_IN_IMAGE:-/opt/spark-backprop/$(basename "$jar")}" "$@"
