@@ -46,7 +46,7 @@ class ArchitectureTest {
             Map.entry("ml", List.of("org.apache.spark.", "org.apache.hadoop.", "scala.", OURS + "common.", OURS + "blas.",
                     OURS + "checkpoint.", OURS + "data.", OURS + "files.", OURS + "model.", OURS + "network.", OURS + "run.",
                     OURS + "spark.", OURS + "training.")),
-            Map.entry("cli", List.of("picocli.", "me.tongfei.progressbar.", "org.apache.spark.", "org.apache.hadoop.",
+            Map.entry("cli", List.of("picocli.", "org.apache.spark.", "org.apache.hadoop.",
                     "com.fasterxml.jackson.", "org.slf4j.", "scala.", OURS)));
 
     /** A qualified name: an import, or a dotted lower-case prefix followed by a class name in code. */
