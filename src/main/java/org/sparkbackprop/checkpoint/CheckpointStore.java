@@ -48,9 +48,14 @@ public final class CheckpointStore {
 
     /**
      * Opens, and creates when missing, {@code directory}: a path on the driver's local disk, or
-     * any Hadoop file system's URI.
+     * any Hadoop file system's URI; {@code train --checkpoint-dir}'s.
      */
     public CheckpointStore(String directory, int keep) {
+        this(directory, keep, "--checkpoint-dir");
+    }
+
+    /** As above, a problem with the directory named as the setting {@code setting} (the estimator's {@code checkpointDir}). */
+    public CheckpointStore(String directory, int keep, String setting) {
         if (keep < 1) {
             throw new BadInputException("keep-checkpoints must be a positive integer, got " + keep);
         }
@@ -60,11 +65,11 @@ public final class CheckpointStore {
             this.fileSystem = DriverFiles.fileSystem(path);
             this.directory = fileSystem.makeQualified(path);
             if (fileSystem.exists(this.directory) && !fileSystem.getFileStatus(this.directory).isDirectory()) {
-                throw new BadInputException("--checkpoint-dir " + directory + ": is a file, expected a directory");
+                throw new BadInputException(setting + " " + directory + ": is a file, expected a directory");
             }
             fileSystem.mkdirs(this.directory);
         } catch (IOException e) {
-            throw new BadInputException("--checkpoint-dir " + directory + ": cannot create the directory ("
+            throw new BadInputException(setting + " " + directory + ": cannot create the directory ("
                     + e.getMessage() + ")", e);
         }
     }

@@ -480,8 +480,9 @@ public final class BackpropClassifier
         BlockCache blockCache = BlockCache.fromId(getCache());
         TrainingRun.Execution how = new TrainingRun.Execution(StepMode.fromId(getStepMode()),
                 Combine.fromId(getCombine()), kernel, blockCache);
-        TrainingRun.Checkpointing checkpointing = isDefined(checkpointDir) ? new TrainingRun.Checkpointing(
-                new CheckpointStore(getCheckpointDir(), getKeepCheckpoints()), getCheckpointInterval(), true)
+        TrainingRun.Checkpointing checkpointing = isDefined(checkpointDir)
+                ? new TrainingRun.Checkpointing(new CheckpointStore(getCheckpointDir(), getKeepCheckpoints(),
+                        "checkpointDir"), getCheckpointInterval(), true)
                 : TrainingRun.Checkpointing.NONE;
 
         SparkSession spark = dataset.sparkSession();

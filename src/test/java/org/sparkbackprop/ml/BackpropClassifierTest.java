@@ -374,6 +374,10 @@ class BackpropClassifierTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> classifier.copy(new ParamMap()).setMaxIter(4).fit(other));
         assertTrue(refused.getMessage().contains("is of another run"), refused.getMessage());
+
+        Path file = Files.writeString(directory.resolve("a-file"), "not a directory");
+        assertFails("checkpointDir " + file + ": is a file, expected a directory",
+                classifier.copy(new ParamMap()).setCheckpointDir(file.toString()), frame);
     }
 
     private byte[] modelBytes(BackpropClassificationModel model, String name) throws IOException {
