@@ -54,7 +54,7 @@ public final class CheckpointStore {
         this(directory, keep, "--checkpoint-dir");
     }
 
-    /** As above, a problem with the directory named as the setting {@code setting} (the estimator's {@code checkpointDir}). */
+    /** As above, with a problem of the directory named as the setting {@code setting} (the estimator's checkpointDir). */
     public CheckpointStore(String directory, int keep, String setting) {
         if (keep < 1) {
             throw new BadInputException("keep-checkpoints must be a positive integer, got " + keep);

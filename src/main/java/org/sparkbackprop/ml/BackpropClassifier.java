@@ -474,7 +474,7 @@ public final class BackpropClassifier
             throw new BadInputException(uid() + ": earlyStopPatience needs validationIndicatorCol, the rows whose loss"
                     + " it watches");
         }
-        Columns.checkFit(dataset.schema(), getFeaturesCol(), getLabelCol(), validationCol, getLayers());
+        // the columns were checked by transformSchema, which fit calls first
         Parameters initial = initialParameters(settings);
         Blas.Selection kernel = Blas.select(Blas.Choice.fromId(getBlas()));
         BlockCache blockCache = BlockCache.fromId(getCache());

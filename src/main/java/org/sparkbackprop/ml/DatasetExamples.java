@@ -38,9 +38,10 @@ final class DatasetExamples {
 
     static Loaded cache(Dataset<?> dataset, String featuresCol, String labelCol, String validationCol, int inputSize,
                         int classes, int partitions, BlockCache cache) {
-        Dataset<Row> selected = dataset.select(functions.col(featuresCol), functions.col(labelCol));
+        Column[] columns = {functions.col(featuresCol), functions.col(labelCol)};
         if (validationCol == null) {
-            return new Loaded(cache("the DataFrame", selected, inputSize, classes, partitions, cache), null);
+            return new Loaded(cache("the DataFrame", dataset.select(columns), inputSize, classes, partitions, cache),
+                    null);
         }
         Column indicator = functions.col(validationCol);
         long unknown = dataset.filter(indicator.isNull()).count();
@@ -48,11 +49,11 @@ final class DatasetExamples {
             throw new BadInputException("validationIndicatorCol: column '" + validationCol + "' is null in " + unknown
                     + " rows, expected true (validate on the row) or false (train on it)");
         }
-        CachedExamples train = cache("the DataFrame's training rows", dataset.filter(functions.not(indicator))
-                .select(functions.col(featuresCol), functions.col(labelCol)), inputSize, classes, partitions, cache);
+        CachedExamples train = cache("the DataFrame's training rows",
+                dataset.filter(functions.not(indicator)).select(columns), inputSize, classes, partitions, cache);
         try {
-            CachedExamples validation = cache("the DataFrame's validation rows", dataset.filter(indicator)
-                    .select(functions.col(featuresCol), functions.col(labelCol)), inputSize, classes, partitions, cache);
+            CachedExamples validation = cache("the DataFrame's validation rows",
+                    dataset.filter(indicator).select(columns), inputSize, classes, partitions, cache);
             return new Loaded(train, validation);
         } catch (RuntimeException e) {
             train.release();
