@@ -59,9 +59,11 @@ public final class Blas {
     private static volatile Native loaded;
 
     /**
-     * dev.ludovic.netlib says through java.util.logging, at INFO, which implementation it fell back
-     * to; the log line of {@code --blas} says that instead. Held here: java.util.logging keeps
-     * loggers only weakly, and a collected one would lose its level.
+     * dev.ludovic.netlib says through java.util.logging which implementation it fell back to: at
+     * INFO (3.2.0, Spark 4.2's), and at WARNING that its Java vector BLAS, which is never used here,
+     * needs jdk.incubator.vector (3.0.3, Spark 3.5's, whose JVM options do not add that module).
+     * The log line of {@code --blas} says which kernel runs and why instead. Held here:
+     * java.util.logging keeps loggers only weakly, and a collected one would lose its level.
      */
     private static final java.util.logging.Logger NETLIB_LOG = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
 
@@ -139,7 +141,7 @@ public final class Blas {
     }
 
     private static Native tryLoad() {
-        NETLIB_LOG.setLevel(java.util.logging.Level.WARNING);
+        NETLIB_LOG.setLevel(java.util.logging.Level.SEVERE);
         try {
             // without org.netlib.util the JNI library's load prints a line of its own to stderr and fails: look first
             Class.forName("org.netlib.util.booleanW", false, Blas.class.getClassLoader());

@@ -43,6 +43,11 @@ class SparkLinesIT {
         assertTrue(firstLogLine(on42).endsWith("combining; on Spark 4.2.0 (Scala 2.13)"), on42.output());
         assertTrue(firstLogLine(on35).endsWith("combining; on Spark 3.5.9 (Scala 2.12)"), on35.output());
         assertArrayEquals(Files.readAllBytes(spark42), Files.readAllBytes(spark35), "Spark 3.5 build vs Spark 4.2 build");
+        // nothing beside the run's own lines on either: e.g. no netlib warning of Spark 3.5's BLAS
+        for (Scripts.Run run : List.of(on42, on35)) {
+            assertEquals(List.of(), run.output().lines().filter(line -> line.contains(" WARN ")
+                    || line.contains(" ERROR ") || line.contains("Exception")).toList(), run.output());
+        }
     }
 
     private static String firstLogLine(Scripts.Run run) {
