@@ -1,6 +1,7 @@
 package org.sparkbackprop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final Path SOURCES = Path.of("src/main/java/org/sparkbackprop");
     private static final String OURS = "org.sparkbackprop.";
+    private static final int MAX_LINES = 2000;
 
     /** Package → what it may use besides the JDK and itself: library prefixes and our packages. */
     static final Map<String, List<String>> ALLOWED = Map.ofEntries(
@@ -37,9 +39,16 @@ class ArchitectureTest {
                     OURS + "network.")),
             Map.entry("checkpoint", List.of("com.fasterxml.jackson.", "org.apache.hadoop.", "org.slf4j.", OURS + "common.",
                     OURS + "files.", OURS + "model.", OURS + "network.", OURS + "training.")),
-            Map.entry("spark", List.of("org.apache.spark.", "org.apache.hadoop.", "scala.", "com.esotericsoftware.kryo.",
-                    "org.slf4j.", "org.ejml.", OURS + "common.", OURS + "blas.", OURS + "data.", OURS + "network.",
-                    OURS + "training.")),
+            Map.entry("spark.input", List.of("org.apache.spark.", "org.apache.hadoop.", "scala.", "org.slf4j.",
+                    OURS + "common.", OURS + "data.", OURS + "network.")),
+            Map.entry("spark.step", List.of("org.apache.spark.", "scala.", "org.slf4j.", OURS + "common.", OURS + "blas.",
+                    OURS + "data.", OURS + "network.", OURS + "training.", OURS + "spark.input.")),
+            Map.entry("spark.resident", List.of("org.apache.spark.", "scala.", "org.slf4j.", OURS + "common.",
+                    OURS + "data.", OURS + "network.", OURS + "training.", OURS + "spark.input.", OURS + "spark.step.")),
+            Map.entry("spark.output", List.of("org.apache.spark.", "org.apache.hadoop.", "scala.", OURS + "common.",
+                    OURS + "data.", OURS + "network.", OURS + "spark.input.", OURS + "spark.step.")),
+            Map.entry("spark", List.of("org.apache.spark.", "org.slf4j.", "com.esotericsoftware.kryo.", "org.ejml.",
+                    OURS + "data.", OURS + "network.", OURS + "spark.input.", OURS + "spark.step.")),
             Map.entry("run", List.of("org.apache.spark.", "scala.", "org.slf4j.", "me.tongfei.progressbar.",
                     "com.fasterxml.jackson.", OURS + "common.", OURS + "blas.", OURS + "checkpoint.", OURS + "data.", OURS + "files.",
                     OURS + "network.", OURS + "spark.", OURS + "training.")),
@@ -57,12 +66,13 @@ class ArchitectureTest {
     void everyPackageUsesOnlyWhatItIsAllowed() throws IOException {
         List<String> violations = new ArrayList<>();
         TreeSet<String> packages = new TreeSet<>();
-        try (Stream<Path> directories = Files.list(SOURCES)) {
-            directories.filter(Files::isDirectory).forEach(directory -> packages.add(directory.getFileName().toString()));
+        try (Stream<Path> directories = Files.walk(SOURCES)) {
+            directories.filter(Files::isDirectory).filter(directory -> !directory.equals(SOURCES))
+                    .forEach(directory -> packages.add(packageOf(directory)));
         }
         assertEquals(new TreeSet<>(ALLOWED.keySet()), packages, "every package has its rule, and every rule a package");
         for (String name : packages) {
-            try (Stream<Path> files = Files.list(SOURCES.resolve(name))) {
+            try (Stream<Path> files = Files.list(SOURCES.resolve(name.replace('.', '/')))) {
                 for (Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
                     for (String used : used(file)) {
                         if (!allowed(name, used)) {
@@ -73,6 +83,38 @@ class ArchitectureTest {
             }
         }
         assertEquals(List.of(), violations);
+    }
+
+    /**
+     * A package stays small enough to read: at most {@value #MAX_LINES} lines of its own files (the
+     * files of its subpackages are theirs), and {@code spark}, split by job, at most a dozen files
+     * of its own.
+     */
+    @Test
+    void everyPackageStaysSmallEnoughToRead() throws IOException {
+        List<String> tooLarge = new ArrayList<>();
+        try (Stream<Path> directories = Files.walk(SOURCES)) {
+            for (Path directory : directories.filter(Files::isDirectory).filter(path -> !path.equals(SOURCES)).toList()) {
+                long lines = 0;
+                try (Stream<Path> files = Files.list(directory)) {
+                    for (Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
+                        lines += Files.readAllLines(file).size();
+                    }
+                }
+                if (lines > MAX_LINES) {
+                    tooLarge.add(packageOf(directory) + ": " + lines + " lines");
+                }
+            }
+        }
+        assertEquals(List.of(), tooLarge);
+        try (Stream<Path> files = Files.list(SOURCES.resolve("spark"))) {
+            long sparkFiles = files.filter(path -> path.toString().endsWith(".java")).count();
+            assertTrue(sparkFiles <= 12, "the spark package has " + sparkFiles + " files of its own");
+        }
+    }
+
+    private static String packageOf(Path directory) {
+        return SOURCES.relativize(directory).toString().replace('/', '.');
     }
 
     private static boolean allowed(String name, String used) {

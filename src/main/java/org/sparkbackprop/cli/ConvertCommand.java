@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.ParsedExample;
-import org.sparkbackprop.spark.IdxSource;
-import org.sparkbackprop.spark.ParquetOutput;
+import org.sparkbackprop.spark.input.IdxSource;
+import org.sparkbackprop.spark.output.ParquetOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,7 +46,7 @@ final class ConvertCommand implements Callable<Integer> {
         long rows = SparkRun.with("spark-backprop convert", context -> {
             SparkSession spark = SparkSession.active();
             // any width; labels checked against --classes when given (IDX's one-hot needs a count: MNIST's ten)
-            JavaRDD<ParsedExample> examples = DataOptions.rows(context, in, dataSet, IdxSource.Role.TRAIN, 0,
+            JavaRDD<ParsedExample> examples = DataSetReader.rows(context, in, dataSet, IdxSource.Role.TRAIN, 0,
                     classes != null ? classes : 0, true, null, dataSet.partitionsOr(context.defaultParallelism())).values();
             examples.persist(StorageLevel.MEMORY_AND_DISK());
             boolean multiLabel = !examples.filter(example -> example.labels().length != 1).isEmpty();

@@ -1,19 +1,19 @@
 package org.sparkbackprop.cli;
 
 import java.util.function.Function;
-import picocli.CommandLine;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Loss;
-import org.sparkbackprop.training.LearningRateDecay;
 import org.sparkbackprop.network.Output;
-import org.sparkbackprop.spark.BlockCache;
-import org.sparkbackprop.spark.Combine;
-import org.sparkbackprop.spark.InputFormat;
-import org.sparkbackprop.spark.StepMode;
+import org.sparkbackprop.spark.input.BlockCache;
+import org.sparkbackprop.spark.input.InputFormat;
+import org.sparkbackprop.spark.step.Combine;
+import org.sparkbackprop.spark.step.StepMode;
+import org.sparkbackprop.training.LearningRateDecay;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine;
 
 /** Option values parsed by the names users type: lower-case ids, comma-separated sizes. */
 final class Converters {

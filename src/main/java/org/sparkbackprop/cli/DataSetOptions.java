@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.sparkbackprop.common.BadInputException;
-import org.sparkbackprop.spark.BlockCache;
-import org.sparkbackprop.spark.InputFormat;
-import org.sparkbackprop.spark.ReadOptions;
+import org.sparkbackprop.spark.input.BlockCache;
+import org.sparkbackprop.spark.input.InputFormat;
+import org.sparkbackprop.spark.input.ReadOptions;
 import picocli.CommandLine.Option;
 
 /** The options every command that reads a data set on Spark shares (a picocli mixin). */

@@ -1,20 +1,20 @@
 package org.sparkbackprop.cli;
 
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
-import org.sparkbackprop.spark.CachedExamples;
-import org.sparkbackprop.spark.Combine;
-import org.sparkbackprop.spark.DistributedSource;
-import org.sparkbackprop.spark.IdxSource;
-import org.sparkbackprop.spark.KernelCheck;
+import org.sparkbackprop.spark.input.CachedExamples;
+import org.sparkbackprop.spark.input.IdxSource;
+import org.sparkbackprop.spark.step.Combine;
+import org.sparkbackprop.spark.step.DistributedSource;
+import org.sparkbackprop.spark.step.KernelCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,7 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Blas.Selection kernel = blas.select();
         long started = System.nanoTime();
         Scores scores = SparkRun.with("spark-backprop evaluate", context -> {
-            CachedExamples examples = DataOptions.load(context, data, dataSet, IdxSource.Role.TEST,
+            CachedExamples examples = DataSetReader.load(context, data, dataSet, IdxSource.Role.TEST,
                     parameters.architecture().inputSize(), parameters.architecture().outputSize(),
                     dataSet.partitionsOr(context.defaultParallelism()));
             KernelCheck.onExecutors(context, examples, kernel.kernel());

@@ -9,8 +9,8 @@ import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.ParsedExample;
 import org.sparkbackprop.network.Parameters;
-import org.sparkbackprop.spark.IdxSource;
-import org.sparkbackprop.spark.Predictions;
+import org.sparkbackprop.spark.input.IdxSource;
+import org.sparkbackprop.spark.output.Predictions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,7 +67,7 @@ final class PredictCommand implements Callable<Integer> {
             SparkSession spark = SparkSession.active();
             int inputSize = parameters.architecture().inputSize();
             // labels are not needed to predict (IDX has them always, one-hot over the model's classes)
-            JavaPairRDD<Long, ParsedExample> examples = DataOptions.rows(context, data, dataSet, IdxSource.Role.TEST,
+            JavaPairRDD<Long, ParsedExample> examples = DataSetReader.rows(context, data, dataSet, IdxSource.Role.TEST,
                     inputSize, parameters.architecture().outputSize(), false, idCol,
                     dataSet.partitionsOr(context.defaultParallelism()));
             return Predictions.write(spark, examples, parameters, kernel.kernel(), threshold, idCol != null, out, outFormat);

@@ -5,8 +5,9 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.common.BadInputException;
-import org.sparkbackprop.spark.ParquetOutput;
-import org.sparkbackprop.spark.Synthetic;
+import org.sparkbackprop.spark.input.Examples;
+import org.sparkbackprop.spark.input.Synthetic;
+import org.sparkbackprop.spark.output.ParquetOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

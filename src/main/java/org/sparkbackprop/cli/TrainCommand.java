@@ -22,11 +22,11 @@ import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
-import org.sparkbackprop.spark.CachedExamples;
-import org.sparkbackprop.spark.Combine;
-import org.sparkbackprop.spark.IdxSource;
-import org.sparkbackprop.spark.StepMode;
 import org.sparkbackprop.run.TrainingRun;
+import org.sparkbackprop.spark.input.CachedExamples;
+import org.sparkbackprop.spark.input.IdxSource;
+import org.sparkbackprop.spark.step.Combine;
+import org.sparkbackprop.spark.step.StepMode;
 import org.sparkbackprop.training.TrainingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -157,9 +157,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, kernel, dataSet.cache);
         TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
             int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
-            CachedExamples loaded = DataOptions.load(context, train, dataSet, IdxSource.Role.TRAIN,
+            CachedExamples loaded = DataSetReader.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
-            CachedExamples testExamples = test == null ? null : DataOptions.load(context, test, dataSet,
+            CachedExamples testExamples = test == null ? null : DataSetReader.load(context, test, dataSet,
                     IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount);
             Map<String, String> dataFingerprint = new TreeMap<>(dataSet.fingerprint());
             dataFingerprint.put("train files", DataFingerprint.of(train, context.hadoopConfiguration()));

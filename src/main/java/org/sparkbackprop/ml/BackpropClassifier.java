@@ -33,10 +33,10 @@ import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.run.TrainingRun;
-import org.sparkbackprop.spark.BlockCache;
-import org.sparkbackprop.spark.Combine;
 import org.sparkbackprop.spark.ExecutorLossLog;
-import org.sparkbackprop.spark.StepMode;
+import org.sparkbackprop.spark.input.BlockCache;
+import org.sparkbackprop.spark.step.Combine;
+import org.sparkbackprop.spark.step.StepMode;
 import org.sparkbackprop.training.LearningRateDecay;
 import org.sparkbackprop.training.TrainingSettings;
 

@@ -15,10 +15,10 @@ import org.apache.spark.storage.StorageLevel;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.Cells;
 import org.sparkbackprop.data.ParsedExample;
-import org.sparkbackprop.spark.BadInputInTasks;
-import org.sparkbackprop.spark.BlockCache;
-import org.sparkbackprop.spark.CachedExamples;
-import org.sparkbackprop.spark.Examples;
+import org.sparkbackprop.spark.input.BadInputInTasks;
+import org.sparkbackprop.spark.input.BlockCache;
+import org.sparkbackprop.spark.input.CachedExamples;
+import org.sparkbackprop.spark.input.Examples;
 import scala.Tuple2;
 
 /**

@@ -8,19 +8,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.checkpoint.Checkpoint;
+import org.sparkbackprop.checkpoint.CheckpointPolicy;
 import org.sparkbackprop.checkpoint.CheckpointStore;
-import org.sparkbackprop.checkpoint.Checkpoints;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.data.HoldOut;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
-import org.sparkbackprop.spark.BlockCache;
-import org.sparkbackprop.spark.CachedExamples;
-import org.sparkbackprop.spark.Combine;
-import org.sparkbackprop.spark.DistributedSource;
-import org.sparkbackprop.spark.KernelCheck;
-import org.sparkbackprop.spark.ResidentSource;
-import org.sparkbackprop.spark.StepMode;
+import org.sparkbackprop.spark.input.BlockCache;
+import org.sparkbackprop.spark.input.CachedExamples;
+import org.sparkbackprop.spark.resident.ResidentSource;
+import org.sparkbackprop.spark.step.Combine;
+import org.sparkbackprop.spark.step.DistributedSource;
+import org.sparkbackprop.spark.step.KernelCheck;
+import org.sparkbackprop.spark.step.StepMode;
 import org.sparkbackprop.training.EpochOrder;
 import org.sparkbackprop.training.GradientSource;
 import org.sparkbackprop.training.LearningRateDecay;
@@ -142,7 +142,7 @@ public final class TrainingRun implements AutoCloseable {
         Map<String, String> settingValues = settingValues(request);
         MetricsLog metrics = new MetricsLog(settings.epochs(), settings.architecture().output(), how.kernel().kernel(),
                 request.metricsOut());
-        Checkpoints checkpoints = checkpoints(request.checkpointing(), fingerprint(request, settingValues), settings,
+        CheckpointPolicy checkpoints = checkpoints(request.checkpointing(), fingerprint(request, settingValues), settings,
                 metrics);
         TrainingState start = TrainingState.startingFrom(request.initial());
         TrainingPosition position = TrainingPosition.START;
@@ -183,13 +183,13 @@ public final class TrainingRun implements AutoCloseable {
         return context.version() + " (Scala " + scalaVersion.substring(0, scalaVersion.lastIndexOf('.')) + ")";
     }
 
-    private Checkpoints checkpoints(Checkpointing checkpointing, Map<String, String> fingerprint,
+    private CheckpointPolicy checkpoints(Checkpointing checkpointing, Map<String, String> fingerprint,
                                     TrainingSettings settings, MetricsLog metrics) {
         if (checkpointing.store() == null) {
             return null;
         }
         long stepsPerEpoch = new EpochOrder(settings.seed(), 0, train.exampleCount()).batchCount(settings.batchSize());
-        return new Checkpoints(checkpointing.store(), checkpointing.every(), fingerprint, stepsPerEpoch, metrics::lines);
+        return new CheckpointPolicy(checkpointing.store(), checkpointing.every(), fingerprint, stepsPerEpoch, metrics::lines);
     }
 
     /**

@@ -12,6 +12,8 @@ import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
+import org.sparkbackprop.spark.input.IdxSource;
+import org.sparkbackprop.spark.step.DistributedSource;
 
 /**
  * The classes Spark ships with Kryo: each step's broadcast parameters and returned gradient
@@ -30,9 +32,7 @@ public final class KryoRegistration implements KryoRegistrator {
         kryo.register(Parameters.class, new ParametersSerializer());
         kryo.register(Gradients.class);
         kryo.register(Gradients[].class);
-        kryo.register(DistributedSource.PartialSums.class);
-        kryo.register(DistributedSource.PartialSums[].class);
-        kryo.register(DistributedSource.IndexedSums.class);
+        DistributedSource.shippedClasses().forEach(kryo::register);
         kryo.register(Scores.class);
         kryo.register(Scores[].class);
         kryo.register(DMatrixRMaj.class);

@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkDefaults {
     /** Setting → value, and why. */
-    static final Map<String, String> DEFAULTS = Map.of(
+    public static final Map<String, String> DEFAULTS = Map.of(
             // a resident stage (a barrier stage) with more tasks than free slots, e.g. after an executor
             // was lost, fails in about a second instead of being tried again every 15 s for 10 minutes;
             // the trainer then runs the steps as jobs

@@ -10,10 +10,10 @@ import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
-import org.sparkbackprop.spark.CachedExamples;
-import org.sparkbackprop.spark.Combine;
-import org.sparkbackprop.spark.DistributedSource;
-import org.sparkbackprop.spark.IdxSource;
+import org.sparkbackprop.spark.input.CachedExamples;
+import org.sparkbackprop.spark.input.IdxSource;
+import org.sparkbackprop.spark.step.Combine;
+import org.sparkbackprop.spark.step.DistributedSource;
 import org.sparkbackprop.training.EpochOrder;
 
 /**

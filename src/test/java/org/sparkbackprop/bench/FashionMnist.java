@@ -5,8 +5,8 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkbackprop.data.ExampleBlock;
 import org.sparkbackprop.data.ExamplePartition;
-import org.sparkbackprop.spark.CachedExamples;
-import org.sparkbackprop.spark.IdxSource;
+import org.sparkbackprop.spark.input.CachedExamples;
+import org.sparkbackprop.spark.input.IdxSource;
 
 /**
  * Fashion-MNIST twice: cached on Spark's executors in as many partitions as Spark has cores,

@@ -13,9 +13,9 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
-import org.sparkbackprop.spark.Combine;
-import org.sparkbackprop.spark.DistributedSource;
-import org.sparkbackprop.spark.StepProfile;
+import org.sparkbackprop.spark.step.Combine;
+import org.sparkbackprop.spark.step.DistributedSource;
+import org.sparkbackprop.spark.step.StepProfile;
 import org.sparkbackprop.training.EpochOrder;
 import org.sparkbackprop.training.InProcessSource;
 

@@ -351,7 +351,7 @@ class CommandLineTest {
             Result threePartitions = run("train", "--train", data.toString(), "--layers", "784,12,10", "--epochs", "1",
                     "--batch-size", "25", "--partitions", "3", "--model-out", directory.resolve("steps-3.json").toString());
             assertEquals(0, threePartitions.exitCode(), threePartitions.err());
-            assertTrue(log.lines().contains("INFO org.sparkbackprop.spark.ResidentSource: steps run as Spark jobs: a resident"
+            assertTrue(log.lines().contains("INFO org.sparkbackprop.spark.resident.ResidentSource: steps run as Spark jobs: a resident"
                     + " stage runs all 3 partitions' tasks at once, and Spark has 2 task slots (give --partitions 2, or more"
                     + " executor cores)"), log.lines().toString());
         }

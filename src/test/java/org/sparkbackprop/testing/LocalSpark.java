@@ -10,7 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkbackprop.data.ExampleBlock;
-import org.sparkbackprop.spark.CachedExamples;
+import org.sparkbackprop.spark.input.CachedExamples;
 
 /**
  * One local Spark for the test JVM, restarted only when a test asks for another master (or a

@@ -1,0 +1,427 @@
+package org.sparkbackprop.spark.resident;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.spark.input.BlockCache;
+import org.sparkbackprop.spark.input.CachedExamples;
+import org.sparkbackprop.spark.step.Combine;
+import org.sparkbackprop.spark.step.DistributedSource;
+import org.sparkbackprop.spark.step.StepProfile;
+import org.sparkbackprop.training.GradientSource;
+
+/**
+ * Resident steps ({@code --step-mode resident}): for each epoch's steps, one barrier stage whose
+ * tasks, one per partition, stay alive next to their cached blocks ({@link ResidentTask}). Each
+ * step the driver sends every task the weights and the batch's sorted indices over a socket of
+ * its own, each task sums its members' gradients, and the driver adds the sums in partition
+ * order: the step of {@link DistributedSource}, bit for bit, without a Spark job per step.
+ * <p>
+ * Only this run's tasks are let in: each proves it knows a random secret that travels inside
+ * the task ({@link ResidentProtocol}). The stage ends when the epoch's steps are done, so that
+ * test scoring runs as jobs, and starts again at the next step. A lost task or executor ends the
+ * stage: the driver, which holds the weights, starts a new one and sends the same step again.
+ * Where a resident stage cannot run (see {@link #unavailable}), or cannot start, steps run as
+ * jobs and the log says why.
+ */
+public final class ResidentSource implements GradientSource, AutoCloseable {
+    /** The driver's port for resident tasks: 0 for any free one; set it where only chosen ports are open. */
+    public static final String PORT = "spark.backprop.resident.port";
+    /** Seconds a task or the driver waits for the other before taking it for lost. */
+    public static final String TIMEOUT = "spark.backprop.resident.timeout";
+    /**
+     * In local mode, whether the tasks, which run in the driver's JVM, take the weights in place
+     * (true, the default) or over the socket as on a cluster (false: to measure or test that).
+     */
+    public static final String IN_JVM = "spark.backprop.resident.inJvm";
+    private static final Logger LOG = LoggerFactory.getLogger(ResidentSource.class);
+    private static final int RESTARTS_PER_STEP = 3;
+    /**
+     * How long a new stage's tasks have to connect. They connect before reading their blocks, so
+     * this is the scheduler's time to launch them all at once; a barrier stage short of slots
+     * (an executor lost after its job passed Spark's slot check) waits for them forever.
+     */
+    private static final long START_MILLIS = 60_000;
+
+    private final JavaSparkContext context;
+    private final CachedExamples examples;
+    private final int batchCapacity;
+    private final Architecture architecture;
+    private final int timeoutMillis;
+    private final byte[] secret = new byte[32];
+    private final SecureRandom random = new SecureRandom();
+    private final ExecutorService stageThread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "spark-backprop resident stage");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ServerSocket server;
+    /** The tasks run in this JVM and use queues instead of the socket. */
+    private final boolean inJvm;
+    /** Where the steps go when resident tasks cannot run, and the kernel and combining they share. */
+    private final DistributedSource jobs;
+    /** False once resident tasks could not start: every later step runs as a job. */
+    private boolean resident = true;
+    private Stage stage;
+    private long stepsSent;
+    private int stagesStarted;
+    private StepProfile lastStep;
+
+    /** A running stage: its job, its job group, and a channel to each partition's task. */
+    private record Stage(String group, Future<?> job, ResidentChannel.DriverEnd[] channels) {
+    }
+
+    private ResidentSource(JavaSparkContext context, CachedExamples examples, int batchCapacity, Architecture architecture,
+                           DistributedSource jobs) throws IOException {
+        this.context = context;
+        this.jobs = jobs;
+        this.examples = examples;
+        this.batchCapacity = batchCapacity;
+        this.architecture = architecture;
+        SparkConf conf = context.getConf();
+        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, conf.getTimeAsSeconds(TIMEOUT, "600s") * 1000);
+        random.nextBytes(secret);
+        this.inJvm = context.isLocal() && conf.getBoolean(IN_JVM, true);
+        String host = conf.get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
+        this.server = new ServerSocket();
+        server.bind(new InetSocketAddress(host, conf.getInt(PORT, 0)));
+    }
+
+    /**
+     * Steps on {@code examples} for networks of {@code architecture}: resident when they can be,
+     * otherwise as jobs ({@code jobs}), and then the log says why.
+     */
+    public static GradientSource open(JavaSparkContext context, CachedExamples examples, int batchCapacity,
+                                      Architecture architecture, DistributedSource jobs, BlockCache cache) {
+        String reason = jobs.combine() == Combine.TREE ? "--combine tree adds the sums through a shuffle, a job per step"
+                : unavailable(context, examples, cache);
+        if (reason == null) {
+            try {
+                return new ResidentSource(context, examples, batchCapacity, architecture, jobs);
+            } catch (IOException e) {
+                reason = "the driver cannot listen for resident tasks (" + e.getMessage() + ")";
+            }
+        }
+        LOG.info("steps run as Spark jobs: {}", reason);
+        return jobs;
+    }
+
+    /** Why a resident stage cannot run here, or null when it can. */
+    static String unavailable(JavaSparkContext context, CachedExamples examples, BlockCache cache) {
+        SparkConf conf = context.getConf();
+        if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+            return "dynamic allocation is on, and a resident stage needs its executors for the whole epoch";
+        }
+        if (conf.getBoolean("spark.network.crypto.enabled", false)) {
+            return "spark.network.crypto.enabled is on, and the resident tasks' channel is not encrypted";
+        }
+        if (cache == BlockCache.DISK) {
+            return "--cache disk keeps features in files of the executor that wrote them, and a barrier stage"
+                    + " does not promise to run there";
+        }
+        int slots = context.defaultParallelism();
+        if (examples.partitions() > slots) {
+            return "a resident stage runs all " + examples.partitions() + " partitions' tasks at once, and Spark has "
+                    + slots + " task slots (give --partitions " + slots + ", or more executor cores)";
+        }
+        return null;
+    }
+
+    @Override
+    public long exampleCount() {
+        return examples.exampleCount();
+    }
+
+    @Override
+    public void stepStarting(int epoch, long step, long steps) {
+        if (resident) {
+            // the stage's job takes this name when the epoch's first step starts it
+            context.setJobDescription("epoch " + epoch + " resident steps");
+        } else {
+            jobs.stepStarting(epoch, step, steps);
+        }
+    }
+
+    /** How many resident stages were started so far: one per epoch, and one more after each loss. */
+    int stagesStarted() {
+        return stagesStarted;
+    }
+
+    /** Whether the tasks run in this JVM and take the weights in place. */
+    boolean tasksInDriverJvm() {
+        return inJvm;
+    }
+
+    /** The port resident tasks connect to. */
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** Where the last step spent its time; null before the first. */
+    public StepProfile lastStep() {
+        return lastStep;
+    }
+
+    @Override
+    public Gradients sumGradients(Parameters parameters, long[] sortedBatch) {
+        if (!resident || stage == null && !startOrFallBack()) {
+            return jobs.sumGradients(parameters, sortedBatch);
+        }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return step(parameters, sortedBatch);
+            } catch (IOException e) {
+                LOG.warn("resident tasks lost ({}); starting them again for this step", describe(e));
+                stopStage();
+                if (attempt == RESTARTS_PER_STEP) {
+                    throw new UncheckedIOException("resident tasks were lost " + (attempt + 1)
+                            + " times in a row at the same step: " + describe(e), e);
+                }
+                if (!startOrFallBack()) {
+                    return jobs.sumGradients(parameters, sortedBatch);
+                }
+            }
+        }
+    }
+
+    /** The epoch's steps are done: the stage ends, so that scoring jobs find free cores. */
+    @Override
+    public void epochStepsDone() {
+        stopStage();
+    }
+
+    @Override
+    public void close() {
+        stopStage();
+        stageThread.shutdownNow();
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // the port is released either way
+        }
+    }
+
+    /** Sends the step to every task, then reads their sums in partition order and adds them in that order. */
+    private Gradients step(Parameters parameters, long[] sortedBatch) throws IOException {
+        long started = System.nanoTime();
+        long step = ++stepsSent;
+        ResidentChannel.Request request = new ResidentChannel.Request(step, sortedBatch, parameters);
+        for (ResidentChannel.DriverEnd channel : stage.channels()) {
+            channel.send(request);
+        }
+        long sent = System.nanoTime();
+        List<Gradients> partials = new ArrayList<>(stage.channels().length);
+        long computeNanos = 0;
+        for (ResidentChannel.DriverEnd channel : stage.channels()) {
+            ResidentProtocol.Answer answer = channel.receive(step, stage.job());
+            partials.add(answer.sums());
+            computeNanos = Math.max(computeNanos, answer.computeNanos());
+        }
+        long received = System.nanoTime();
+        Gradients total = Gradients.sumInOrder(partials, architecture);
+        long combined = System.nanoTime();
+        lastStep = new StepProfile(sent - started, received - sent, computeNanos, combined - received, 0);
+        return total;
+    }
+
+    /** Starts a stage and waits for every task to connect; false, after saying why, when it cannot. */
+    private boolean startOrFallBack() {
+        try {
+            startStage();
+            return true;
+        } catch (IOException e) {
+            stopStage();
+            LOG.warn("resident tasks could not start ({}); the remaining steps run as Spark jobs", e.getMessage());
+            resident = false;
+            close();
+            return false;
+        }
+    }
+
+    private void startStage() throws IOException {
+        int partitions = examples.partitions();
+        String group = "spark-backprop resident " + UUID.randomUUID();
+        BlockingQueue<ResidentChannel.InJvm> arriving = inJvm ? ResidentChannel.openInJvmStage(group) : null;
+        ResidentTask task = new ResidentTask(inJvm ? group : null, server.getInetAddress().getHostAddress(),
+                server.getLocalPort(), secret, architecture, batchCapacity, jobs.kernel(), timeoutMillis);
+        String description = context.getLocalProperty("spark.job.description");
+        Future<?> job = stageThread.submit(() -> {
+            context.setJobGroup(group, description == null ? "resident steps" : description, true);
+            return examples.blocks().rdd().barrier()
+                    .mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(Object.class))
+                    .count();
+        });
+        ResidentChannel.DriverEnd[] channels = new ResidentChannel.DriverEnd[partitions];
+        stage = new Stage(group, job, channels);
+        stagesStarted++;
+        try {
+            awaitTasks(job, channels, arriving);
+        } finally {
+            if (inJvm) {
+                ResidentChannel.closeInJvmStage(group);
+            }
+        }
+    }
+
+    /** Waits until every partition's task has connected (filling {@code channels}), or fails saying why. */
+    private void awaitTasks(Future<?> job, ResidentChannel.DriverEnd[] channels,
+                            BlockingQueue<ResidentChannel.InJvm> arriving) throws IOException {
+        int partitions = channels.length;
+        long startMillis = Math.min(timeoutMillis, START_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startMillis);
+        int connected = 0;
+        server.setSoTimeout(200);
+        while (connected < partitions) {
+            if (job.isDone()) {
+                String failure = failure(job);
+                // Spark's check of free slots for a barrier stage fails it with a long message naming this ticket
+                throw new IOException(failure.contains("SPARK-24819")
+                        ? "Spark has fewer free task slots than the " + partitions + " partitions, whose tasks a resident"
+                                + " stage runs at once"
+                        : "the stage ended before its tasks connected: " + failure);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("only " + connected + " of " + partitions + " tasks started within "
+                        + startMillis / 1000 + " s (fewer free task slots than partitions?)");
+            }
+            Accepted accepted = inJvm ? arrived(arriving) : accept();
+            if (accepted != null) {
+                if (channels[accepted.partition()] != null) {
+                    channels[accepted.partition()].close();
+                } else {
+                    connected++;
+                }
+                channels[accepted.partition()] = accepted.channel();
+            }
+        }
+    }
+
+    private record Accepted(int partition, ResidentChannel.DriverEnd channel) {
+    }
+
+    /** A task of this JVM that arrived within 200 ms, or null. */
+    private static Accepted arrived(BlockingQueue<ResidentChannel.InJvm> arriving) throws IOException {
+        try {
+            ResidentChannel.InJvm channel = arriving.poll(200, TimeUnit.MILLISECONDS);
+            return channel == null ? null : new Accepted(channel.partition, channel);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while resident tasks started");
+        }
+    }
+
+    /** A task that connected within 200 ms and proved it belongs to this run, or null. */
+    private Accepted accept() throws IOException {
+        try {
+            return accept(server.accept(), examples.partitions());
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+    }
+
+    /** Checks a connecting task's proof; null (and the socket closed) when it fails. */
+    private Accepted accept(Socket socket, int partitions) {
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(timeoutMillis);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+            byte[] nonce = new byte[ResidentProtocol.NONCE_BYTES];
+            random.nextBytes(nonce);
+            int partition = ResidentProtocol.verify(secret, nonce, partitions, in, out);
+            return new Accepted(partition, new ResidentChannel.OverSocket(socket, in, out, architecture));
+        } catch (IOException e) {
+            LOG.warn("refused a connection from {}: {}", socket.getRemoteSocketAddress(), e.getMessage());
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // refused either way
+            }
+            return null;
+        }
+    }
+
+    /** Tells the tasks to stop, and ends the stage's job; cancels it when it does not end by itself. */
+    private void stopStage() {
+        if (stage == null) {
+            return;
+        }
+        Stage stopping = stage;
+        stage = null;
+        for (ResidentChannel.DriverEnd channel : stopping.channels()) {
+            if (channel != null) {
+                channel.stop();
+            }
+        }
+        try {
+            stopping.job().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            LOG.debug("the resident stage ended with {}", e.getCause().toString());
+        } catch (TimeoutException e) {
+            context.sc().cancelJobGroup(stopping.group());
+            try {
+                stopping.job().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException ignored) {
+                // cancelled: the job ended or is ending
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            for (ResidentChannel.DriverEnd channel : stopping.channels()) {
+                if (channel != null) {
+                    channel.close();
+                }
+            }
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e instanceof java.io.EOFException ? "a task's connection closed"
+                : e instanceof SocketTimeoutException ? "no answer within " + TIMEOUT
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static String failure(Future<?> job) {
+        try {
+            job.get();
+            return "it finished";
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            return String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+}

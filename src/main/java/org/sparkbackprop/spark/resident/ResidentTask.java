@@ -1,0 +1,127 @@
+package org.sparkbackprop.spark.resident;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.sparkbackprop.data.ExampleBlock;
+import org.sparkbackprop.data.ExamplePartition;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Backpropagation;
+import org.sparkbackprop.network.Gradients;
+import org.sparkbackprop.network.Kernel;
+import org.sparkbackprop.network.Workspace;
+import org.sparkbackprop.spark.step.WorkspacePool;
+
+/**
+ * One partition's resident task: it connects to the driver (proving over a socket that it
+ * belongs to this run, or through queues when it runs in the driver's JVM, see
+ * {@link ResidentChannel}), reads its cached blocks once, and then, step after step, takes the
+ * weights and the batch's sorted indices, sums the gradients of its members of the batch, and
+ * hands the sums back, until the driver says stop. A named class, not a closure, run by a
+ * barrier stage so that all partitions' tasks run at once.
+ */
+final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collection.Iterator<ExampleBlock>,
+        scala.collection.Iterator<Object>> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String stageId;
+    private final String driverHost;
+    private final int driverPort;
+    private final byte[] secret;
+    private final Architecture architecture;
+    private final int capacity;
+    private final Kernel kernel;
+    private final int timeoutMillis;
+
+    /**
+     * {@code stageId}: the stage's id when its tasks in the driver's JVM use queues, else null;
+     * {@code secret}: this run's, travelling inside the task; {@code capacity}: the largest batch;
+     * {@code kernel}: what runs the products; {@code timeoutMillis}: how long to wait for the
+     * driver to connect or to send a message.
+     */
+    ResidentTask(String stageId, String driverHost, int driverPort, byte[] secret, Architecture architecture,
+                 int capacity, Kernel kernel, int timeoutMillis) {
+        this.stageId = stageId;
+        this.driverHost = driverHost;
+        this.driverPort = driverPort;
+        this.secret = secret.clone();
+        this.architecture = architecture;
+        this.capacity = capacity;
+        this.kernel = kernel;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public scala.collection.Iterator<Object> apply(scala.collection.Iterator<ExampleBlock> blocks) {
+        int partitionIndex = TaskContext.getPartitionId();
+        try {
+            // connect first, then read the blocks (recomputed from the input after a loss, which can take
+            // long): the driver knows at once that every task of the stage is running
+            ResidentChannel.InJvm inJvm = ResidentChannel.connectInJvm(stageId, partitionIndex, timeoutMillis);
+            if (inJvm != null) {
+                serve(blocks, inJvm);
+                return nothing();
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(driverHost, driverPort), timeoutMillis);
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(timeoutMillis);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+                ResidentProtocol.prove(secret, partitionIndex, in, out);
+                serve(blocks, new ResidentChannel.TaskSocket(socket, in, out, architecture, capacity, timeoutMillis));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("resident task of partition " + partitionIndex + ": " + e.getMessage(), e);
+        }
+        return nothing();
+    }
+
+    /**
+     * An empty Scala iterator, on Scala 2.12 (whose {@code Iterator.empty} is an
+     * {@code Iterator[Nothing]}) and 2.13 (a generic method) alike.
+     */
+    @SuppressWarnings("unchecked")
+    private static scala.collection.Iterator<Object> nothing() {
+        return (scala.collection.Iterator<Object>) (scala.collection.Iterator<?>) scala.collection.Iterator$.MODULE$.empty();
+    }
+
+    /** Answers steps until the driver says stop, or Spark kills the task. */
+    private void serve(scala.collection.Iterator<ExampleBlock> blocks, ResidentChannel.TaskEnd channel) {
+        List<ExampleBlock> list = new ArrayList<>();
+        while (blocks.hasNext()) {
+            list.add(blocks.next());
+        }
+        ExamplePartition partition = new ExamplePartition(list);
+        WorkspacePool.withWorkspace(architecture, capacity, kernel, workspace -> {
+            try {
+                answerSteps(partition, workspace, channel);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return null;
+        });
+    }
+
+    private void answerSteps(ExamplePartition partition, Workspace workspace, ResidentChannel.TaskEnd channel)
+            throws IOException {
+        for (ResidentChannel.Request request = channel.await(); request != null; request = channel.await()) {
+            long started = System.nanoTime();
+            Gradients sums = null;
+            if (partition.copyMembers(request.sortedBatch, workspace) > 0) {
+                sums = new Gradients(architecture);
+                Backpropagation.accumulateGradients(request.parameters, workspace, sums);
+            }
+            channel.answer(request.step, sums, System.nanoTime() - started);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.sparkbackprop.spark.step;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Function;
+import org.apache.spark.SparkEnv;
+import org.sparkbackprop.blas.Blas;
+import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Kernel;
+import org.sparkbackprop.network.MatrixProducts;
+import org.sparkbackprop.network.Workspace;
+
+/**
+ * Workspaces kept on an executor between steps. A task borrows one for its partition and
+ * gives it back when done, so each workspace is used by one task at a time and the next
+ * step reuses it instead of allocating. At most one idle workspace per concurrent task stays.
+ */
+public final class WorkspacePool {
+    private record Shape(Architecture architecture, int capacity, Kernel kernel) {
+    }
+
+    private static final Map<Shape, ConcurrentLinkedDeque<Workspace>> IDLE = new ConcurrentHashMap<>();
+
+    private WorkspacePool() {
+    }
+
+    /** Runs {@code work} with a workspace of this shape, its products on {@code kernel}, borrowed for its duration. */
+    public static <T> T withWorkspace(Architecture architecture, int capacity, Kernel kernel, Function<Workspace, T> work) {
+        Workspace workspace = borrow(new Shape(architecture, capacity, kernel));
+        try {
+            return work.apply(workspace);
+        } finally {
+            release(workspace);
+        }
+    }
+
+    private static Workspace borrow(Shape shape) {
+        Workspace idle = IDLE.computeIfAbsent(shape, key -> new ConcurrentLinkedDeque<>()).pollFirst();
+        return idle != null ? idle : new Workspace(shape.architecture(), shape.capacity(), products(shape.kernel()));
+    }
+
+    /**
+     * The products of the driver's {@code kernel} on this executor; bad input naming this machine
+     * when it cannot run them (a native library the driver has and this machine lacks), so that a
+     * guarded job reports it in one line.
+     */
+    public static MatrixProducts products(Kernel kernel) {
+        try {
+            return Blas.products(kernel);
+        } catch (IllegalStateException e) {
+            SparkEnv env = SparkEnv.get();
+            String where = env == null ? "this machine" : "executor " + env.executorId() + " on "
+                    + env.blockManager().blockManagerId().host();
+            throw new BadInputException("--blas: " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void release(Workspace workspace) {
+        Shape shape = new Shape(workspace.architecture(), workspace.capacity(), workspace.products().kernel());
+        Objects.requireNonNull(IDLE.get(shape), "released a workspace that was not borrowed").addFirst(workspace);
+    }
+}
