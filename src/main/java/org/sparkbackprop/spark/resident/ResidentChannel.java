@@ -1,14 +1,18 @@
 package org.sparkbackprop.spark.resident;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.TaskContext;
@@ -27,12 +31,10 @@ import org.sparkbackprop.network.Parameters;
  * weight of copying.</li>
  * </ul>
  * Either way the task computes the same sums from the same numbers: the bits do not depend on
- * the form.
+ * the form. Either way every wait has a deadline and looks, every
+ * {@link ResidentProtocol#POLL_MILLIS} ms, at whether the other side is gone ({@link Watch}).
  */
 final class ResidentChannel {
-    /** Polling interval of every wait: a task checks whether Spark killed it, the driver whether the stage ended. */
-    static final int POLL_MILLIS = 100;
-
     /**
      * Stages whose tasks run in this JVM, by stage id: each of their tasks puts its {@link InJvm}
      * channel in the queue, where the driver takes it. Static because a local-mode task is
@@ -41,6 +43,103 @@ final class ResidentChannel {
     private static final Map<String, BlockingQueue<InJvm>> IN_JVM_STAGES = new ConcurrentHashMap<>();
 
     private ResidentChannel() {
+    }
+
+    /** What a wait looks at between polls: throws when the other side is to be taken for gone. */
+    interface Watch {
+        Watch NONE = () -> { };
+
+        void check() throws IOException;
+    }
+
+    /** The watch of a task: Spark's kill (a cancelled job, a failed stage) only sets a flag, which this reads. */
+    static Watch killOf(TaskContext task) {
+        return task::killTaskIfInterrupted;
+    }
+
+    /**
+     * A socket's streams, set up the same way at both ends: no Nagle delay, buffered, and every
+     * read waiting in slices of {@link ResidentProtocol#POLL_MILLIS}, asking its watch between
+     * slices and giving up at its deadline. A timed-out slice consumes nothing, so a message is
+     * never torn by the polling.
+     */
+    static final class Connection implements AutoCloseable {
+        private static final int BUFFER_BYTES = 1 << 16;
+        final Socket socket;
+        final DataInputStream in;
+        final DataOutputStream out;
+        private final WatchedInput watched;
+
+        Connection(Socket socket) throws IOException {
+            this.socket = socket;
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(ResidentProtocol.POLL_MILLIS);
+            this.watched = new WatchedInput(socket.getInputStream());
+            this.in = new DataInputStream(new BufferedInputStream(watched, BUFFER_BYTES));
+            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES));
+        }
+
+        /** From now on reads give up {@code millis} ms from now, saying they waited for {@code what}, or when {@code watch} throws. */
+        void expect(String what, long millis, Watch watch) {
+            watched.what = what;
+            watched.millis = millis;
+            watched.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            watched.watch = watch;
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing is all that is left to do
+            }
+        }
+    }
+
+    /** A socket's input whose reads poll: see {@link Connection}. */
+    private static final class WatchedInput extends FilterInputStream {
+        private String what = "a message";
+        private long millis = ResidentProtocol.HANDSHAKE_MILLIS;
+        private long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        private Watch watch = Watch.NONE;
+
+        WatchedInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            while (true) {
+                try {
+                    return super.read();
+                } catch (SocketTimeoutException e) {
+                    tick();
+                }
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            while (true) {
+                try {
+                    return super.read(buffer, offset, length);
+                } catch (SocketTimeoutException e) {
+                    tick();
+                }
+            }
+        }
+
+        private void tick() throws IOException {
+            watch.check();
+            if (System.nanoTime() - deadline > 0) {
+                throw new SocketTimeoutException("no " + what + " within " + formatMillis(millis));
+            }
+        }
+    }
+
+    static String formatMillis(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     /** One step's request: the step number, the batch's sorted global indices and the weights. */
@@ -67,13 +166,19 @@ final class ResidentChannel {
 
     /** The driver's end of a channel. */
     interface DriverEnd {
+        /** Lets the task in: its handshake is over. */
+        void admit() throws IOException;
+
+        /** Turns the task away saying why, and closes the channel. */
+        void refuse(String reason);
+
         void send(Request request) throws IOException;
 
         /**
-         * The task's answer to step {@code step}; an IOException when it does not come within the
-         * run's timeout or the stage ({@code job}) ended.
+         * The task's answer to step {@code step}; an IOException when it does not come within
+         * {@code timeoutMillis}, or when {@code stage} says the stage is gone.
          */
-        ResidentProtocol.Answer receive(long step, Future<?> job) throws IOException;
+        ResidentProtocol.Answer receive(long step, long timeoutMillis, Watch stage) throws IOException;
 
         /** Tells the task to stop; quietly, as the stage is cancelled anyway when it cannot be told. */
         void stop();
@@ -89,26 +194,39 @@ final class ResidentChannel {
         void answer(long step, Gradients sums, long computeNanos) throws IOException;
     }
 
-    /** A channel over a socket whose handshake is done. */
-    record OverSocket(Socket socket, DataInputStream in, DataOutputStream out, Architecture architecture)
-            implements DriverEnd {
+    /** The driver's end of a socket whose handshake is done. */
+    record OverSocket(Connection connection, Architecture architecture) implements DriverEnd {
         @Override
-        public void send(Request request) throws IOException {
-            out.write(request.message());
-            out.flush();
+        public void admit() throws IOException {
+            ResidentProtocol.writeAdmitted(connection.out);
         }
 
         @Override
-        public ResidentProtocol.Answer receive(long step, Future<?> job) throws IOException {
-            // the socket's own timeout bounds the wait; a task that ends closes it
-            return ResidentProtocol.readSums(in, step, architecture);
+        public void refuse(String reason) {
+            try {
+                ResidentProtocol.writeRefused(connection.out, reason);
+            } catch (IOException ignored) {
+                // refused either way
+            }
+            connection.close();
+        }
+
+        @Override
+        public void send(Request request) throws IOException {
+            connection.out.write(request.message());
+            connection.out.flush();
+        }
+
+        @Override
+        public ResidentProtocol.Answer receive(long step, long timeoutMillis, Watch stage) throws IOException {
+            connection.expect("answer to step " + step, timeoutMillis, stage);
+            return ResidentProtocol.readSums(connection.in, step, architecture);
         }
 
         @Override
         public void stop() {
             try {
-                out.writeByte(ResidentProtocol.STOP);
-                out.flush();
+                ResidentProtocol.writeStop(connection.out);
             } catch (IOException ignored) {
                 // a task that cannot be told is cancelled with its stage
             }
@@ -116,89 +234,54 @@ final class ResidentChannel {
 
         @Override
         public void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing is all that is left to do
-            }
+            connection.close();
         }
     }
 
     /** The task's end of a socket: reads each step's weights into its own copy. */
     static final class TaskSocket implements TaskEnd {
-        private final Socket socket;
-        private final DataInputStream in;
-        private final DataOutputStream out;
+        private final Connection connection;
         private final Parameters parameters;
         private final int capacity;
-        private final int timeoutMillis;
+        private final long timeoutMillis;
+        private final Watch killed;
 
-        TaskSocket(Socket socket, DataInputStream in, DataOutputStream out, Architecture architecture, int capacity,
-                   int timeoutMillis) {
-            this.socket = socket;
-            this.in = in;
-            this.out = out;
+        /** {@code killed}: the task's kill flag, looked at while it waits. */
+        TaskSocket(Connection connection, Architecture architecture, int capacity, long timeoutMillis, Watch killed) {
+            this.connection = connection;
             this.parameters = new Parameters(architecture);
             this.capacity = capacity;
             this.timeoutMillis = timeoutMillis;
+            this.killed = killed;
         }
 
         @Override
         public Request await() throws IOException {
-            byte type = awaitType();
-            if (type == ResidentProtocol.STOP) {
-                return null;
-            }
-            if (type != ResidentProtocol.STEP) {
-                throw new IOException("unexpected message " + type + " from the driver");
-            }
-            long step = in.readLong();
-            long[] batch = ResidentProtocol.readBatch(in, capacity);
-            parameters.readValues(in);
-            return new Request(step, batch, parameters);
+            connection.expect("message from the driver", timeoutMillis, killed);
+            ResidentProtocol.Step step = ResidentProtocol.readStepOrStop(connection.in, capacity, parameters);
+            return step == null ? null : new Request(step.step(), step.sortedBatch(), parameters);
         }
 
         @Override
         public void answer(long step, Gradients sums, long computeNanos) throws IOException {
-            ResidentProtocol.writeSums(out, step, sums, computeNanos);
-            out.flush();
-        }
-
-        /**
-         * The next message's type. A task that Spark kills (its job cancelled, its stage failed) is
-         * only told so by a flag, which a thread blocked on a socket never sees: so the wait polls,
-         * looking at the flag every {@link #POLL_MILLIS} ms, and gives up after the timeout.
-         */
-        private byte awaitType() throws IOException {
-            TaskContext task = TaskContext.get();
-            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-            socket.setSoTimeout(POLL_MILLIS);
-            while (true) {
-                task.killTaskIfInterrupted();
-                try {
-                    byte type = in.readByte();
-                    socket.setSoTimeout(timeoutMillis);
-                    return type;
-                } catch (SocketTimeoutException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IOException("no message from the driver in " + timeoutMillis / 1000 + " s");
-                    }
-                }
-            }
+            ResidentProtocol.writeSums(connection.out, step, sums, computeNanos);
         }
     }
 
     /** Both ends of a channel inside one JVM: a queue each way. */
     static final class InJvm implements DriverEnd, TaskEnd {
         private static final Request STOP = new Request(-1, new long[0], null);
-        final int partition;
-        private final int timeoutMillis;
+        final ResidentProtocol.Hello hello;
+        private final long timeoutMillis;
+        private final Watch killed;
         private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
         private final BlockingQueue<ResidentProtocol.Answer> answers = new LinkedBlockingQueue<>();
+        private volatile String refused;
 
-        InJvm(int partition, int timeoutMillis) {
-            this.partition = partition;
+        InJvm(ResidentProtocol.Hello hello, long timeoutMillis, Watch killed) {
+            this.hello = hello;
             this.timeoutMillis = timeoutMillis;
+            this.killed = killed;
         }
 
         @Override
@@ -207,20 +290,8 @@ final class ResidentChannel {
         }
 
         @Override
-        public ResidentProtocol.Answer receive(long step, Future<?> job) throws IOException {
-            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-            while (true) {
-                ResidentProtocol.Answer answer = take(answers);
-                if (answer != null) {
-                    return answer;
-                }
-                if (job.isDone()) {
-                    throw new IOException("the resident stage ended");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new SocketTimeoutException();
-                }
-            }
+        public ResidentProtocol.Answer receive(long step, long timeoutMillis, Watch stage) throws IOException {
+            return take(answers, "answer to step " + step, timeoutMillis, stage);
         }
 
         @Override
@@ -234,19 +305,24 @@ final class ResidentChannel {
         }
 
         @Override
+        public void admit() {
+            // the task waits for its first step
+        }
+
+        /** Turns the task away: its next wait fails saying why. */
+        @Override
+        public void refuse(String reason) {
+            refused = reason;
+            requests.add(STOP);
+        }
+
+        @Override
         public Request await() throws IOException {
-            TaskContext task = TaskContext.get();
-            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-            while (true) {
-                task.killTaskIfInterrupted();
-                Request request = take(requests);
-                if (request != null) {
-                    return request == STOP ? null : request;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("no message from the driver in " + timeoutMillis / 1000 + " s");
-                }
+            Request request = take(requests, "message from the driver", timeoutMillis, killed);
+            if (refused != null) {
+                throw new IOException("the driver refused the resident task: " + refused);
             }
+            return request == STOP ? null : request;
         }
 
         @Override
@@ -254,12 +330,23 @@ final class ResidentChannel {
             answers.add(new ResidentProtocol.Answer(sums, computeNanos));
         }
 
-        private static <T> T take(BlockingQueue<T> queue) throws IOException {
+        private static <T> T take(BlockingQueue<T> queue, String what, long timeoutMillis, Watch watch)
+                throws IOException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             try {
-                return queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                while (true) {
+                    T item = queue.poll(ResidentProtocol.POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    if (item != null) {
+                        return item;
+                    }
+                    watch.check();
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new SocketTimeoutException("no " + what + " within " + formatMillis(timeoutMillis));
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while waiting for the other end");
+                throw new InterruptedIOException("interrupted while waiting for the other end");
             }
         }
     }
@@ -271,18 +358,36 @@ final class ResidentChannel {
         return arriving;
     }
 
+    /** Closes stage {@code stageId} to new tasks: any that arrived and was not taken is turned away. */
     static void closeInJvmStage(String stageId) {
-        IN_JVM_STAGES.remove(stageId);
+        BlockingQueue<InJvm> arriving = IN_JVM_STAGES.remove(stageId);
+        if (arriving != null) {
+            synchronized (arriving) {
+                for (InJvm late = arriving.poll(); late != null; late = arriving.poll()) {
+                    late.refuse("the stage had started without it");
+                }
+            }
+        }
     }
 
-    /** A task of stage {@code stageId} in this JVM: its channel, given to the driver; null when the stage uses sockets. */
-    static InJvm connectInJvm(String stageId, int partition, int timeoutMillis) {
-        BlockingQueue<InJvm> arriving = stageId == null ? null : IN_JVM_STAGES.get(stageId);
-        if (arriving == null) {
-            return null;
+    /**
+     * A task of in-JVM stage {@code stageId}: its channel, given to the driver. A stage that has
+     * closed (its tasks all came, or the driver gave up on it) fails the task at once: nothing
+     * would serve it.
+     */
+    static InJvm connectInJvm(String stageId, ResidentProtocol.Hello hello, long timeoutMillis, Watch killed)
+            throws IOException {
+        BlockingQueue<InJvm> arriving = IN_JVM_STAGES.get(stageId);
+        if (arriving != null) {
+            // closing removes the queue, then turns away what it holds: under its lock, a task is either in it or refused
+            synchronized (arriving) {
+                if (IN_JVM_STAGES.get(stageId) == arriving) {
+                    InJvm channel = new InJvm(hello, timeoutMillis, killed);
+                    arriving.add(channel);
+                    return channel;
+                }
+            }
         }
-        InJvm channel = new InJvm(partition, timeoutMillis);
-        arriving.add(channel);
-        return channel;
+        throw new IOException("resident stage " + stageId + " has closed; this task of " + hello + " came too late");
     }
 }

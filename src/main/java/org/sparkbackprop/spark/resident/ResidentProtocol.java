@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import javax.crypto.Mac;
@@ -13,79 +14,153 @@ import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Parameters;
 
 /**
- * The messages between the driver and its resident tasks, big-endian, every length checked
- * against what this run can send:
+ * Every message between the driver and its resident tasks, each with its writer and its reader
+ * side by side, big-endian, every length checked against what this run can send; and every
+ * interval the two sides wait by.
  * <pre>
- * task → driver   HELLO   magic, partition
- * driver → task   nonce   32 random bytes
- * task → driver   proof   HMAC-SHA256(secret, nonce ‖ partition)      (the secret never crosses)
- * driver → task   OK
- * driver → task   STEP    step, batch length ≤ capacity, sorted indices, every weight and bias (8 raw bytes each)
- * task → driver   SUMS    step, 0 (no member of the batch) or 1 and the sums, compute nanoseconds
+ * task → driver   HELLO      magic, stage, partition, stage attempt, task attempt
+ * driver → task   CHALLENGE  32 random bytes (a new nonce for every connection)
+ * task → driver   PROOF      HMAC-SHA256(secret, nonce ‖ HELLO)      (the secret never crosses)
+ * driver → task   ADMITTED, or REFUSED and why
+ * driver → task   STEP       step, batch length ≤ capacity, sorted indices, every weight and bias (8 raw bytes each)
+ * task → driver   SUMS       step, 0 (no member of the batch) or 1 and the sums, compute nanoseconds
  * driver → task   STOP
  * </pre>
+ * A proof answers one nonce, so a recorded one is worth nothing on another connection; it covers
+ * the stage, partition and attempts, so a task cannot claim another's place.
  */
 final class ResidentProtocol {
-    static final byte STEP = 1;
-    static final byte STOP = 2;
-    static final byte SUMS = 3;
-    static final byte OK = 4;
-    static final int NONCE_BYTES = 32;
+    /** Every wait looks this often at whether the other side is gone: a killed task, a failed stage. */
+    static final int POLL_MILLIS = 100;
+    /**
+     * How long a connection has for its whole handshake on the driver: a few dozen bytes, so a
+     * connection that sends nothing, or sends them a byte at a time, is dropped in seconds.
+     */
+    static final int HANDSHAKE_MILLIS = 5_000;
+    /** At most this many handshakes run at once; a connection beyond them is closed at once. */
+    static final int MAX_HANDSHAKES = 64;
+    /**
+     * How long a new stage's tasks have to connect. They connect before reading their blocks, so
+     * this is the scheduler's time to launch them all at once; a barrier stage short of slots
+     * (an executor lost after its job passed Spark's slot check) waits for them forever.
+     */
+    static final int START_MILLIS = 60_000;
+
     static final int MAGIC = 0x5B4B5052;
+    static final int NONCE_BYTES = 32;
+    static final int PROOF_BYTES = 32;
+    /** The longest refusal reason sent, in characters. */
+    private static final int MAX_REASON = 300;
     private static final String HMAC = "HmacSHA256";
+
+    private static final byte STEP = 1;
+    private static final byte STOP = 2;
+    private static final byte SUMS = 3;
+    private static final byte ADMITTED = 4;
+    private static final byte REFUSED = 5;
 
     private ResidentProtocol() {
     }
 
-    /** Task side of the handshake: says which partition it serves and proves it knows the secret. */
-    static void prove(byte[] secret, int partition, DataInputStream in, DataOutputStream out) throws IOException {
-        out.writeInt(MAGIC);
-        out.writeInt(partition);
-        out.flush();
-        byte[] nonce = new byte[NONCE_BYTES];
-        in.readFully(nonce);
-        out.write(proof(secret, nonce, partition));
-        out.flush();
-        if (in.readByte() != OK) {
-            throw new IOException("the driver refused the resident task");
+    /**
+     * Who a connecting task is: a task of resident stage {@code stage} (a random number the driver
+     * draws for each stage) serving {@code partition}, in Spark's {@code stageAttempt} and
+     * {@code taskAttempt}.
+     */
+    record Hello(long stage, int partition, int stageAttempt, int taskAttempt) {
+        /** Which run of the partition this is, in Spark's words. */
+        String attempts() {
+            return "stage attempt " + stageAttempt + ", task attempt " + taskAttempt;
+        }
+
+        @Override
+        public String toString() {
+            return "partition " + partition + " (" + attempts() + ")";
         }
     }
 
-    /**
-     * Driver side of the handshake: the partition a connecting task serves, once its proof
-     * matches, or an exception naming what was wrong.
-     */
-    static int verify(byte[] secret, byte[] nonce, int partitions, DataInputStream in, DataOutputStream out)
-            throws IOException {
+    static void writeHello(DataOutputStream out, Hello hello) throws IOException {
+        out.write(helloBytes(hello));
+        out.flush();
+    }
+
+    /** Reads a HELLO, refusing what no task of a run with {@code partitions} partitions sends. */
+    static Hello readHello(DataInputStream in, int partitions) throws IOException {
         if (in.readInt() != MAGIC) {
             throw new IOException("not a resident task of spark-backprop");
         }
-        int partition = in.readInt();
-        if (partition < 0 || partition >= partitions) {
-            throw new IOException("partition " + partition + " is not one of this run's " + partitions);
+        Hello hello = new Hello(in.readLong(), in.readInt(), in.readInt(), in.readInt());
+        if (hello.partition() < 0 || hello.partition() >= partitions) {
+            throw new IOException("partition " + hello.partition() + " is not one of this run's " + partitions);
         }
-        out.write(nonce);
-        out.flush();
-        byte[] given = new byte[proof(secret, nonce, partition).length];
-        in.readFully(given);
-        if (!MessageDigest.isEqual(given, proof(secret, nonce, partition))) {
-            throw new IOException("a task of partition " + partition + " does not know this run's secret");
+        if (hello.stageAttempt() < 0 || hello.taskAttempt() < 0) {
+            throw new IOException("a negative attempt number");
         }
-        out.writeByte(OK);
-        out.flush();
-        return partition;
+        return hello;
     }
 
-    private static byte[] proof(byte[] secret, byte[] nonce, int partition) {
+    private static byte[] helloBytes(Hello hello) {
+        return ByteBuffer.allocate(Integer.BYTES * 4 + Long.BYTES).putInt(MAGIC).putLong(hello.stage())
+                .putInt(hello.partition()).putInt(hello.stageAttempt()).putInt(hello.taskAttempt()).array();
+    }
+
+    static void writeChallenge(DataOutputStream out, byte[] nonce) throws IOException {
+        out.write(nonce);
+        out.flush();
+    }
+
+    static byte[] readChallenge(DataInputStream in) throws IOException {
+        byte[] nonce = new byte[NONCE_BYTES];
+        in.readFully(nonce);
+        return nonce;
+    }
+
+    static void writeProof(DataOutputStream out, byte[] secret, byte[] nonce, Hello hello) throws IOException {
+        out.write(proof(secret, nonce, hello));
+        out.flush();
+    }
+
+    /** Reads a PROOF and checks it against {@code nonce} and {@code hello}; an exception when it does not match. */
+    static void readProof(DataInputStream in, byte[] secret, byte[] nonce, Hello hello) throws IOException {
+        byte[] given = new byte[PROOF_BYTES];
+        in.readFully(given);
+        if (!MessageDigest.isEqual(given, proof(secret, nonce, hello))) {
+            throw new IOException("a task of " + hello + " does not know this run's secret");
+        }
+    }
+
+    /** HMAC-SHA256(secret, nonce ‖ HELLO). */
+    static byte[] proof(byte[] secret, byte[] nonce, Hello hello) {
         try {
             Mac mac = Mac.getInstance(HMAC);
             mac.init(new SecretKeySpec(secret, HMAC));
             mac.update(nonce);
-            mac.update(new byte[] {(byte) (partition >>> 24), (byte) (partition >>> 16), (byte) (partition >>> 8),
-                    (byte) partition});
+            mac.update(helloBytes(hello));
             return mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(HMAC + " is part of every Java runtime", e);
+        }
+    }
+
+    static void writeAdmitted(DataOutputStream out) throws IOException {
+        out.writeByte(ADMITTED);
+        out.flush();
+    }
+
+    static void writeRefused(DataOutputStream out, String reason) throws IOException {
+        out.writeByte(REFUSED);
+        out.writeUTF(reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
+        out.flush();
+    }
+
+    /** Reads the driver's answer to a handshake: returns when admitted, throws saying why when refused. */
+    static void readAdmission(DataInputStream in) throws IOException {
+        byte type = in.readByte();
+        if (type == REFUSED) {
+            throw new IOException("the driver refused the resident task: " + in.readUTF());
+        }
+        if (type != ADMITTED) {
+            throw new IOException("unexpected message " + type + " from the driver in the handshake");
         }
     }
 
@@ -105,8 +180,28 @@ final class ResidentProtocol {
         return bytes.toByteArray();
     }
 
-    /** Reads the batch of a STEP message (at most {@code capacity} sorted indices), after its step number. */
-    static long[] readBatch(DataInputStream in, int capacity) throws IOException {
+    static void writeStop(DataOutputStream out) throws IOException {
+        out.writeByte(STOP);
+        out.flush();
+    }
+
+    /** A STEP as read: the step number and the batch; the weights went into the reader's parameters. */
+    record Step(long step, long[] sortedBatch) {
+    }
+
+    /**
+     * Reads the driver's next message: a STEP (at most {@code capacity} sorted indices, the
+     * weights read into {@code parameters}), or null for STOP.
+     */
+    static Step readStepOrStop(DataInputStream in, int capacity, Parameters parameters) throws IOException {
+        byte type = in.readByte();
+        if (type == STOP) {
+            return null;
+        }
+        if (type != STEP) {
+            throw new IOException("unexpected message " + type + " from the driver");
+        }
+        long step = in.readLong();
         int length = in.readInt();
         if (length < 0 || length > capacity) {
             throw new IOException("a batch of " + length + " examples, more than the " + capacity + " of this run");
@@ -115,7 +210,8 @@ final class ResidentProtocol {
         for (int i = 0; i < length; i++) {
             batch[i] = in.readLong();
         }
-        return batch;
+        parameters.readValues(in);
+        return new Step(step, batch);
     }
 
     static void writeSums(DataOutputStream out, long step, Gradients sums, long computeNanos) throws IOException {
@@ -126,6 +222,7 @@ final class ResidentProtocol {
             sums.writeTo(out);
         }
         out.writeLong(computeNanos);
+        out.flush();
     }
 
     /** A task's answer to step {@code step}: its sums (null when it had no member of the batch) and compute time. */
@@ -141,7 +238,11 @@ final class ResidentProtocol {
         if (answered != step) {
             throw new IOException("the answer to step " + answered + " came for step " + step);
         }
-        Gradients sums = in.readByte() == 0 ? null : Gradients.readFrom(architecture, in);
+        byte present = in.readByte();
+        if (present != 0 && present != 1) {
+            throw new IOException("unexpected sums flag " + present + " from a resident task");
+        }
+        Gradients sums = present == 0 ? null : Gradients.readFrom(architecture, in);
         return new Answer(sums, in.readLong());
     }
 }

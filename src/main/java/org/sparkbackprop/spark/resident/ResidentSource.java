@@ -1,15 +1,10 @@
 package org.sparkbackprop.spark.resident;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -62,18 +57,14 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     public static final String IN_JVM = "spark.backprop.resident.inJvm";
     private static final Logger LOG = LoggerFactory.getLogger(ResidentSource.class);
     private static final int RESTARTS_PER_STEP = 3;
-    /**
-     * How long a new stage's tasks have to connect. They connect before reading their blocks, so
-     * this is the scheduler's time to launch them all at once; a barrier stage short of slots
-     * (an executor lost after its job passed Spark's slot check) waits for them forever.
-     */
-    private static final long START_MILLIS = 60_000;
+    /** How long a stage told to stop has to end by itself before it is cancelled. */
+    private static final long STOP_MILLIS = 10_000;
 
     private final JavaSparkContext context;
     private final CachedExamples examples;
     private final int batchCapacity;
     private final Architecture architecture;
-    private final int timeoutMillis;
+    private final long timeoutMillis;
     private final byte[] secret = new byte[32];
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService stageThread = Executors.newSingleThreadExecutor(runnable -> {
@@ -82,6 +73,10 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         return thread;
     });
     private final ServerSocket server;
+    /** The address tasks connect to: {@code spark.driver.host}, as Spark's own RPC advertises it. */
+    private final String advertisedHost;
+    private final Admission admission;
+    private final StageWatch watch = new StageWatch();
     /** The tasks run in this JVM and use queues instead of the socket. */
     private final boolean inJvm;
     /** Where the steps go when resident tasks cannot run, and the kernel and combining they share. */
@@ -93,7 +88,7 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     private int stagesStarted;
     private StepProfile lastStep;
 
-    /** A running stage: its job, its job group, and a channel to each partition's task. */
+    /** A running stage: its job group, its job, and a channel to each partition's task. */
     private record Stage(String group, Future<?> job, ResidentChannel.DriverEnd[] channels) {
     }
 
@@ -105,12 +100,22 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         this.batchCapacity = batchCapacity;
         this.architecture = architecture;
         SparkConf conf = context.getConf();
-        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, conf.getTimeAsSeconds(TIMEOUT, "600s") * 1000);
+        this.timeoutMillis = conf.getTimeAsSeconds(TIMEOUT, "600s") * 1000;
         random.nextBytes(secret);
         this.inJvm = context.isLocal() && conf.getBoolean(IN_JVM, true);
-        String host = conf.get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
+        // as Spark's RPC: listen on spark.driver.bindAddress, tell the tasks spark.driver.host (they differ
+        // behind NAT, in Docker and on Kubernetes)
+        this.advertisedHost = conf.get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
+        String bindAddress = conf.get("spark.driver.bindAddress", advertisedHost);
         this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(host, conf.getInt(PORT, 0)));
+        try {
+            server.bind(new InetSocketAddress(bindAddress, conf.getInt(PORT, 0)));
+            this.admission = new Admission(server, secret, architecture);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException(e.getMessage() + " on " + bindAddress + ":" + conf.getInt(PORT, 0), e);
+        }
+        context.sc().addSparkListener(watch);
     }
 
     /**
@@ -183,6 +188,11 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** The address resident tasks are told to connect to, and the one the driver listens on. */
+    String[] addresses() {
+        return new String[] {advertisedHost, server.getInetAddress().getHostAddress()};
+    }
+
     /** Where the last step spent its time; null before the first. */
     public StepProfile lastStep() {
         return lastStep;
@@ -197,11 +207,12 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
             try {
                 return step(parameters, sortedBatch);
             } catch (IOException e) {
-                LOG.warn("resident tasks lost ({}); starting them again for this step", describe(e));
-                stopStage();
+                String why = watch.lost() != null ? watch.lost() : describe(e);
+                LOG.warn("resident tasks lost ({}); starting them again for this step", why);
+                stopStage(true);
                 if (attempt == RESTARTS_PER_STEP) {
                     throw new UncheckedIOException("resident tasks were lost " + (attempt + 1)
-                            + " times in a row at the same step: " + describe(e), e);
+                            + " times in a row at the same step: " + why, e);
                 }
                 if (!startOrFallBack()) {
                     return jobs.sumGradients(parameters, sortedBatch);
@@ -213,13 +224,15 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     /** The epoch's steps are done: the stage ends, so that scoring jobs find free cores. */
     @Override
     public void epochStepsDone() {
-        stopStage();
+        stopStage(false);
     }
 
     @Override
     public void close() {
-        stopStage();
+        stopStage(false);
         stageThread.shutdownNow();
+        admission.close();
+        context.sc().removeSparkListener(watch);
         try {
             server.close();
         } catch (IOException ignored) {
@@ -238,8 +251,17 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         long sent = System.nanoTime();
         List<Gradients> partials = new ArrayList<>(stage.channels().length);
         long computeNanos = 0;
+        Future<?> job = stage.job();
+        ResidentChannel.Watch stageEnded = () -> {
+            if (watch.lost() != null) {
+                throw new IOException(watch.lost());
+            }
+            if (job.isDone()) {
+                throw new IOException("the resident stage ended: " + failure(job));
+            }
+        };
         for (ResidentChannel.DriverEnd channel : stage.channels()) {
-            ResidentProtocol.Answer answer = channel.receive(step, stage.job());
+            ResidentProtocol.Answer answer = channel.receive(step, timeoutMillis, stageEnded);
             partials.add(answer.sums());
             computeNanos = Math.max(computeNanos, answer.computeNanos());
         }
@@ -256,7 +278,7 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
             startStage();
             return true;
         } catch (IOException e) {
-            stopStage();
+            stopStage(true);
             LOG.warn("resident tasks could not start ({}); the remaining steps run as Spark jobs", e.getMessage());
             resident = false;
             close();
@@ -267,21 +289,39 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
     private void startStage() throws IOException {
         int partitions = examples.partitions();
         String group = "spark-backprop resident " + UUID.randomUUID();
+        long stageNumber = random.nextLong();
         BlockingQueue<ResidentChannel.InJvm> arriving = inJvm ? ResidentChannel.openInJvmStage(group) : null;
-        ResidentTask task = new ResidentTask(inJvm ? group : null, server.getInetAddress().getHostAddress(),
-                server.getLocalPort(), secret, architecture, batchCapacity, jobs.kernel(), timeoutMillis);
+        ResidentTask task = new ResidentTask(inJvm ? group : null, stageNumber, advertisedHost, server.getLocalPort(),
+                secret, architecture, batchCapacity, jobs.kernel(), timeoutMillis);
         String description = context.getLocalProperty("spark.job.description");
+        watch.watch(group);
         Future<?> job = stageThread.submit(() -> {
             context.setJobGroup(group, description == null ? "resident steps" : description, true);
             return examples.blocks().rdd().barrier()
                     .mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(Object.class))
                     .count();
         });
-        ResidentChannel.DriverEnd[] channels = new ResidentChannel.DriverEnd[partitions];
-        stage = new Stage(group, job, channels);
+        stage = new Stage(group, job, new ResidentChannel.DriverEnd[partitions]);
         stagesStarted++;
         try {
-            awaitTasks(job, channels, arriving);
+            Admission.Admitted admitted = admission.await(stageNumber, partitions, arriving,
+                    Math.min(timeoutMillis, ResidentProtocol.START_MILLIS), () -> {
+                        if (job.isDone()) {
+                            String failure = failure(job);
+                            // Spark's check of free slots for a barrier stage fails it with a long message naming this ticket
+                            throw new IOException(failure.contains("SPARK-24819")
+                                    ? "Spark has fewer free task slots than the " + partitions + " partitions, whose tasks"
+                                            + " a resident stage runs at once"
+                                    : "the stage ended before its tasks connected: " + failure);
+                        }
+                    });
+            stage = new Stage(group, job, admitted.channels());
+            // a task of the stage that ends from now on is a loss: closing the channels wakes a send or a receive
+            watch.serving(admitted.stageAttempt(), () -> {
+                for (ResidentChannel.DriverEnd channel : admitted.channels()) {
+                    channel.close();
+                }
+            });
         } finally {
             if (inJvm) {
                 ResidentChannel.closeInJvmStage(group);
@@ -289,98 +329,24 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
         }
     }
 
-    /** Waits until every partition's task has connected (filling {@code channels}), or fails saying why. */
-    private void awaitTasks(Future<?> job, ResidentChannel.DriverEnd[] channels,
-                            BlockingQueue<ResidentChannel.InJvm> arriving) throws IOException {
-        int partitions = channels.length;
-        long startMillis = Math.min(timeoutMillis, START_MILLIS);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startMillis);
-        int connected = 0;
-        server.setSoTimeout(200);
-        while (connected < partitions) {
-            if (job.isDone()) {
-                String failure = failure(job);
-                // Spark's check of free slots for a barrier stage fails it with a long message naming this ticket
-                throw new IOException(failure.contains("SPARK-24819")
-                        ? "Spark has fewer free task slots than the " + partitions + " partitions, whose tasks a resident"
-                                + " stage runs at once"
-                        : "the stage ended before its tasks connected: " + failure);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("only " + connected + " of " + partitions + " tasks started within "
-                        + startMillis / 1000 + " s (fewer free task slots than partitions?)");
-            }
-            Accepted accepted = inJvm ? arrived(arriving) : accept();
-            if (accepted != null) {
-                if (channels[accepted.partition()] != null) {
-                    channels[accepted.partition()].close();
-                } else {
-                    connected++;
-                }
-                channels[accepted.partition()] = accepted.channel();
-            }
-        }
-    }
-
-    private record Accepted(int partition, ResidentChannel.DriverEnd channel) {
-    }
-
-    /** A task of this JVM that arrived within 200 ms, or null. */
-    private static Accepted arrived(BlockingQueue<ResidentChannel.InJvm> arriving) throws IOException {
-        try {
-            ResidentChannel.InJvm channel = arriving.poll(200, TimeUnit.MILLISECONDS);
-            return channel == null ? null : new Accepted(channel.partition, channel);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while resident tasks started");
-        }
-    }
-
-    /** A task that connected within 200 ms and proved it belongs to this run, or null. */
-    private Accepted accept() throws IOException {
-        try {
-            return accept(server.accept(), examples.partitions());
-        } catch (SocketTimeoutException e) {
-            return null;
-        }
-    }
-
-    /** Checks a connecting task's proof; null (and the socket closed) when it fails. */
-    private Accepted accept(Socket socket, int partitions) {
-        try {
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(timeoutMillis);
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
-            byte[] nonce = new byte[ResidentProtocol.NONCE_BYTES];
-            random.nextBytes(nonce);
-            int partition = ResidentProtocol.verify(secret, nonce, partitions, in, out);
-            return new Accepted(partition, new ResidentChannel.OverSocket(socket, in, out, architecture));
-        } catch (IOException e) {
-            LOG.warn("refused a connection from {}: {}", socket.getRemoteSocketAddress(), e.getMessage());
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // refused either way
-            }
-            return null;
-        }
-    }
-
-    /** Tells the tasks to stop, and ends the stage's job; cancels it when it does not end by itself. */
-    private void stopStage() {
+    /**
+     * Tells the tasks to stop, and ends the stage's job; cancels it when it does not end by itself,
+     * or at once when the stage was {@code lost}.
+     */
+    private void stopStage(boolean lost) {
         if (stage == null) {
             return;
         }
         Stage stopping = stage;
         stage = null;
+        watch.stop();
         for (ResidentChannel.DriverEnd channel : stopping.channels()) {
             if (channel != null) {
                 channel.stop();
             }
         }
         try {
-            stopping.job().get(10, TimeUnit.SECONDS);
+            stopping.job().get(lost ? 0 : STOP_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             LOG.debug("the resident stage ended with {}", e.getCause().toString());
         } catch (TimeoutException e) {

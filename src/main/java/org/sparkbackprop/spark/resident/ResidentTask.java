@@ -1,9 +1,5 @@
 package org.sparkbackprop.spark.resident;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -33,24 +29,27 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
         scala.collection.Iterator<Object>> implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final String stageId;
+    private final String inJvmStage;
+    private final long stage;
     private final String driverHost;
     private final int driverPort;
     private final byte[] secret;
     private final Architecture architecture;
     private final int capacity;
     private final Kernel kernel;
-    private final int timeoutMillis;
+    private final long timeoutMillis;
 
     /**
-     * {@code stageId}: the stage's id when its tasks in the driver's JVM use queues, else null;
-     * {@code secret}: this run's, travelling inside the task; {@code capacity}: the largest batch;
-     * {@code kernel}: what runs the products; {@code timeoutMillis}: how long to wait for the
-     * driver to connect or to send a message.
+     * {@code inJvmStage}: the stage's id when its tasks in the driver's JVM use queues, else null;
+     * {@code stage}: the number the driver drew for this stage, which the task names in its
+     * handshake; {@code secret}: this run's, travelling inside the task; {@code capacity}: the
+     * largest batch; {@code kernel}: what runs the products; {@code timeoutMillis}: how long to
+     * wait for a message from the driver.
      */
-    ResidentTask(String stageId, String driverHost, int driverPort, byte[] secret, Architecture architecture,
-                 int capacity, Kernel kernel, int timeoutMillis) {
-        this.stageId = stageId;
+    ResidentTask(String inJvmStage, long stage, String driverHost, int driverPort, byte[] secret,
+                 Architecture architecture, int capacity, Kernel kernel, long timeoutMillis) {
+        this.inJvmStage = inJvmStage;
+        this.stage = stage;
         this.driverHost = driverHost;
         this.driverPort = driverPort;
         this.secret = secret.clone();
@@ -62,28 +61,42 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
 
     @Override
     public scala.collection.Iterator<Object> apply(scala.collection.Iterator<ExampleBlock> blocks) {
-        int partitionIndex = TaskContext.getPartitionId();
+        TaskContext task = TaskContext.get();
+        ResidentProtocol.Hello hello = new ResidentProtocol.Hello(stage, task.partitionId(), task.stageAttemptNumber(),
+                task.attemptNumber());
+        ResidentChannel.Watch killed = ResidentChannel.killOf(task);
         try {
             // connect first, then read the blocks (recomputed from the input after a loss, which can take
             // long): the driver knows at once that every task of the stage is running
-            ResidentChannel.InJvm inJvm = ResidentChannel.connectInJvm(stageId, partitionIndex, timeoutMillis);
-            if (inJvm != null) {
-                serve(blocks, inJvm);
+            if (inJvmStage != null) {
+                serve(blocks, ResidentChannel.connectInJvm(inJvmStage, hello, timeoutMillis, killed));
                 return nothing();
             }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(driverHost, driverPort), timeoutMillis);
-                socket.setTcpNoDelay(true);
-                socket.setSoTimeout(timeoutMillis);
-                DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
-                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
-                ResidentProtocol.prove(secret, partitionIndex, in, out);
-                serve(blocks, new ResidentChannel.TaskSocket(socket, in, out, architecture, capacity, timeoutMillis));
+            try (ResidentChannel.Connection connection = connect()) {
+                // the driver admits the stage's tasks within its start deadline, or gives the stage up
+                connection.expect("admission by the driver", Math.min(ResidentProtocol.START_MILLIS, timeoutMillis), killed);
+                ResidentProtocol.writeHello(connection.out, hello);
+                byte[] nonce = ResidentProtocol.readChallenge(connection.in);
+                ResidentProtocol.writeProof(connection.out, secret, nonce, hello);
+                ResidentProtocol.readAdmission(connection.in);
+                serve(blocks, new ResidentChannel.TaskSocket(connection, architecture, capacity, timeoutMillis, killed));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("resident task of partition " + partitionIndex + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("resident task of " + hello + ": " + e.getMessage(), e);
         }
         return nothing();
+    }
+
+    private ResidentChannel.Connection connect() throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(driverHost, driverPort), ResidentProtocol.HANDSHAKE_MILLIS);
+            return new ResidentChannel.Connection(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw new IOException("cannot reach the driver at " + driverHost + ":" + driverPort + " (" + e.getMessage()
+                    + ")", e);
+        }
     }
 
     /**

@@ -1,26 +1,38 @@
 package org.sparkbackprop.spark.resident;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkbackprop.data.ExampleBlock;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
@@ -116,36 +128,249 @@ class ResidentSourceTest {
         }
     }
 
+    /**
+     * Strangers on the resident port (one holding a silent connection, one sending garbage, one
+     * without the secret) while a stage starts and runs: the steps stay resident, equal the job
+     * steps bit for bit, and the tasks are let in without waiting behind the strangers.
+     */
     @Test
-    void aConnectionWithoutTheSecretIsRefused() throws Exception {
+    void strangersOnTheResidentPortChangeNothing() throws Exception {
         JavaSparkContext context = context(false);
         Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
         CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
         DistributedSource jobs = new DistributedSource(context, cached, BATCH);
+        List<Socket> strangers = new ArrayList<>();
         try (ResidentSource resident = assertInstanceOf(ResidentSource.class,
                 ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY))) {
-            CompletableFuture<Integer> intruder = CompletableFuture.supplyAsync(() -> {
+            strangers.add(new Socket("127.0.0.1", resident.port()));
+            Socket garbage = new Socket("127.0.0.1", resident.port());
+            garbage.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            strangers.add(garbage);
+            CompletableFuture<Integer> withoutSecret = CompletableFuture.supplyAsync(() -> {
                 try (Socket socket = new Socket("127.0.0.1", resident.port())) {
                     DataOutputStream out = new DataOutputStream(socket.getOutputStream());
                     DataInputStream in = new DataInputStream(socket.getInputStream());
-                    out.writeInt(ResidentProtocol.MAGIC);
-                    out.writeInt(0);
-                    out.flush();
-                    in.readFully(new byte[ResidentProtocol.NONCE_BYTES]);
-                    out.write(new byte[32]);
+                    ResidentProtocol.writeHello(out, new ResidentProtocol.Hello(0, 0, 0, 0));
+                    ResidentProtocol.readChallenge(in);
+                    out.write(new byte[ResidentProtocol.PROOF_BYTES]);
                     out.flush();
                     return in.read();
                 } catch (IOException e) {
                     return -2;
                 }
             });
-            Parameters parameters = Initialization.NORMAL.initialize(architecture, 1);
-            long[] batch = new EpochOrder(1, 0, 100).batch(0, BATCH);
-            double expected = jobs.sumGradients(parameters, batch).lossSum();
-            assertEquals(expected, resident.sumGradients(parameters, batch).lossSum(), 0.0);
-            assertTrue(intruder.get() < 0, "the driver closed the connection without the secret's proof");
+            Parameters viaJobs = Initialization.NORMAL.initialize(architecture, 1);
+            Parameters viaResident = viaJobs.copy();
+            GradientDescent descent = new GradientDescent(0.5);
+            EpochOrder order = new EpochOrder(1, 0, 100);
+            long started = System.nanoTime();
+            for (long step = 0; step < order.batchCount(BATCH); step++) {
+                descent.apply(resident.sumGradients(viaResident, order.batch(step, BATCH)), viaResident);
+                assertNotNull(resident.lastStep(), "the step ran on the resident tasks");
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            resident.epochStepsDone();
+            for (long step = 0; step < order.batchCount(BATCH); step++) {
+                descent.apply(jobs.sumGradients(viaJobs, order.batch(step, BATCH)), viaJobs);
+            }
+            assertTrue(viaJobs.bitwiseEquals(viaResident));
+            assertEquals(1, resident.stagesStarted());
+            assertTrue(millis < ResidentProtocol.HANDSHAKE_MILLIS, "the stage waited " + millis + " ms behind strangers");
+            assertTrue(withoutSecret.get() < 0, "the driver closed the connection without the secret's proof");
+        } finally {
+            for (Socket stranger : strangers) {
+                stranger.close();
+            }
+            cached.release();
+        }
+    }
+
+    /** Set while the next resident stage's tasks are to be lost: partition 0's goes silent, partition 1's fails. */
+    private static final AtomicBoolean LOSE_NEXT_STAGE = new AtomicBoolean();
+    /** Set when a silent task may end. */
+    private static final AtomicBoolean RELEASE_SILENT = new AtomicBoolean();
+
+    /**
+     * A peer that stops answering mid-epoch without closing its connection (a host lost without a
+     * TCP reset): partition 0's task goes silent, and stays so when Spark kills it, while partition
+     * 1's fails, so that Spark fails the stage. The driver, waiting on partition 0, hears of the
+     * failure from Spark and starts the stage again at once instead of waiting out its timeout
+     * (120 s here); the step is the job step.
+     */
+    @ParameterizedTest(name = "in JVM {0}")
+    @ValueSource(booleans = {true, false})
+    void aPeerThatFallsSilentMidEpochIsNoticedWhenSparkFailsTheStage(boolean inJvm) throws Exception {
+        JavaSparkContext context = LocalSpark.context("local[3]", Map.of(ResidentSource.IN_JVM, Boolean.toString(inJvm),
+                ResidentSource.TIMEOUT, "120s"));
+        Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
+        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
+        // the task connects, then reads its blocks: that is where it goes silent or fails, after connecting
+        CachedExamples losable = new CachedExamples("losable", cached.blocks().mapPartitionsWithIndex(LosableBlocks::new,
+                true), cached.exampleCount(), cached.featureCount(), cached.targetCount());
+        DistributedSource jobs = new DistributedSource(context, losable, BATCH);
+        try (LogCapture log = LogCapture.start();
+             ResidentSource resident = assertInstanceOf(ResidentSource.class,
+                     ResidentSource.open(context, losable, BATCH, architecture, jobs, BlockCache.MEMORY))) {
+            Parameters parameters = Initialization.NORMAL.initialize(architecture, 4);
+            long[] batch = new EpochOrder(4, 0, 100).batch(0, BATCH);
+            Gradients expected = jobs.sumGradients(parameters, batch);
+            LOSE_NEXT_STAGE.set(true);
+            long started = System.nanoTime();
+            Gradients sums = resident.sumGradients(parameters, batch);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertNotNull(resident.lastStep(), "the step ran on the resident tasks");
+            assertEquals(2, resident.stagesStarted(), "the lost stage was started again");
+            assertEquals(Double.doubleToRawLongBits(expected.lossSum()), Double.doubleToRawLongBits(sums.lossSum()));
+            Parameters viaJobs = parameters.copy();
+            new GradientDescent(1.0).apply(expected, viaJobs);
+            new GradientDescent(1.0).apply(sums, parameters);
+            assertTrue(viaJobs.bitwiseEquals(parameters));
+            assertTrue(millis < 30_000, "the driver noticed the failed stage after " + millis + " ms");
+            assertTrue(log.lines().stream().anyMatch(line -> line.startsWith("WARN " + ResidentSource.class.getName()
+                    + ": resident tasks lost (the task of partition 1 ended (java.lang.IllegalStateException: partition 1"
+                    + " lost")), log.lines().toString());
+        } finally {
+            LOSE_NEXT_STAGE.set(false);
+            RELEASE_SILENT.set(true);
+            cached.release();
+            LocalSpark.stop();
+            RELEASE_SILENT.set(false);
+        }
+    }
+
+    /** A partition's blocks, lost when asked: at the first look, which the task makes after it connected. */
+    private static final class LosableBlocks implements Iterator<ExampleBlock> {
+        private final int partition;
+        private final Iterator<ExampleBlock> blocks;
+        private boolean first = true;
+
+        LosableBlocks(int partition, Iterator<ExampleBlock> blocks) {
+            this.partition = partition;
+            this.blocks = blocks;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (first) {
+                first = false;
+                loseIfAsked(partition);
+            }
+            return blocks.hasNext();
+        }
+
+        @Override
+        public ExampleBlock next() {
+            return blocks.next();
+        }
+    }
+
+    private static void loseIfAsked(int partition) {
+        if (LOSE_NEXT_STAGE.get() && partition == 0) {
+            while (!RELEASE_SILENT.get()) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException deafToKills) {
+                    // a lost host does not hear Spark's kill either
+                }
+            }
+        } else if (LOSE_NEXT_STAGE.get()) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            LOSE_NEXT_STAGE.set(false);
+            throw new IllegalStateException("partition 1 lost");
+        }
+    }
+
+    /**
+     * A task of an in-JVM stage that has closed (it came after the stage started, or after the
+     * driver gave the stage up) fails at once: it does not open a socket that nobody serves.
+     */
+    @Test
+    void aLateTaskOfAClosedInJvmStageFailsAtOnce() throws Exception {
+        JavaSparkContext context = LocalSpark.context();
+        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 1);
+        Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
+        try (ServerSocket nobodyServes = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            ResidentTask late = new ResidentTask("a closed stage", 1, "127.0.0.1", nobodyServes.getLocalPort(),
+                    new byte[32], architecture, BATCH, Kernel.EJML, 120_000);
+            CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> cached.blocks().rdd()
+                    .mapPartitions(late, false, scala.reflect.ClassTag$.MODULE$.apply(Object.class)).count());
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> job.get(20, TimeUnit.SECONDS));
+            assertTrue(String.valueOf(failed.getCause().getMessage()).contains("resident stage a closed stage has closed;"
+                    + " this task of partition 0 (stage attempt 0, task attempt 0) came too late"), failed.getCause().getMessage());
         } finally {
             cached.release();
+        }
+    }
+
+    /** A task waiting in its handshake (a driver that accepts and never answers) ends when Spark kills it. */
+    @Test
+    void aTaskInItsHandshakeEndsWhenSparkKillsIt() throws Exception {
+        JavaSparkContext context = LocalSpark.context();
+        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 1);
+        Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
+        TaskEnds ends = new TaskEnds();
+        context.sc().addSparkListener(ends);
+        try (ServerSocket neverAnswers = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            ResidentTask task = new ResidentTask(null, 1, "127.0.0.1", neverAnswers.getLocalPort(), new byte[32],
+                    architecture, BATCH, Kernel.EJML, 120_000);
+            String group = "handshake-kill-test";
+            CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> {
+                context.setJobGroup(group, "a task in its handshake", true);
+                return cached.blocks().rdd().mapPartitions(task, false,
+                        scala.reflect.ClassTag$.MODULE$.apply(Object.class)).count();
+            });
+            Socket accepted = neverAnswers.accept();
+            int before = ends.count.get();
+            context.sc().cancelJobGroup(group);
+            assertThrows(ExecutionException.class, () -> job.get(20, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (ends.count.get() == before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(before + 1, ends.count.get(), "the killed task ended");
+            accepted.close();
+        } finally {
+            context.sc().removeSparkListener(ends);
+            cached.release();
+        }
+    }
+
+    private static final class TaskEnds extends SparkListener {
+        final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            count.incrementAndGet();
+        }
+    }
+
+    /**
+     * As Spark's RPC: the driver listens on {@code spark.driver.bindAddress} and tells the tasks
+     * {@code spark.driver.host} (behind NAT, in Docker or on Kubernetes they differ).
+     */
+    @Test
+    void theDriverListensOnTheBindAddressAndAdvertisesTheHost() {
+        JavaSparkContext context = LocalSpark.context("local[2]", Map.of(ResidentSource.IN_JVM, "false",
+                "spark.driver.host", "localhost", "spark.driver.bindAddress", "127.0.0.1"));
+        Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
+        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
+        DistributedSource jobs = new DistributedSource(context, cached, BATCH);
+        try (ResidentSource resident = assertInstanceOf(ResidentSource.class,
+                ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY))) {
+            assertArrayEquals(new String[] {"localhost", "127.0.0.1"}, resident.addresses());
+            Parameters parameters = Initialization.NORMAL.initialize(architecture, 1);
+            long[] batch = new EpochOrder(1, 0, 100).batch(0, BATCH);
+            double viaResident = resident.sumGradients(parameters, batch).lossSum();
+            assertNotNull(resident.lastStep(), "the step ran on the resident tasks");
+            resident.epochStepsDone();
+            assertEquals(jobs.sumGradients(parameters, batch).lossSum(), viaResident, 0.0);
+        } finally {
+            cached.release();
+            LocalSpark.stop();
         }
     }
 
