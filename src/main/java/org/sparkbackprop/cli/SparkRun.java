@@ -4,6 +4,7 @@ import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkbackprop.spark.ExecutorLossLog;
+import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
 import org.sparkbackprop.spark.SparkDefaults;
 
 /**
@@ -18,6 +19,7 @@ final class SparkRun {
     static <T> T with(String appName, Function<JavaSparkContext, T> work) {
         SparkSession session = SparkDefaults.apply(SparkSession.builder().appName(appName)).getOrCreate();
         session.sparkContext().addSparkListener(new ExecutorLossLog());
+        HadoopConfigurationOfSpark.follow();
         try {
             return work.apply(JavaSparkContext.fromSparkContext(session.sparkContext()));
         } finally {

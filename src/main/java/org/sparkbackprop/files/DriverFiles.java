@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,19 +21,35 @@ import org.sparkbackprop.common.BadInputException;
  */
 public final class DriverFiles {
     private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
-    private static volatile Configuration configuration;
+    private static volatile Configuration fromSystemProperties;
+    /** The running Spark application's configuration, or null when none runs; see {@link #follow}. */
+    private static volatile Supplier<Configuration> running = () -> null;
 
     private DriverFiles() {
     }
 
     /**
-     * The Hadoop configuration of the driver's files, as Spark builds its own: the
-     * {@code *-site.xml} files on the classpath, then every {@code spark.hadoop.X} property
-     * (spark-submit's {@code --conf}, set as system properties) as {@code X}. Available before
-     * Spark starts, so that options are checked before any data is read.
+     * Makes the driver's files use the configuration {@code running} gives: the running Spark
+     * application's ({@code sparkContext.hadoopConfiguration}), with what the application set on it
+     * after it started (credentials of an {@code s3a://} bucket, say), or null when none runs.
+     */
+    public static void follow(Supplier<Configuration> running) {
+        DriverFiles.running = running;
+    }
+
+    /**
+     * The Hadoop configuration of the driver's files: the running Spark application's (see
+     * {@link #follow}), or, before Spark starts (so that options are checked before any data is
+     * read), one built as Spark builds its own: the {@code *-site.xml} files on the classpath, then
+     * every {@code spark.hadoop.X} property (spark-submit's {@code --conf}, set as system
+     * properties) as {@code X}.
      */
     public static Configuration configuration() {
-        Configuration built = configuration;
+        Configuration ofSpark = running.get();
+        if (ofSpark != null) {
+            return ofSpark;
+        }
+        Configuration built = fromSystemProperties;
         if (built == null) {
             built = new Configuration();
             for (Map.Entry<Object, Object> property : System.getProperties().entrySet()) {
@@ -41,7 +58,7 @@ public final class DriverFiles {
                     built.set(key.substring("spark.hadoop.".length()), property.getValue().toString());
                 }
             }
-            configuration = built;
+            fromSystemProperties = built;
         }
         return built;
     }

@@ -26,6 +26,7 @@ import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Workspace;
+import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
 import scala.Option;
 
 /**
@@ -41,6 +42,11 @@ import scala.Option;
 public final class BackpropClassificationModel
         extends ProbabilisticClassificationModel<Vector, BackpropClassificationModel> implements MLWritable {
     private static final long serialVersionUID = 1L;
+
+    static {
+        // initialModel, checkpointDir and saved models on the application's Hadoop configuration
+        HadoopConfigurationOfSpark.follow();
+    }
 
     private final String uid;
     private final Parameters network;

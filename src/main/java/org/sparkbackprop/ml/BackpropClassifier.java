@@ -34,6 +34,7 @@ import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.run.TrainingRun;
 import org.sparkbackprop.spark.ExecutorLossLog;
+import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.StepMode;
@@ -59,6 +60,11 @@ public final class BackpropClassifier
         extends ProbabilisticClassifier<Vector, BackpropClassifier, BackpropClassificationModel>
         implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
+
+    static {
+        // initialModel, checkpointDir and saved models on the application's Hadoop configuration
+        HadoopConfigurationOfSpark.follow();
+    }
 
     private final String uid;
 

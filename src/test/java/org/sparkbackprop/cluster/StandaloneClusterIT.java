@@ -6,11 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +46,8 @@ class StandaloneClusterIT {
     private byte[] localModel;
     /** local[2]'s model with 2 partitions, as many as the cluster's slots: the resident stage's. */
     private byte[] localResidentModel;
+    /** How long the resident run without strangers took. */
+    private long residentRunMillis = Long.MAX_VALUE;
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -152,13 +162,89 @@ class StandaloneClusterIT {
     @Test
     @Order(0)
     void residentStepsOnTwoExecutorJvmsWriteTheLocalModelBitForBit() throws Exception {
+        long started = System.nanoTime();
         Scripts.Run run = Scripts.run(Map.of("SPARK_MASTER", master), STATE.resolve("resident.log"), 5,
                 standalone(train("resident.json", "--partitions", "2")));
+        residentRunMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(!run.output().contains("steps run as Spark jobs") && !run.output().contains("resident tasks"),
                 "the steps ran on resident tasks in the two executors:\n" + run.output());
         assertArrayEquals(localResidentModel, Files.readAllBytes(STATE.resolve("resident.json")),
                 "resident steps on the cluster vs local[2]");
+    }
+
+    /**
+     * The same resident run with the driver's resident port fixed (spark.backprop.resident.port in
+     * the SPARK_CONF file), while one stranger holds a silent connection to that port and another
+     * keeps sending it garbage: the run stays resident, writes the same model bytes, and ends at
+     * most a few seconds later than the run without them.
+     */
+    @Test
+    @Order(1)
+    void strangersOnTheResidentPortChangeNeitherTheModelNorTheTime() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path conf = STATE.resolve("spark-resident-port.conf");
+        Files.writeString(conf, Files.readString(Path.of("conf/spark-cluster.conf"))
+                + "\nspark.backprop.resident.port             " + port + "\n");
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger silentHeld = new AtomicInteger();
+        AtomicInteger garbageSent = new AtomicInteger();
+        CompletableFuture<Void> strangers = CompletableFuture.runAsync(() -> {
+            List<Socket> silent = new ArrayList<>();
+            try {
+                for (int round = 0; running.get() && round < 2_000; round++) {
+                    try {
+                        // a new silent connection every 2 s: the driver drops each at its handshake deadline
+                        if (round % 8 == 0) {
+                            silent.add(new Socket(InetAddress.getLoopbackAddress(), port));
+                            silentHeld.incrementAndGet();
+                        }
+                        try (Socket garbage = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                            garbage.getOutputStream().write("GET / HTTP/1.1\r\nHost: spark-backprop\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                            garbageSent.incrementAndGet();
+                        }
+                    } catch (IOException notListeningYet) {
+                        // the driver listens only while it trains
+                    }
+                    Thread.sleep(250);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                for (Socket socket : silent) {
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // closed either way
+                    }
+                }
+            }
+        });
+        long started = System.nanoTime();
+        Scripts.Run run;
+        try {
+            run = Scripts.run(Map.of("SPARK_MASTER", master, "SPARK_CONF", conf.toString()),
+                    STATE.resolve("resident-strangers.log"), 5, standalone(train("resident-strangers.json",
+                            "--partitions", "2")));
+        } finally {
+            running.set(false);
+            strangers.get(10, TimeUnit.SECONDS);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(silentHeld.get() > 0 && garbageSent.get() > 0, "the strangers reached the port");
+        assertTrue(run.output().contains("refused a connection from /127.0.0.1"), "the driver refused them:\n"
+                + run.output());
+        assertTrue(!run.output().contains("steps run as Spark jobs") && !run.output().contains("resident tasks"),
+                "the steps stayed on resident tasks:\n" + run.output());
+        assertArrayEquals(localResidentModel, Files.readAllBytes(STATE.resolve("resident-strangers.json")),
+                "the model with strangers on the port vs local[2]");
+        assertTrue(millis < residentRunMillis + 15_000, "with strangers " + millis + " ms, without " + residentRunMillis
+                + " ms");
     }
 
     @Test

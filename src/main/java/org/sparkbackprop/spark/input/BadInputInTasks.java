@@ -4,9 +4,7 @@ import java.io.Serializable;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.WeakHashMap;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -21,27 +19,36 @@ import org.sparkbackprop.common.BadInputException;
  * the problem in an accumulator, and ends normally; the driver looks after the job and fails
  * with the problem of the lowest partition, the same one on any cluster. Guarded data is only
  * ever used after that look.
+ * <p>
+ * One per run: a run reads, looks and trains on one driver thread (the command's, or each
+ * {@code fit}'s), so each thread has its own, and two fits in parallel (a CrossValidator with
+ * {@code setParallelism(2)}) neither report nor reset each other's bad input.
  */
 public final class BadInputInTasks implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final Map<SparkContext, BadInputInTasks> BY_CONTEXT = new WeakHashMap<>();
+    private static final ThreadLocal<BadInputInTasks> OF_THREAD = new ThreadLocal<>();
 
     /** What a task found: its partition and the problem, with the task's stack trace for --verbose. */
     record Found(int partition, BadInputException problem) implements Serializable {
     }
 
+    /** The context the accumulator is registered with; the driver's only. */
+    private final transient SparkContext context;
     private final CollectionAccumulator<Found> found;
 
-    private BadInputInTasks(CollectionAccumulator<Found> found) {
-        this.found = found;
+    private BadInputInTasks(SparkContext context) {
+        this.context = context;
+        this.found = context.collectionAccumulator("bad input");
     }
 
-    /** The one of {@code context}, registered with it on first use. */
+    /** The one of this thread's run on {@code context}, registered with it on first use. */
     public static BadInputInTasks of(SparkContext context) {
-        synchronized (BY_CONTEXT) {
-            return BY_CONTEXT.computeIfAbsent(context,
-                    created -> new BadInputInTasks(created.collectionAccumulator("bad input")));
+        BadInputInTasks current = OF_THREAD.get();
+        if (current == null || current.context != context) {
+            current = new BadInputInTasks(context);
+            OF_THREAD.set(current);
         }
+        return current;
     }
 
     /**

@@ -1,9 +1,9 @@
 package org.sparkbackprop.spark.step;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
 import org.apache.spark.SparkEnv;
 import org.sparkbackprop.blas.Blas;
@@ -16,13 +16,24 @@ import org.sparkbackprop.network.Workspace;
 /**
  * Workspaces kept on an executor between steps. A task borrows one for its partition and
  * gives it back when done, so each workspace is used by one task at a time and the next
- * step reuses it instead of allocating. At most one idle workspace per concurrent task stays.
+ * step reuses it instead of allocating. At most one idle workspace per concurrent task stays,
+ * for the {@value #MAX_SHAPES} shapes used last: a search over layer sizes (a CrossValidator)
+ * runs one shape after another, and the executor keeps only the recent ones.
  */
 public final class WorkspacePool {
     private record Shape(Architecture architecture, int capacity, Kernel kernel) {
     }
 
-    private static final Map<Shape, ConcurrentLinkedDeque<Workspace>> IDLE = new ConcurrentHashMap<>();
+    /** How many shapes keep idle workspaces; a run uses one, a parallel search a few. */
+    static final int MAX_SHAPES = 4;
+
+    /** Idle workspaces by shape, the least recently borrowed shape first; guarded by itself. */
+    private static final Map<Shape, Deque<Workspace>> IDLE = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Shape, Deque<Workspace>> eldest) {
+            return size() > MAX_SHAPES;
+        }
+    };
 
     private WorkspacePool() {
     }
@@ -38,8 +49,18 @@ public final class WorkspacePool {
     }
 
     private static Workspace borrow(Shape shape) {
-        Workspace idle = IDLE.computeIfAbsent(shape, key -> new ConcurrentLinkedDeque<>()).pollFirst();
+        Workspace idle;
+        synchronized (IDLE) {
+            idle = IDLE.computeIfAbsent(shape, key -> new ArrayDeque<>()).pollFirst();
+        }
         return idle != null ? idle : new Workspace(shape.architecture(), shape.capacity(), products(shape.kernel()));
+    }
+
+    /** How many shapes keep idle workspaces now. */
+    static int shapesKept() {
+        synchronized (IDLE) {
+            return IDLE.size();
+        }
     }
 
     /**
@@ -60,6 +81,12 @@ public final class WorkspacePool {
 
     private static void release(Workspace workspace) {
         Shape shape = new Shape(workspace.architecture(), workspace.capacity(), workspace.products().kernel());
-        Objects.requireNonNull(IDLE.get(shape), "released a workspace that was not borrowed").addFirst(workspace);
+        synchronized (IDLE) {
+            // a shape no longer among the recent ones keeps nothing: its workspace goes to the garbage collector
+            Deque<Workspace> idle = IDLE.get(shape);
+            if (idle != null) {
+                idle.addFirst(workspace);
+            }
+        }
     }
 }
