@@ -1,6 +1,7 @@
 package org.sparkbackprop.cli;
 
 import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.common.Throwables;
 
 /** Finds what a failure means to the user, through Spark's wrapping of task errors. */
 final class Failures {
@@ -25,10 +26,7 @@ final class Failures {
 
     /** The innermost message, which is the one that says what went wrong. */
     static String describe(Throwable failure) {
-        Throwable innermost = failure;
-        while (innermost.getCause() != null && innermost.getCause() != innermost) {
-            innermost = innermost.getCause();
-        }
+        Throwable innermost = Throwables.innermost(failure);
         String message = innermost.getMessage();
         return innermost.getClass().getSimpleName() + (message == null ? "" : ": " + message.lines().findFirst().orElse(""));
     }

@@ -2,7 +2,6 @@ package org.sparkbackprop.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -203,33 +202,22 @@ final class TrainCommand implements Callable<Integer> {
     /** The network's shape from --layers and --output, which must agree with --init-model when both are given. */
     private Architecture architecture(ModelFile.Stored stored) {
         int[] sizes = layers != null ? layers : stored != null ? stored.sizes() : Architecture.defaultSizes();
-        if (stored != null && !Arrays.equals(sizes, stored.sizes())) {
-            throw new BadInputException("layers " + Architecture.describe(sizes) + " do not match " + initModel
-                    + ", whose sizes are " + Architecture.describe(stored.sizes()));
-        }
         Output chosenOutput = output != null ? output
                 : stored != null && stored.output() != null ? stored.output() : Output.SOFTMAX;
-        if (stored != null && stored.output() != null && stored.output() != chosenOutput) {
-            throw new BadInputException("output " + chosenOutput.id() + " does not match " + initModel
-                    + ", whose output is " + stored.output().id());
-        }
         Loss chosenLoss = loss != null ? loss
                 : stored != null && stored.loss() != null ? stored.loss() : Loss.CROSS_ENTROPY;
-        if (stored != null && stored.loss() != null && stored.loss() != chosenLoss) {
-            throw new BadInputException("loss " + chosenLoss.id() + " does not match " + initModel
-                    + ", whose loss is " + stored.loss().id());
-        }
         Activation chosenActivation = activation != null ? activation
                 : stored != null ? stored.activation() : Activation.SIGMOID;
-        if (stored != null && stored.activation() != chosenActivation) {
-            throw new BadInputException("activation " + chosenActivation.id() + " does not match " + initModel
-                    + ", whose activation is " + stored.activation().id());
-        }
+        Architecture architecture;
         try {
-            return new Architecture(sizes, chosenActivation, chosenOutput, chosenLoss);
+            architecture = new Architecture(sizes, chosenActivation, chosenOutput, chosenLoss);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }
+        if (stored != null) {
+            stored.checkStartsFrom(architecture, "", initModel);
+        }
+        return architecture;
     }
 
     /** The examples --validation-fraction holds out, or null without it. */

@@ -532,16 +532,8 @@ public final class BackpropClassifier
             return settings.initialization().initialize(architecture, settings.seed());
         }
         ModelFile.Stored stored = ModelFile.read(getInitialModel());
-        if (!Arrays.equals(stored.sizes(), architecture.sizes())) {
-            throw new BadInputException(uid() + ": layers " + Architecture.describe(architecture.sizes())
-                    + " do not match initialModel " + getInitialModel() + ", whose sizes are "
-                    + Architecture.describe(stored.sizes()));
-        }
-        if (stored.activation() != architecture.hiddenActivation()) {
-            throw new BadInputException(uid() + ": activation " + getActivation() + " does not match initialModel "
-                    + getInitialModel() + ", whose activation is " + stored.activation().id());
-        }
-        return stored.parameters(Output.SOFTMAX, Loss.CROSS_ENTROPY);
+        stored.checkStartsFrom(architecture, uid() + ": ", "initialModel " + getInitialModel());
+        return stored.parameters(architecture.output(), architecture.loss());
     }
 
     @Override

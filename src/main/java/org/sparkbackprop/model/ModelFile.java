@@ -1,12 +1,13 @@
 package org.sparkbackprop.model;
 
-import java.io.IOException;
-import java.io.InputStream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.files.AtomicFiles;
 import org.sparkbackprop.files.DriverFiles;
@@ -46,6 +47,31 @@ public final class ModelFile {
      */
     public record Stored(String source, int[] sizes, Output output, Loss loss, Activation activation,
                          double[][][] weights, double[][] biases) {
+
+        /**
+         * Checks that a network of {@code architecture} can start from this model: the same layer
+         * sizes and hidden activation, and the same output and loss where the file states them.
+         * A mismatch is bad input that starts with {@code prefix} and names the model as
+         * {@code named} ("model.json", "initialModel model.json").
+         */
+        public void checkStartsFrom(Architecture architecture, String prefix, String named) {
+            if (!Arrays.equals(sizes, architecture.sizes())) {
+                throw new BadInputException(prefix + "layers " + Architecture.describe(architecture.sizes())
+                        + " do not match " + named + ", whose sizes are " + Architecture.describe(sizes));
+            }
+            if (output != null && output != architecture.output()) {
+                throw new BadInputException(prefix + "output " + architecture.output().id() + " does not match " + named
+                        + ", whose output is " + output.id());
+            }
+            if (loss != null && loss != architecture.loss()) {
+                throw new BadInputException(prefix + "loss " + architecture.loss().id() + " does not match " + named
+                        + ", whose loss is " + loss.id());
+            }
+            if (activation != architecture.hiddenActivation()) {
+                throw new BadInputException(prefix + "activation " + architecture.hiddenActivation().id()
+                        + " does not match " + named + ", whose activation is " + activation.id());
+            }
+        }
 
         /** The parameters with {@code chosenOutput} and the file's loss (cross-entropy when it states none). */
         public Parameters parameters(Output chosenOutput) {

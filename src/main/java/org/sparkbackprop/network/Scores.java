@@ -180,7 +180,8 @@ public final class Scores implements Serializable {
         return denominator == 0 ? 1.0 : (2.0 * truePositives) / denominator;
     }
 
-    private static int argmax(double[] values, int offset, int length) {
+    /** The index (from {@code offset}) of the largest of {@code length} values, the first of equals. */
+    public static int argmax(double[] values, int offset, int length) {
         int best = 0;
         for (int k = 1; k < length; k++) {
             if (values[offset + k] > values[offset + best]) {

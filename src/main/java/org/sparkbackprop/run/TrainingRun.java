@@ -160,16 +160,12 @@ public final class TrainingRun implements AutoCloseable {
         DistributedSource validationSource = validation == null ? null
                 : new DistributedSource(context, validation, batchSize, Combine.ORDERED, how.kernel().kernel());
         DistributedSource jobs = new DistributedSource(context, train, batchSize, how.combine(), how.kernel().kernel());
-        GradientSource steps = how.stepMode() == StepMode.RESIDENT
-                ? ResidentSource.open(context, train, batchSize, settings.architecture(), jobs, how.cache()) : jobs;
         TrainingState end;
-        try (Progress progress = Progress.forThisProcess(settings.epochs())) {
+        try (GradientSource steps = how.stepMode() == StepMode.RESIDENT
+                ? ResidentSource.open(context, train, batchSize, settings.architecture(), jobs, how.cache()) : jobs;
+             Progress progress = Progress.forThisProcess(settings.epochs())) {
             end = new MiniBatchTrainer(settings).train(start, position, steps, testSource, validationSource,
                     new Listeners(progress, metrics, checkpoints));
-        } finally {
-            if (steps instanceof ResidentSource resident) {
-                resident.close();
-            }
         }
         DistributedSource scored = testSource != null ? testSource : validationSource;
         Scores keptScores = !request.scoreKept() || scored == null ? null : scored.score(end.model());

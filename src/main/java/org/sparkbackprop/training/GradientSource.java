@@ -3,8 +3,11 @@ package org.sparkbackprop.training;
 import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Parameters;
 
-/** Where a step's gradient sums come from: in this process, or from the partitions of a cluster. */
-public interface GradientSource {
+/**
+ * Where a step's gradient sums come from: in this process, or from the partitions of a cluster.
+ * Closed when training ends: a source that holds threads, a port or a cluster's cores lets them go.
+ */
+public interface GradientSource extends AutoCloseable {
     /** N, the number of training examples, each with a global index in [0, N). */
     long exampleCount();
 
@@ -23,5 +26,10 @@ public interface GradientSource {
      * cores between steps lets them go, so that the scoring can run.
      */
     default void epochStepsDone() {
+    }
+
+    /** Lets go of what the source holds; nothing by default. */
+    @Override
+    default void close() {
     }
 }

@@ -27,7 +27,7 @@ import org.sparkbackprop.network.Workspace;
  * partition order, exactly as {@code DistributedSource} adds the executors' partial sums. So
  * with the same partitions the two give the same bits.
  */
-public final class InProcessSource implements GradientSource, ScoreSource, AutoCloseable {
+public final class InProcessSource implements GradientSource, ScoreSource {
     private final List<ExamplePartition> partitions;
     private final List<Workspace> workspaces = new ArrayList<>();
     private final ExecutorService threads;

@@ -19,6 +19,7 @@ import org.sparkbackprop.network.Backpropagation;
 import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.spark.input.BadInputInTasks;
 import org.sparkbackprop.spark.step.WorkspacePool;
 import scala.Tuple2;
@@ -118,13 +119,7 @@ public final class Predictions {
             }
             Object prediction;
             if (!output.multiLabel()) {
-                int best = 0;
-                for (int k = 1; k < probability.length; k++) {
-                    if (probability[k] > probability[best]) {
-                        best = k;
-                    }
-                }
-                prediction = best;
+                prediction = Scores.argmax(probability, 0, probability.length);
             } else {
                 List<Integer> labels = new ArrayList<>();
                 for (int k = 0; k < probability.length; k++) {

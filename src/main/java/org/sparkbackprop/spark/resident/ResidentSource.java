@@ -21,6 +21,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkbackprop.common.Throwables;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Parameters;
@@ -45,7 +46,7 @@ import org.sparkbackprop.training.GradientSource;
  * Where a resident stage cannot run (see {@link #unavailable}), or cannot start, steps run as
  * jobs and the log says why.
  */
-public final class ResidentSource implements GradientSource, AutoCloseable {
+public final class ResidentSource implements GradientSource {
     /** The driver's port for resident tasks: 0 for any free one; set it where only chosen ports are open. */
     public static final String PORT = "spark.backprop.resident.port";
     /** Seconds a task or the driver waits for the other before taking it for lost. */
@@ -380,11 +381,7 @@ public final class ResidentSource implements GradientSource, AutoCloseable {
             job.get();
             return "it finished";
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            while (cause.getCause() != null && cause.getCause() != cause) {
-                cause = cause.getCause();
-            }
-            return String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+            return Throwables.innermostMessage(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
