@@ -28,6 +28,21 @@ export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
 # driver, the local cluster's Workers and executors, and a standalone cluster-mode driver.
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 
+# OpenBLAS picks its CPU kernel by OPENBLAS_CORETYPE (and its blocking by OPENBLAS_L2_SIZE) when they
+# are set, and the bits of --blas native depend on that kernel. YARN and Kubernetes containers do not
+# inherit the submitter's environment, so the submitter's values go along as Spark settings: with
+# each prefix given (spark.executorEnv, spark.yarn.appMasterEnv, ...), in the array openblas_confs.
+openblas_env_confs() {
+  local variable prefix
+  openblas_confs=()
+  for variable in OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; do
+    [ -n "${!variable:-}" ] || continue
+    for prefix in "$@"; do
+      openblas_confs+=(--conf "$prefix.$variable=${!variable}")
+    done
+  done
+}
+
 # Builds the application jar (and the classpath files) when missing or older than the sources.
 ensure_jar() {
   if [ ! -f "$jar" ] || [ ! -f "$spark_classpath_file" ] || [ ! -f "$scala_repl_classpath_file" ] \

@@ -50,6 +50,7 @@ if [ -n "$ship_files" ]; then
   fi
   upload=(--files "$ship_files" --conf "spark.kubernetes.file.upload.path=${K8S_UPLOAD_PATH:-}")
 fi
+openblas_env_confs spark.executorEnv spark.kubernetes.driverEnv
 run_or_print "${spark_submit[@]}" --master "$K8S_MASTER" --deploy-mode cluster \
   --properties-file "${SPARK_CONF:-$project/conf/spark-cluster.conf}" \
   --conf "spark.kubernetes.container.image=$SPARK_IMAGE" \
@@ -59,5 +60,5 @@ run_or_print "${spark_submit[@]}" --master "$K8S_MASTER" --deploy-mode cluster \
   --conf "spark.kubernetes.submission.waitAppCompletion=true" \
   --conf "spark.driver.extraJavaOptions=$driver_options" \
   --executor-cores "${EXECUTOR_CORES:-2}" --executor-memory "${EXECUTOR_MEMORY:-2g}" \
-  --driver-memory "$driver_memory" "${upload[@]}" \
+  --driver-memory "$driver_memory" "${upload[@]}" "${openblas_confs[@]}" \
   --class org.sparkbackprop.cli.Main "local://${APP_JAR_IN_IMAGE:-/opt/spark-backprop/$(basename "$jar")}" "$@"

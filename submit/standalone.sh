@@ -34,6 +34,9 @@ choose_spark_submit "$driver_memory"
 args=("${spark_submit[@]}" --master "$SPARK_MASTER" --deploy-mode "$deploy_mode"
   --properties-file "${SPARK_CONF:-$project/conf/spark-cluster.conf}"
   --driver-memory "$driver_memory" --executor-memory "${EXECUTOR_MEMORY:-1g}")
+# a Worker's executors have the Worker's environment; the submitter's OpenBLAS kernel goes along
+openblas_env_confs spark.executorEnv
+args+=("${openblas_confs[@]}")
 [ -n "${TOTAL_EXECUTOR_CORES:-}" ] && args+=(--total-executor-cores "$TOTAL_EXECUTOR_CORES")
 [ -n "${EXECUTOR_CORES:-}" ] && args+=(--executor-cores "$EXECUTOR_CORES")
 

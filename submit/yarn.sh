@@ -54,6 +54,8 @@ args=("${spark_submit[@]}" --master yarn --deploy-mode "$deploy_mode"
   --properties-file "${SPARK_CONF:-$project/conf/spark-cluster.conf}"
   --num-executors "${NUM_EXECUTORS:-2}" --executor-cores "${EXECUTOR_CORES:-2}"
   --executor-memory "${EXECUTOR_MEMORY:-2g}" --driver-memory "$driver_memory")
+openblas_env_confs spark.executorEnv spark.yarn.appMasterEnv
+args+=("${openblas_confs[@]}")
 [ -n "${QUEUE:-}" ] && args+=(--queue "$QUEUE")
 [ -n "${MAX_APP_ATTEMPTS:-}" ] && args+=(--conf "spark.yarn.maxAppAttempts=$MAX_APP_ATTEMPTS")
 if [ -n "$extra_classpath" ]; then

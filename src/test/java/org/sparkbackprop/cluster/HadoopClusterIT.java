@@ -89,8 +89,10 @@ class HadoopClusterIT {
                 "--report", hdfs + "/out/yarn/report", "--checkpoint-dir", hdfs + "/out/yarn/checkpoints");
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("application_") && run.output().contains("finished"), run.output());
-        assertWrittenToHdfs("/out/yarn", "YARN cluster mode");
+        // kept beside the other logs: the driver's log is in the application master's container, gone with YARN
         String driverLog = driverLogOnYarn();
+        Files.writeString(STATE.resolve("yarn-driver.log"), driverLog);
+        assertWrittenToHdfs("/out/yarn", "YARN cluster mode");
         assertTrue(!driverLog.contains("steps run as Spark jobs") && !driverLog.contains("resident tasks"),
                 "the steps ran on resident tasks in YARN's executors:\n" + driverLog);
     }
