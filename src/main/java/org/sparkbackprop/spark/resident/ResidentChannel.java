@@ -81,10 +81,7 @@ final class ResidentChannel {
 
         /** From now on reads give up {@code millis} ms from now, saying they waited for {@code what}, or when {@code watch} throws. */
         void expect(String what, long millis, Watch watch) {
-            watched.what = what;
-            watched.millis = millis;
-            watched.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-            watched.watch = watch;
+            watched.waiting = new Wait(what, millis, watch);
         }
 
         @Override
@@ -97,12 +94,35 @@ final class ResidentChannel {
         }
     }
 
+    /**
+     * One wait: for {@code what}, at most {@code millis} ms from its start, looking at
+     * {@code watch} between polls.
+     */
+    private static final class Wait {
+        private final String what;
+        private final long millis;
+        private final long deadline;
+        private final Watch watch;
+
+        Wait(String what, long millis, Watch watch) {
+            this.what = what;
+            this.millis = millis;
+            this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            this.watch = watch;
+        }
+
+        /** Between two polls: throws when the watch says the other side is gone, or the deadline has passed. */
+        void tick() throws IOException {
+            watch.check();
+            if (System.nanoTime() - deadline > 0) {
+                throw new SocketTimeoutException("no " + what + " within " + formatMillis(millis));
+            }
+        }
+    }
+
     /** A socket's input whose reads poll: see {@link Connection}. */
     private static final class WatchedInput extends FilterInputStream {
-        private String what = "a message";
-        private long millis = ResidentProtocol.HANDSHAKE_MILLIS;
-        private long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        private Watch watch = Watch.NONE;
+        private Wait waiting = new Wait("message", ResidentProtocol.HANDSHAKE_MILLIS, Watch.NONE);
 
         WatchedInput(InputStream in) {
             super(in);
@@ -114,7 +134,7 @@ final class ResidentChannel {
                 try {
                     return super.read();
                 } catch (SocketTimeoutException e) {
-                    tick();
+                    waiting.tick();
                 }
             }
         }
@@ -125,15 +145,8 @@ final class ResidentChannel {
                 try {
                     return super.read(buffer, offset, length);
                 } catch (SocketTimeoutException e) {
-                    tick();
+                    waiting.tick();
                 }
-            }
-        }
-
-        private void tick() throws IOException {
-            watch.check();
-            if (System.nanoTime() - deadline > 0) {
-                throw new SocketTimeoutException("no " + what + " within " + formatMillis(millis));
             }
         }
     }
@@ -332,17 +345,14 @@ final class ResidentChannel {
 
         private static <T> T take(BlockingQueue<T> queue, String what, long timeoutMillis, Watch watch)
                 throws IOException {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            Wait waiting = new Wait(what, timeoutMillis, watch);
             try {
                 while (true) {
                     T item = queue.poll(ResidentProtocol.POLL_MILLIS, TimeUnit.MILLISECONDS);
                     if (item != null) {
                         return item;
                     }
-                    watch.check();
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new SocketTimeoutException("no " + what + " within " + formatMillis(timeoutMillis));
-                    }
+                    waiting.tick();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -371,8 +370,8 @@ public final class ResidentSource implements GradientSource {
     }
 
     private static String describe(IOException e) {
+        // a wait that timed out says what it waited for and how long ("no answer to step 7 within 600 s")
         return e instanceof java.io.EOFException ? "a task's connection closed"
-                : e instanceof SocketTimeoutException ? "no answer within " + TIMEOUT
                 : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
