@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -17,6 +20,8 @@ import org.sparkbackprop.spark.input.CachedExamples;
  * command under test stopped it).
  */
 public final class LocalSpark {
+    /** How long a stop waits for the tasks that still run, e.g. killed ones, to end. */
+    private static final int TASK_END_SECONDS = 30;
     private static SparkSession session;
     private static Map<String, String> settings;
 
@@ -28,8 +33,7 @@ public final class LocalSpark {
         Map<String, String> wanted = new TreeMap<>(extra);
         wanted.put("spark.master", master);
         if (session != null && (!wanted.equals(settings) || session.sparkContext().isStopped())) {
-            session.stop();
-            session = null;
+            stopAfterTasksEnd();
         }
         if (session == null) {
             SparkSession.Builder builder = SparkSession.builder()
@@ -45,9 +49,41 @@ public final class LocalSpark {
     /** Stops the test JVM's Spark, so that a command under test starts its own as spark-submit's would. */
     public static synchronized void stop() {
         if (session != null) {
-            session.stop();
-            session = null;
+            stopAfterTasksEnd();
         }
+    }
+
+    /**
+     * Stops the session once no task of it runs. A cancelled job is over for the scheduler before
+     * its killed tasks have ended: stopped under them, they would end in the next test's Spark
+     * and print that test errors of blocks it never had.
+     */
+    private static void stopAfterTasksEnd() {
+        SparkContext spark = session.sparkContext();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TASK_END_SECONDS);
+        while (!spark.isStopped() && running(spark) > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int running = spark.isStopped() ? 0 : running(spark);
+        session.stop();
+        session = null;
+        if (running > 0) {
+            throw new IllegalStateException(running + " tasks still ran " + TASK_END_SECONDS
+                    + " s after the test: a test left a task behind");
+        }
+    }
+
+    private static int running(SparkContext spark) {
+        int running = 0;
+        for (SparkExecutorInfo executor : spark.statusTracker().getExecutorInfos()) {
+            running += executor.numRunningTasks();
+        }
+        return running;
     }
 
     /** The session of {@link #context()}. */
