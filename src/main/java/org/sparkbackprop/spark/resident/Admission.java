@@ -29,8 +29,9 @@ final class Admission implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
 
     private final ServerSocket server;
-    private final byte[] secret;
+    private final ChannelKeys keys;
     private final Architecture architecture;
+    private final int capacity;
     private final SecureRandom random = new SecureRandom();
     private final ThreadPoolExecutor handshakes = new ThreadPoolExecutor(0, ResidentProtocol.MAX_HANDSHAKES,
             ResidentProtocol.HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS, new SynchronousQueue<>(), runnable -> {
@@ -47,11 +48,15 @@ final class Admission implements AutoCloseable {
     private record Candidate(ResidentProtocol.Hello hello, ResidentChannel.DriverEnd channel) {
     }
 
-    /** {@code server}: where tasks connect (its accept timeout is set here); {@code secret}: what they prove they know. */
-    Admission(ServerSocket server, byte[] secret, Architecture architecture) throws IOException {
+    /**
+     * {@code server}: where tasks connect (its accept timeout is set here); {@code keys}: what
+     * both sides prove they know, and what seals the channel; {@code capacity}: the largest batch.
+     */
+    Admission(ServerSocket server, ChannelKeys keys, Architecture architecture, int capacity) throws IOException {
         this.server = server;
-        this.secret = secret;
+        this.keys = keys;
         this.architecture = architecture;
+        this.capacity = capacity;
         server.setSoTimeout(ResidentProtocol.POLL_MILLIS);
     }
 
@@ -199,10 +204,12 @@ final class Admission implements AutoCloseable {
             ResidentChannel.Connection connection = new ResidentChannel.Connection(socket);
             connection.expect("handshake", ResidentProtocol.HANDSHAKE_MILLIS, ResidentChannel.Watch.NONE);
             ResidentProtocol.Hello hello = ResidentProtocol.readHello(connection.in, door.partitions);
-            byte[] nonce = new byte[ResidentProtocol.NONCE_BYTES];
-            random.nextBytes(nonce);
-            ResidentProtocol.writeChallenge(connection.out, nonce);
-            ResidentProtocol.readProof(connection.in, secret, nonce, hello);
+            byte[] taskNonce = ResidentProtocol.readNonce(connection.in);
+            byte[] driverNonce = new byte[ResidentProtocol.NONCE_BYTES];
+            random.nextBytes(driverNonce);
+            ResidentProtocol.writeChallenge(connection.out, keys, hello, taskNonce, driverNonce);
+            ResidentProtocol.readProof(connection.in, keys, hello, taskNonce, driverNonce);
+            keys.seal(connection, taskNonce, driverNonce, true, ResidentProtocol.maxMessageBytes(architecture, capacity));
             ResidentChannel.OverSocket channel = new ResidentChannel.OverSocket(connection, architecture);
             if (hello.stage() != door.stage) {
                 LOG.info("refused a resident task of {}: it belongs to an earlier stage", hello);

@@ -66,17 +66,37 @@ final class ResidentChannel {
     static final class Connection implements AutoCloseable {
         private static final int BUFFER_BYTES = 1 << 16;
         final Socket socket;
-        final DataInputStream in;
-        final DataOutputStream out;
+        /** The message streams: the socket's own, or sealed ones over them ({@link ChannelKeys#seal}). */
+        DataInputStream in;
+        DataOutputStream out;
         private final WatchedInput watched;
+        private final BufferedInputStream rawIn;
+        private final BufferedOutputStream rawOut;
 
         Connection(Socket socket) throws IOException {
             this.socket = socket;
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(ResidentProtocol.POLL_MILLIS);
             this.watched = new WatchedInput(socket.getInputStream());
-            this.in = new DataInputStream(new BufferedInputStream(watched, BUFFER_BYTES));
-            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES));
+            this.rawIn = new BufferedInputStream(watched, BUFFER_BYTES);
+            this.rawOut = new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES);
+            this.in = new DataInputStream(rawIn);
+            this.out = new DataOutputStream(rawOut);
+        }
+
+        /** The socket's buffered streams, under any sealing. */
+        InputStream rawIn() {
+            return rawIn;
+        }
+
+        java.io.OutputStream rawOut() {
+            return rawOut;
+        }
+
+        /** From now on messages go through {@code sealedOut} and come through {@code sealedIn}. */
+        void seal(java.io.OutputStream sealedOut, InputStream sealedIn) {
+            this.out = new DataOutputStream(sealedOut);
+            this.in = new DataInputStream(sealedIn);
         }
 
         /** From now on reads give up {@code millis} ms from now, saying they waited for {@code what}, or when {@code watch} throws. */

@@ -5,10 +5,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Parameters;
@@ -18,16 +15,19 @@ import org.sparkbackprop.network.Parameters;
  * side by side, big-endian, every length checked against what this run can send; and every
  * interval the two sides wait by.
  * <pre>
- * task → driver   HELLO      magic, stage, partition, stage attempt, task attempt
- * driver → task   CHALLENGE  32 random bytes (a new nonce for every connection)
- * task → driver   PROOF      HMAC-SHA256(secret, nonce ‖ HELLO)      (the secret never crosses)
+ * task → driver   HELLO      magic, stage, partition, stage attempt, task attempt, the task's nonce (32 random bytes)
+ * driver → task   CHALLENGE  the driver's nonce (32 random bytes), the driver's proof
+ * task → driver   PROOF      the task's proof                   (proofs: {@link ChannelKeys}; the secrets never cross)
+ *                 from here on, on a sealed channel, every message is an AES-GCM frame ({@link ChannelKeys})
  * driver → task   ADMITTED, or REFUSED and why
  * driver → task   STEP       step, batch length ≤ capacity, sorted indices, every weight and bias (8 raw bytes each)
  * task → driver   SUMS       step, 0 (no member of the batch) or 1 and the sums, compute nanoseconds
  * driver → task   STOP
  * </pre>
- * A proof answers one nonce, so a recorded one is worth nothing on another connection; it covers
- * the stage, partition and attempts, so a task cannot claim another's place.
+ * Each nonce is new for every connection, so a recorded proof is worth nothing on another; a
+ * proof covers the stage, partition and attempts, so a task cannot claim another's place; and
+ * the driver proves itself first, so a task tells a stranger on the driver's port by its
+ * challenge and sends it nothing more.
  */
 final class ResidentProtocol {
     /** Every wait looks this often at whether the other side is gone: a killed task, a failed stage. */
@@ -48,10 +48,8 @@ final class ResidentProtocol {
 
     static final int MAGIC = 0x5B4B5052;
     static final int NONCE_BYTES = 32;
-    static final int PROOF_BYTES = 32;
     /** The longest refusal reason sent, in characters. */
     private static final int MAX_REASON = 300;
-    private static final String HMAC = "HmacSHA256";
 
     private static final byte STEP = 1;
     private static final byte STOP = 2;
@@ -79,12 +77,17 @@ final class ResidentProtocol {
         }
     }
 
-    static void writeHello(DataOutputStream out, Hello hello) throws IOException {
+    /** HELLO: {@code hello}, then {@code taskNonce}. */
+    static void writeHello(DataOutputStream out, Hello hello, byte[] taskNonce) throws IOException {
         out.write(helloBytes(hello));
+        out.write(taskNonce);
         out.flush();
     }
 
-    /** Reads a HELLO, refusing what no task of a run with {@code partitions} partitions sends. */
+    /**
+     * Reads a HELLO, refusing what no task of a run with {@code partitions} partitions sends; the
+     * task's nonce, which follows, is read by {@link #readNonce}.
+     */
     static Hello readHello(DataInputStream in, int partitions) throws IOException {
         if (in.readInt() != MAGIC) {
             throw new IOException("not a resident task of spark-backprop");
@@ -99,47 +102,63 @@ final class ResidentProtocol {
         return hello;
     }
 
-    private static byte[] helloBytes(Hello hello) {
-        return ByteBuffer.allocate(Integer.BYTES * 4 + Long.BYTES).putInt(MAGIC).putLong(hello.stage())
-                .putInt(hello.partition()).putInt(hello.stageAttempt()).putInt(hello.taskAttempt()).array();
-    }
-
-    static void writeChallenge(DataOutputStream out, byte[] nonce) throws IOException {
-        out.write(nonce);
-        out.flush();
-    }
-
-    static byte[] readChallenge(DataInputStream in) throws IOException {
+    static byte[] readNonce(DataInputStream in) throws IOException {
         byte[] nonce = new byte[NONCE_BYTES];
         in.readFully(nonce);
         return nonce;
     }
 
-    static void writeProof(DataOutputStream out, byte[] secret, byte[] nonce, Hello hello) throws IOException {
-        out.write(proof(secret, nonce, hello));
+    static byte[] helloBytes(Hello hello) {
+        return ByteBuffer.allocate(Integer.BYTES * 4 + Long.BYTES).putInt(MAGIC).putLong(hello.stage())
+                .putInt(hello.partition()).putInt(hello.stageAttempt()).putInt(hello.taskAttempt()).array();
+    }
+
+    /** CHALLENGE: the driver's nonce and its proof for the connection of {@code hello} and {@code taskNonce}. */
+    static void writeChallenge(DataOutputStream out, ChannelKeys keys, Hello hello, byte[] taskNonce, byte[] driverNonce)
+            throws IOException {
+        out.write(driverNonce);
+        out.write(keys.driverProof(taskNonce, driverNonce, helloBytes(hello)));
         out.flush();
     }
 
-    /** Reads a PROOF and checks it against {@code nonce} and {@code hello}; an exception when it does not match. */
-    static void readProof(DataInputStream in, byte[] secret, byte[] nonce, Hello hello) throws IOException {
-        byte[] given = new byte[PROOF_BYTES];
+    /**
+     * Reads the CHALLENGE and checks the driver's proof: returns the driver's nonce, or throws
+     * when whoever answered does not know this run's secrets.
+     */
+    static byte[] readChallenge(DataInputStream in, ChannelKeys keys, Hello hello, byte[] taskNonce) throws IOException {
+        byte[] driverNonce = readNonce(in);
+        byte[] given = new byte[ChannelKeys.PROOF_BYTES];
         in.readFully(given);
-        if (!MessageDigest.isEqual(given, proof(secret, nonce, hello))) {
+        if (!MessageDigest.isEqual(given, keys.driverProof(taskNonce, driverNonce, helloBytes(hello)))) {
+            throw new IOException("what answers on the driver's port does not know this run's secret: not this run's"
+                    + " driver");
+        }
+        return driverNonce;
+    }
+
+    static void writeProof(DataOutputStream out, ChannelKeys keys, Hello hello, byte[] taskNonce, byte[] driverNonce)
+            throws IOException {
+        out.write(keys.taskProof(taskNonce, driverNonce, helloBytes(hello)));
+        out.flush();
+    }
+
+    /** Reads a PROOF and checks it; an exception when it does not match. */
+    static void readProof(DataInputStream in, ChannelKeys keys, Hello hello, byte[] taskNonce, byte[] driverNonce)
+            throws IOException {
+        byte[] given = new byte[ChannelKeys.PROOF_BYTES];
+        in.readFully(given);
+        if (!MessageDigest.isEqual(given, keys.taskProof(taskNonce, driverNonce, helloBytes(hello)))) {
             throw new IOException("a task of " + hello + " does not know this run's secret");
         }
     }
 
-    /** HMAC-SHA256(secret, nonce ‖ HELLO). */
-    static byte[] proof(byte[] secret, byte[] nonce, Hello hello) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(secret, HMAC));
-            mac.update(nonce);
-            mac.update(helloBytes(hello));
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(HMAC + " is part of every Java runtime", e);
-        }
+    /**
+     * The longest message either side sends in a run of {@code architecture} and batches of at
+     * most {@code capacity}: a STEP's indices and weights, or SUMS, plus headroom for the headers
+     * and a refusal's reason.
+     */
+    static int maxMessageBytes(Architecture architecture, int capacity) {
+        return Math.toIntExact(1024 + Long.BYTES * ((long) capacity + architecture.parameterCount()));
     }
 
     static void writeAdmitted(DataOutputStream out) throws IOException {

@@ -79,6 +79,8 @@ public final class ResidentSource implements GradientSource {
     private final StageWatch watch = new StageWatch();
     /** The tasks run in this JVM and use queues instead of the socket. */
     private final boolean inJvm;
+    /** Spark's network is authenticated or encrypted, and so is the channel ({@link ChannelKeys}). */
+    private final boolean sealing;
     /** Where the steps go when resident tasks cannot run, and the kernel and combining they share. */
     private final DistributedSource jobs;
     /** False once resident tasks could not start: every later step runs as a job. */
@@ -103,6 +105,7 @@ public final class ResidentSource implements GradientSource {
         this.timeoutMillis = conf.getTimeAsSeconds(TIMEOUT, "600s") * 1000;
         random.nextBytes(secret);
         this.inJvm = context.isLocal() && conf.getBoolean(IN_JVM, true);
+        this.sealing = ChannelKeys.sealingWanted(conf);
         // as Spark's RPC: listen on spark.driver.bindAddress, tell the tasks spark.driver.host (they differ
         // behind NAT, in Docker and on Kubernetes)
         this.advertisedHost = conf.get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
@@ -110,7 +113,7 @@ public final class ResidentSource implements GradientSource {
         this.server = new ServerSocket();
         try {
             server.bind(new InetSocketAddress(bindAddress, conf.getInt(PORT, 0)));
-            this.admission = new Admission(server, secret, architecture);
+            this.admission = new Admission(server, ChannelKeys.inThisJvm(secret, sealing), architecture, batchCapacity);
         } catch (IOException e) {
             server.close();
             throw new IOException(e.getMessage() + " on " + bindAddress + ":" + conf.getInt(PORT, 0), e);
@@ -142,9 +145,6 @@ public final class ResidentSource implements GradientSource {
         SparkConf conf = context.getConf();
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             return "dynamic allocation is on, and a resident stage needs its executors for the whole epoch";
-        }
-        if (conf.getBoolean("spark.network.crypto.enabled", false)) {
-            return "spark.network.crypto.enabled is on, and the resident tasks' channel is not encrypted";
         }
         if (cache == BlockCache.DISK) {
             return "--cache disk keeps features in files of the executor that wrote them, and a barrier stage"
@@ -181,6 +181,11 @@ public final class ResidentSource implements GradientSource {
     /** Whether the tasks run in this JVM and take the weights in place. */
     boolean tasksInDriverJvm() {
         return inJvm;
+    }
+
+    /** Whether the channel is sealed ({@link ChannelKeys}). */
+    boolean sealing() {
+        return sealing;
     }
 
     /** The port resident tasks connect to. */
@@ -292,7 +297,7 @@ public final class ResidentSource implements GradientSource {
         long stageNumber = random.nextLong();
         BlockingQueue<ResidentChannel.InJvm> arriving = inJvm ? ResidentChannel.openInJvmStage(group) : null;
         ResidentTask task = new ResidentTask(inJvm ? group : null, stageNumber, advertisedHost, server.getLocalPort(),
-                secret, architecture, batchCapacity, jobs.kernel(), timeoutMillis);
+                secret, sealing, architecture, batchCapacity, jobs.kernel(), timeoutMillis);
         String description = context.getLocalProperty("spark.job.description");
         watch.watch(group);
         Future<?> job = stageThread.submit(() -> {

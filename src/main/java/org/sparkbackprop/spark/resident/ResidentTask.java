@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -34,6 +35,7 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
     private final String driverHost;
     private final int driverPort;
     private final byte[] secret;
+    private final boolean sealing;
     private final Architecture architecture;
     private final int capacity;
     private final Kernel kernel;
@@ -42,17 +44,19 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
     /**
      * {@code inJvmStage}: the stage's id when its tasks in the driver's JVM use queues, else null;
      * {@code stage}: the number the driver drew for this stage, which the task names in its
-     * handshake; {@code secret}: this run's, travelling inside the task; {@code capacity}: the
+     * handshake; {@code secret}: this run's, travelling inside the task; {@code sealing}: whether
+     * the channel is sealed ({@link ChannelKeys}); {@code capacity}: the
      * largest batch; {@code kernel}: what runs the products; {@code timeoutMillis}: how long to
      * wait for a message from the driver.
      */
-    ResidentTask(String inJvmStage, long stage, String driverHost, int driverPort, byte[] secret,
+    ResidentTask(String inJvmStage, long stage, String driverHost, int driverPort, byte[] secret, boolean sealing,
                  Architecture architecture, int capacity, Kernel kernel, long timeoutMillis) {
         this.inJvmStage = inJvmStage;
         this.stage = stage;
         this.driverHost = driverHost;
         this.driverPort = driverPort;
         this.secret = secret.clone();
+        this.sealing = sealing;
         this.architecture = architecture;
         this.capacity = capacity;
         this.kernel = kernel;
@@ -75,16 +79,29 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
             try (ResidentChannel.Connection connection = connect()) {
                 // the driver admits the stage's tasks within its start deadline, or gives the stage up
                 connection.expect("admission by the driver", Math.min(ResidentProtocol.START_MILLIS, timeoutMillis), killed);
-                ResidentProtocol.writeHello(connection.out, hello);
-                byte[] nonce = ResidentProtocol.readChallenge(connection.in);
-                ResidentProtocol.writeProof(connection.out, secret, nonce, hello);
-                ResidentProtocol.readAdmission(connection.in);
+                handshake(connection, ChannelKeys.inThisJvm(secret, sealing), hello,
+                        ResidentProtocol.maxMessageBytes(architecture, capacity));
                 serve(blocks, new ResidentChannel.TaskSocket(connection, architecture, capacity, timeoutMillis, killed));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("resident task of " + hello + ": " + e.getMessage(), e);
         }
         return nothing();
+    }
+
+    /**
+     * The task's side of the handshake on {@code connection}: returns once the driver, having
+     * proved itself, admitted the task; throws saying why otherwise.
+     */
+    static void handshake(ResidentChannel.Connection connection, ChannelKeys keys, ResidentProtocol.Hello hello,
+                          int maxMessageBytes) throws IOException {
+        byte[] taskNonce = new byte[ResidentProtocol.NONCE_BYTES];
+        new SecureRandom().nextBytes(taskNonce);
+        ResidentProtocol.writeHello(connection.out, hello, taskNonce);
+        byte[] driverNonce = ResidentProtocol.readChallenge(connection.in, keys, hello, taskNonce);
+        ResidentProtocol.writeProof(connection.out, keys, hello, taskNonce, driverNonce);
+        keys.seal(connection, taskNonce, driverNonce, false, maxMessageBytes);
+        ResidentProtocol.readAdmission(connection.in);
     }
 
     private ResidentChannel.Connection connect() throws IOException {

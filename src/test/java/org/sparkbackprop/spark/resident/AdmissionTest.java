@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,6 +38,8 @@ class AdmissionTest {
     private static final long STAGE = 0x1234_5678_9ABCL;
     private static final Architecture ARCHITECTURE = new Architecture(new int[] {3, 2}, Activation.SIGMOID,
             Output.SOFTMAX);
+    private static final int CAPACITY = 8;
+    private static final byte[] SPARK_SECRET = "the application's secret".getBytes(StandardCharsets.UTF_8);
     private final byte[] secret = new byte[32];
     private final List<Socket> clients = new ArrayList<>();
     private ServerSocket server;
@@ -47,7 +50,7 @@ class AdmissionTest {
         new Random(7).nextBytes(secret);
         server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        admission = new Admission(server, secret, ARCHITECTURE);
+        admission = new Admission(server, keys(SPARK_SECRET), ARCHITECTURE, CAPACITY);
     }
 
     @AfterEach
@@ -66,16 +69,21 @@ class AdmissionTest {
         return socket;
     }
 
+    /** Sealed keys of this run, with Spark's application secret {@code sparkSecret}. */
+    private ChannelKeys keys(byte[] sparkSecret) {
+        return new ChannelKeys(secret, sparkSecret, true);
+    }
+
     /** A task's side of the handshake; returns null when admitted, else what the driver answered or did. */
     private String handshake(ResidentProtocol.Hello hello) {
+        return handshake(hello, keys(SPARK_SECRET));
+    }
+
+    private String handshake(ResidentProtocol.Hello hello, ChannelKeys keys) {
         try {
-            Socket socket = connect();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            ResidentProtocol.writeHello(out, hello);
-            byte[] nonce = ResidentProtocol.readChallenge(in);
-            ResidentProtocol.writeProof(out, secret, nonce, hello);
-            ResidentProtocol.readAdmission(in);
+            ResidentChannel.Connection connection = new ResidentChannel.Connection(connect());
+            connection.expect("the driver", 20_000, ResidentChannel.Watch.NONE);
+            ResidentTask.handshake(connection, keys, hello, ResidentProtocol.maxMessageBytes(ARCHITECTURE, CAPACITY));
             return null;
         } catch (IOException e) {
             return String.valueOf(e.getMessage());
@@ -188,13 +196,22 @@ class AdmissionTest {
     void aRecordedProofAnotherPartitionsProofOrAnotherStageGetsNobodyIn() throws Exception {
         CompletableFuture<Admission.Admitted> admitted = await(1, 30_000);
         ResidentProtocol.Hello hello = new ResidentProtocol.Hello(STAGE, 0, 0, 0);
-        // a proof seen on the wire answered that connection's nonce; replayed on a new connection it fails
-        byte[] recordedNonce = new byte[ResidentProtocol.NONCE_BYTES];
-        byte[] recordedProof = ResidentProtocol.proof(secret, recordedNonce, hello);
-        assertTrue(refusedWithProof(hello, nonce -> recordedProof));
+        byte[] helloBytes = ResidentProtocol.helloBytes(hello);
+        ChannelKeys keys = keys(SPARK_SECRET);
+        // a proof seen on the wire answered that connection's nonces; replayed on a new connection it fails
+        byte[] recordedTaskNonce = new byte[ResidentProtocol.NONCE_BYTES];
+        byte[] recordedProof = keys.taskProof(recordedTaskNonce, new byte[ResidentProtocol.NONCE_BYTES], helloBytes);
+        assertTrue(refusedWithProof(hello, recordedTaskNonce, driverNonce -> recordedProof));
         // a proof made for partition 1 does not let a task in as partition 0
-        ResidentProtocol.Hello other = new ResidentProtocol.Hello(STAGE, 1, 0, 0);
-        assertTrue(refusedWithProof(hello, nonce -> ResidentProtocol.proof(secret, nonce, other)));
+        byte[] otherHello = ResidentProtocol.helloBytes(new ResidentProtocol.Hello(STAGE, 1, 0, 0));
+        assertTrue(refusedWithProof(hello, recordedTaskNonce,
+                driverNonce -> keys.taskProof(recordedTaskNonce, driverNonce, otherHello)));
+        // the driver's own proof, sent back, is not the task's
+        assertTrue(refusedWithProof(hello, recordedTaskNonce,
+                driverNonce -> keys.driverProof(recordedTaskNonce, driverNonce, helloBytes)));
+        // with the run's secret but not Spark's, a task is a stranger: it cannot even check the driver's proof
+        assertEquals("what answers on the driver's port does not know this run's secret: not this run's driver",
+                handshake(hello, keys("another application's secret".getBytes(StandardCharsets.UTF_8))));
         assertEquals("the driver refused the resident task: it belongs to an earlier stage",
                 handshake(new ResidentProtocol.Hello(STAGE + 1, 0, 0, 0)));
         assertNull(handshake(hello));
@@ -202,15 +219,51 @@ class AdmissionTest {
         stage.channels()[0].close();
     }
 
-    /** Whether a handshake for {@code hello} whose proof {@code prover} makes from the nonce is closed without admission. */
-    private boolean refusedWithProof(ResidentProtocol.Hello hello, java.util.function.UnaryOperator<byte[]> prover)
-            throws IOException {
+    /**
+     * Whether a handshake for {@code hello} with {@code taskNonce}, whose proof {@code prover}
+     * makes from the driver's nonce, is closed without admission.
+     */
+    private boolean refusedWithProof(ResidentProtocol.Hello hello, byte[] taskNonce,
+                                     java.util.function.UnaryOperator<byte[]> prover) throws IOException {
         Socket socket = connect();
         DataInputStream in = new DataInputStream(socket.getInputStream());
         DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-        ResidentProtocol.writeHello(out, hello);
-        out.write(prover.apply(ResidentProtocol.readChallenge(in)));
+        ResidentProtocol.writeHello(out, hello, taskNonce);
+        byte[] driverNonce = ResidentProtocol.readNonce(in);
+        in.readFully(new byte[ChannelKeys.PROOF_BYTES]);
+        out.write(prover.apply(driverNonce));
         out.flush();
         return in.read() < 0;
+    }
+
+    /** A stranger listening where the driver should be gets nothing from a task beyond its hello. */
+    @Test
+    void aTaskTellsAStrangerOnTheDriversPortAndSendsItNothing() throws Exception {
+        try (ServerSocket stranger = new ServerSocket()) {
+            stranger.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            CompletableFuture<Integer> afterHello = CompletableFuture.supplyAsync(() -> {
+                try (Socket task = stranger.accept()) {
+                    DataInputStream in = new DataInputStream(task.getInputStream());
+                    in.readFully(new byte[ResidentProtocol.helloBytes(new ResidentProtocol.Hello(0, 0, 0, 0)).length
+                            + ResidentProtocol.NONCE_BYTES]);
+                    // a challenge with a made-up proof
+                    task.getOutputStream().write(new byte[ResidentProtocol.NONCE_BYTES + ChannelKeys.PROOF_BYTES]);
+                    task.setSoTimeout(10_000);
+                    return in.read();
+                } catch (IOException e) {
+                    return -2;
+                }
+            });
+            Socket socket = new Socket(InetAddress.getLoopbackAddress(), stranger.getLocalPort());
+            clients.add(socket);
+            ResidentChannel.Connection connection = new ResidentChannel.Connection(socket);
+            connection.expect("the driver", 20_000, ResidentChannel.Watch.NONE);
+            IOException refused = assertThrows(IOException.class, () -> ResidentTask.handshake(connection,
+                    keys(SPARK_SECRET), new ResidentProtocol.Hello(STAGE, 0, 0, 0), 1024));
+            assertEquals("what answers on the driver's port does not know this run's secret: not this run's driver",
+                    refused.getMessage());
+            connection.close();
+            assertTrue(afterHello.get(20, TimeUnit.SECONDS) < 0, "the task sent no proof to the stranger");
+        }
     }
 }

@@ -129,6 +129,40 @@ class ResidentSourceTest {
     }
 
     /**
+     * With Spark's network authenticated and encrypted, the steps stay resident over sealed
+     * sockets keyed by Spark's application secret too, and are the job steps bit for bit.
+     */
+    @Test
+    void underSparkAuthenticationAndEncryptionTheSealedStepsAreTheJobSteps() {
+        JavaSparkContext context = LocalSpark.context("local[2]", Map.of(ResidentSource.IN_JVM, "false",
+                "spark.authenticate", "true", "spark.network.crypto.enabled", "true"));
+        Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
+        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
+        DistributedSource jobs = new DistributedSource(context, cached, BATCH);
+        try (ResidentSource resident = assertInstanceOf(ResidentSource.class,
+                ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY))) {
+            assertTrue(resident.sealing(), "the channel is sealed when Spark's network is");
+            Parameters viaJobs = Initialization.NORMAL.initialize(architecture, 2);
+            Parameters viaResident = viaJobs.copy();
+            GradientDescent descent = new GradientDescent(0.5);
+            EpochOrder order = new EpochOrder(2, 0, 100);
+            for (long step = 0; step < order.batchCount(BATCH); step++) {
+                descent.apply(resident.sumGradients(viaResident, order.batch(step, BATCH)), viaResident);
+                assertNotNull(resident.lastStep(), "the step ran on the resident tasks");
+            }
+            resident.epochStepsDone();
+            for (long step = 0; step < order.batchCount(BATCH); step++) {
+                descent.apply(jobs.sumGradients(viaJobs, order.batch(step, BATCH)), viaJobs);
+            }
+            assertTrue(viaJobs.bitwiseEquals(viaResident));
+            assertEquals(1, resident.stagesStarted());
+        } finally {
+            cached.release();
+            LocalSpark.stop();
+        }
+    }
+
+    /**
      * Strangers on the resident port (one holding a silent connection, one sending garbage, one
      * without the secret) while a stage starts and runs: the steps stay resident, equal the job
      * steps bit for bit, and the tasks are let in without waiting behind the strangers.
@@ -150,9 +184,10 @@ class ResidentSourceTest {
                 try (Socket socket = new Socket("127.0.0.1", resident.port())) {
                     DataOutputStream out = new DataOutputStream(socket.getOutputStream());
                     DataInputStream in = new DataInputStream(socket.getInputStream());
-                    ResidentProtocol.writeHello(out, new ResidentProtocol.Hello(0, 0, 0, 0));
-                    ResidentProtocol.readChallenge(in);
-                    out.write(new byte[ResidentProtocol.PROOF_BYTES]);
+                    ResidentProtocol.writeHello(out, new ResidentProtocol.Hello(0, 0, 0, 0),
+                            new byte[ResidentProtocol.NONCE_BYTES]);
+                    in.readFully(new byte[ResidentProtocol.NONCE_BYTES + ChannelKeys.PROOF_BYTES]);
+                    out.write(new byte[ChannelKeys.PROOF_BYTES]);
                     out.flush();
                     return in.read();
                 } catch (IOException e) {
@@ -295,7 +330,7 @@ class ResidentSourceTest {
         Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
         try (ServerSocket nobodyServes = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             ResidentTask late = new ResidentTask("a closed stage", 1, "127.0.0.1", nobodyServes.getLocalPort(),
-                    new byte[32], architecture, BATCH, Kernel.EJML, 120_000);
+                    new byte[32], false, architecture, BATCH, Kernel.EJML, 120_000);
             CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> cached.blocks().rdd()
                     .mapPartitions(late, false, scala.reflect.ClassTag$.MODULE$.apply(Object.class)).count());
             ExecutionException failed = assertThrows(ExecutionException.class, () -> job.get(20, TimeUnit.SECONDS));
@@ -316,7 +351,7 @@ class ResidentSourceTest {
         context.sc().addSparkListener(ends);
         try (ServerSocket neverAnswers = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             ResidentTask task = new ResidentTask(null, 1, "127.0.0.1", neverAnswers.getLocalPort(), new byte[32],
-                    architecture, BATCH, Kernel.EJML, 120_000);
+                    false, architecture, BATCH, Kernel.EJML, 120_000);
             String group = "handshake-kill-test";
             CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> {
                 context.setJobGroup(group, "a task in its handshake", true);
