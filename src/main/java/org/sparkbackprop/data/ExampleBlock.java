@@ -55,6 +55,11 @@ public final class ExampleBlock implements Serializable {
         return new ExampleBlock(this, FeatureFile.write(file, features, rows(), featureCount));
     }
 
+    /** Whether this JVM can read the features: they are in memory, or their file is on this machine. */
+    public boolean featuresReadableHere() {
+        return featureFile == null || featureFile.onThisMachine();
+    }
+
     public int rows() {
         return indices.length;
     }

@@ -45,6 +45,11 @@ public final class FeatureFile implements Serializable {
         return new FeatureFile(file.toString(), rows, featureCount);
     }
 
+    /** Whether the file is on this machine: mapped here already, or there to map. */
+    public boolean onThisMachine() {
+        return mapped != null || Files.isReadable(Path.of(path));
+    }
+
     /** Feature {@code column} of row {@code row}. */
     public float get(int row, int column) {
         return buffer().get(row * featureCount + column);

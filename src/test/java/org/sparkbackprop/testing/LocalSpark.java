@@ -11,8 +11,8 @@ import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.sparkbackprop.data.ExampleBlock;
+import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.CachedExamples;
 
 /**
@@ -113,14 +113,19 @@ public final class LocalSpark {
 
     /** Spreads {@code blocks} over {@code partitions} partitions in contiguous runs, as a loader does, and caches them. */
     public static CachedExamples cache(JavaSparkContext context, List<ExampleBlock> blocks, int partitions) {
+        return cache(context, blocks, partitions, BlockCache.MEMORY);
+    }
+
+    /** As {@link #cache(JavaSparkContext, List, int)}, the blocks kept {@code cache}'s way. */
+    public static CachedExamples cache(JavaSparkContext context, List<ExampleBlock> blocks, int partitions,
+                                       BlockCache cache) {
         // arrays, not lists: Kryo with registrationRequired knows ExampleBlock[]
         List<ExampleBlock[]> groups = new ArrayList<>();
         for (List<ExampleBlock> group : split(blocks, partitions)) {
             groups.add(group.toArray(ExampleBlock[]::new));
         }
-        JavaRDD<ExampleBlock> rdd = context.parallelize(groups, partitions)
-                .flatMap(group -> Arrays.asList(group).iterator())
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<ExampleBlock> rdd = cache.persist(context.parallelize(groups, partitions)
+                .flatMap(group -> Arrays.asList(group).iterator()));
         long count = rdd.map(ExampleBlock::rows).fold(0, Integer::sum);
         ExampleBlock first = blocks.get(0);
         return new CachedExamples("synthetic", rdd, count, first.featureCount(), first.targetCount());

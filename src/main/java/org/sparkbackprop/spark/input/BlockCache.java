@@ -1,6 +1,7 @@
 package org.sparkbackprop.spark.input;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,9 +9,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import org.apache.spark.Partition;
 import org.apache.spark.SparkFiles;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkbackprop.common.Ids;
 import org.sparkbackprop.data.ExampleBlock;
 
@@ -47,11 +53,71 @@ public enum BlockCache {
     }
 
     /** Persists {@code blocks} this way. */
-    JavaRDD<ExampleBlock> persist(JavaRDD<ExampleBlock> blocks) {
+    public JavaRDD<ExampleBlock> persist(JavaRDD<ExampleBlock> blocks) {
         if (this == MEMORY) {
             return blocks.persist(StorageLevel.MEMORY_AND_DISK());
         }
         return blocks.mapPartitions(BlockCache::toLocalFiles).persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /**
+     * What a task that may run on any executor needs to read {@code cached} (blocks this cache
+     * persisted) where it runs, or null when it reads them anywhere as they are ({@link #MEMORY}).
+     */
+    public PartitionRebuild rebuildOf(JavaRDD<ExampleBlock> cached) {
+        if (this == MEMORY) {
+            return null;
+        }
+        // persist(...) above: the cached handles are computed from their one parent, the input's blocks
+        @SuppressWarnings("unchecked")
+        RDD<ExampleBlock> source = (RDD<ExampleBlock>) cached.rdd().dependencies().head().rdd();
+        return new PartitionRebuild(source);
+    }
+
+    /**
+     * Rebuilds a {@link #DISK}-cached partition on an executor that does not hold its feature
+     * files: a task Spark ran away from the executor that cached the partition (a barrier stage
+     * does not wait for locality) receives handles to files on another machine. It computes the
+     * partition's blocks again from the input, through Spark's lineage, and writes them to files
+     * of its own: the same features, so the same bits, as the executor that wrote the first ones.
+     */
+    public static final class PartitionRebuild implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private static final Logger LOG = LoggerFactory.getLogger(PartitionRebuild.class);
+
+        /** The input's blocks, whose partition p is the cached partition p; computed again only when needed. */
+        private final RDD<ExampleBlock> source;
+        /** The source's partitions: an RDD's own are not sent with it to the executors. */
+        private final Partition[] partitions;
+
+        PartitionRebuild(RDD<ExampleBlock> source) {
+            this.source = source;
+            this.partitions = source.partitions();
+            // as for any task's RDD: its lineage goes along with it only once the driver has looked it up
+            source.dependencies();
+        }
+
+        /**
+         * The blocks of the task's partition: {@code cached}, as Spark gave them, when their
+         * feature files are on this machine, else rebuilt here from the input.
+         */
+        public List<ExampleBlock> readableHere(List<ExampleBlock> cached) throws IOException {
+            if (cached.stream().allMatch(ExampleBlock::featuresReadableHere)) {
+                return cached;
+            }
+            TaskContext task = TaskContext.get();
+            LOG.info("the feature files of partition {} are on another executor: rebuilding them here from the input",
+                    task.partitionId());
+            scala.collection.Iterator<ExampleBlock> rebuilt = source.iterator(partitions[task.partitionId()], task);
+            List<ExampleBlock> blocks = new ArrayList<>();
+            // a Scala iterator walked by hand: Scala 2.12's and 2.13's converters live in different places
+            while (rebuilt.hasNext()) {
+                blocks.add(rebuilt.next());
+            }
+            List<ExampleBlock> handles = new ArrayList<>();
+            toLocalFiles(blocks.iterator()).forEachRemaining(handles::add);
+            return handles;
+        }
     }
 
     private static Iterator<ExampleBlock> toLocalFiles(Iterator<ExampleBlock> blocks) throws IOException {

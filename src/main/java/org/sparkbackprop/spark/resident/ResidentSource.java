@@ -81,6 +81,8 @@ public final class ResidentSource implements GradientSource {
     private final boolean inJvm;
     /** Spark's network is authenticated or encrypted, and so is the channel ({@link ChannelKeys}). */
     private final boolean sealing;
+    /** How tasks read blocks cached on another executor's disk; null when they read them anywhere. */
+    private final BlockCache.PartitionRebuild rebuild;
     /** Where the steps go when resident tasks cannot run, and the kernel and combining they share. */
     private final DistributedSource jobs;
     /** False once resident tasks could not start: every later step runs as a job. */
@@ -95,8 +97,9 @@ public final class ResidentSource implements GradientSource {
     }
 
     private ResidentSource(JavaSparkContext context, CachedExamples examples, int batchCapacity, Architecture architecture,
-                           DistributedSource jobs) throws IOException {
+                           DistributedSource jobs, BlockCache cache) throws IOException {
         this.context = context;
+        this.rebuild = cache.rebuildOf(examples.blocks());
         this.jobs = jobs;
         this.examples = examples;
         this.batchCapacity = batchCapacity;
@@ -128,10 +131,10 @@ public final class ResidentSource implements GradientSource {
     public static GradientSource open(JavaSparkContext context, CachedExamples examples, int batchCapacity,
                                       Architecture architecture, DistributedSource jobs, BlockCache cache) {
         String reason = jobs.combine() == Combine.TREE ? "--combine tree adds the sums through a shuffle, a job per step"
-                : unavailable(context, examples, cache);
+                : unavailable(context, examples);
         if (reason == null) {
             try {
-                return new ResidentSource(context, examples, batchCapacity, architecture, jobs);
+                return new ResidentSource(context, examples, batchCapacity, architecture, jobs, cache);
             } catch (IOException e) {
                 reason = "the driver cannot listen for resident tasks (" + e.getMessage() + ")";
             }
@@ -141,14 +144,10 @@ public final class ResidentSource implements GradientSource {
     }
 
     /** Why a resident stage cannot run here, or null when it can. */
-    static String unavailable(JavaSparkContext context, CachedExamples examples, BlockCache cache) {
+    static String unavailable(JavaSparkContext context, CachedExamples examples) {
         SparkConf conf = context.getConf();
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             return "dynamic allocation is on, and a resident stage needs its executors for the whole epoch";
-        }
-        if (cache == BlockCache.DISK) {
-            return "--cache disk keeps features in files of the executor that wrote them, and a barrier stage"
-                    + " does not promise to run there";
         }
         int slots = context.defaultParallelism();
         if (examples.partitions() > slots) {
@@ -297,7 +296,7 @@ public final class ResidentSource implements GradientSource {
         long stageNumber = random.nextLong();
         BlockingQueue<ResidentChannel.InJvm> arriving = inJvm ? ResidentChannel.openInJvmStage(group) : null;
         ResidentTask task = new ResidentTask(inJvm ? group : null, stageNumber, advertisedHost, server.getLocalPort(),
-                secret, sealing, architecture, batchCapacity, jobs.kernel(), timeoutMillis);
+                secret, sealing, architecture, batchCapacity, jobs.kernel(), timeoutMillis, rebuild);
         String description = context.getLocalProperty("spark.job.description");
         watch.watch(group);
         Future<?> job = stageThread.submit(() -> {

@@ -16,6 +16,7 @@ import org.sparkbackprop.network.Backpropagation;
 import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Kernel;
 import org.sparkbackprop.network.Workspace;
+import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.step.WorkspacePool;
 
 /**
@@ -40,6 +41,8 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
     private final int capacity;
     private final Kernel kernel;
     private final long timeoutMillis;
+    /** How a partition cached on disk is read where the task runs; null for blocks readable anywhere. */
+    private final BlockCache.PartitionRebuild rebuild;
 
     /**
      * {@code inJvmStage}: the stage's id when its tasks in the driver's JVM use queues, else null;
@@ -47,10 +50,12 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
      * handshake; {@code secret}: this run's, travelling inside the task; {@code sealing}: whether
      * the channel is sealed ({@link ChannelKeys}); {@code capacity}: the
      * largest batch; {@code kernel}: what runs the products; {@code timeoutMillis}: how long to
-     * wait for a message from the driver.
+     * wait for a message from the driver; {@code rebuild}: how to read blocks cached on another
+     * executor's disk, or null.
      */
     ResidentTask(String inJvmStage, long stage, String driverHost, int driverPort, byte[] secret, boolean sealing,
-                 Architecture architecture, int capacity, Kernel kernel, long timeoutMillis) {
+                 Architecture architecture, int capacity, Kernel kernel, long timeoutMillis,
+                 BlockCache.PartitionRebuild rebuild) {
         this.inJvmStage = inJvmStage;
         this.stage = stage;
         this.driverHost = driverHost;
@@ -61,6 +66,7 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
         this.capacity = capacity;
         this.kernel = kernel;
         this.timeoutMillis = timeoutMillis;
+        this.rebuild = rebuild;
     }
 
     @Override
@@ -131,7 +137,12 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
         while (blocks.hasNext()) {
             list.add(blocks.next());
         }
-        ExamplePartition partition = new ExamplePartition(list);
+        ExamplePartition partition;
+        try {
+            partition = new ExamplePartition(rebuild == null ? list : rebuild.readableHere(list));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         WorkspacePool.withWorkspace(architecture, capacity, kernel, workspace -> {
             try {
                 answerSteps(partition, workspace, channel);

@@ -13,6 +13,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -159,6 +162,50 @@ class ResidentSourceTest {
         } finally {
             cached.release();
             LocalSpark.stop();
+        }
+    }
+
+    /**
+     * {@code --cache disk}, resident, over sockets: tasks whose partitions' feature files are not
+     * on their machine (deleted here, as they are on an executor other than the one that wrote
+     * them) rebuild them from the input, saying so once per partition, and the steps are the
+     * in-memory job steps bit for bit.
+     */
+    @Test
+    void diskCachedBlocksAwayFromTheTaskAreRebuiltFromTheInputWithTheSameBits() throws IOException {
+        JavaSparkContext context = context(false);
+        Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
+        List<ExampleBlock> blocks = SyntheticData.blocks(3, 100, 12, 4, false, 6);
+        CachedExamples inMemory = LocalSpark.cache(context, blocks, 2);
+        CachedExamples onDisk = LocalSpark.cache(context, blocks, 2, BlockCache.DISK);
+        Path featureFiles = Path.of(SparkFiles.getRootDirectory(), "spark-backprop-features");
+        try (Stream<Path> files = Files.list(featureFiles)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        DistributedSource jobs = new DistributedSource(context, inMemory, BATCH);
+        try (LogCapture log = LogCapture.start();
+             ResidentSource resident = assertInstanceOf(ResidentSource.class, ResidentSource.open(context, onDisk, BATCH,
+                     architecture, new DistributedSource(context, onDisk, BATCH), BlockCache.DISK))) {
+            Parameters viaJobs = Initialization.NORMAL.initialize(architecture, 3);
+            Parameters viaResident = viaJobs.copy();
+            GradientDescent descent = new GradientDescent(0.5);
+            EpochOrder order = new EpochOrder(3, 0, 100);
+            for (long step = 0; step < order.batchCount(BATCH); step++) {
+                descent.apply(resident.sumGradients(viaResident, order.batch(step, BATCH)), viaResident);
+                assertNotNull(resident.lastStep(), "the step ran on the resident tasks");
+            }
+            resident.epochStepsDone();
+            for (long step = 0; step < order.batchCount(BATCH); step++) {
+                descent.apply(jobs.sumGradients(viaJobs, order.batch(step, BATCH)), viaJobs);
+            }
+            assertTrue(viaJobs.bitwiseEquals(viaResident));
+            assertEquals(2, log.lines().stream().filter(line -> line.contains("are on another executor: rebuilding them"
+                    + " here from the input")).count(), log.lines().toString());
+        } finally {
+            inMemory.release();
+            onDisk.release();
         }
     }
 
@@ -330,7 +377,7 @@ class ResidentSourceTest {
         Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
         try (ServerSocket nobodyServes = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             ResidentTask late = new ResidentTask("a closed stage", 1, "127.0.0.1", nobodyServes.getLocalPort(),
-                    new byte[32], false, architecture, BATCH, Kernel.EJML, 120_000);
+                    new byte[32], false, architecture, BATCH, Kernel.EJML, 120_000, null);
             CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> cached.blocks().rdd()
                     .mapPartitions(late, false, scala.reflect.ClassTag$.MODULE$.apply(Object.class)).count());
             ExecutionException failed = assertThrows(ExecutionException.class, () -> job.get(20, TimeUnit.SECONDS));
@@ -351,7 +398,7 @@ class ResidentSourceTest {
         context.sc().addSparkListener(ends);
         try (ServerSocket neverAnswers = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             ResidentTask task = new ResidentTask(null, 1, "127.0.0.1", neverAnswers.getLocalPort(), new byte[32],
-                    false, architecture, BATCH, Kernel.EJML, 120_000);
+                    false, architecture, BATCH, Kernel.EJML, 120_000, null);
             String group = "handshake-kill-test";
             CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> {
                 context.setJobGroup(group, "a task in its handshake", true);
@@ -418,7 +465,7 @@ class ResidentSourceTest {
             DistributedSource jobs = new DistributedSource(context, cached, BATCH);
             assertSame(jobs, ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY));
             assertEquals("a resident stage runs all 3 partitions' tasks at once, and Spark has 2 task slots (give"
-                    + " --partitions 2, or more executor cores)", ResidentSource.unavailable(context, cached, BlockCache.MEMORY));
+                    + " --partitions 2, or more executor cores)", ResidentSource.unavailable(context, cached));
         } finally {
             cached.release();
         }
