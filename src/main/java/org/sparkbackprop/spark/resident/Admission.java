@@ -40,8 +40,11 @@ final class Admission implements AutoCloseable {
                 return thread;
             });
 
-    /** The stage's channels, one per partition in partition order, and the stage attempt their tasks run in. */
-    record Admitted(ResidentChannel.DriverEnd[] channels, int stageAttempt) {
+    /**
+     * The stage's channels, one per partition in partition order, the stage attempt their tasks
+     * run in, and each partition's admitted task attempt.
+     */
+    record Admitted(ResidentChannel.DriverEnd[] channels, int stageAttempt, int[] taskAttempts) {
     }
 
     /** A task whose handshake is done, waiting to be let in or turned away. */
@@ -90,7 +93,11 @@ final class Admission implements AutoCloseable {
                     }
                 }
             }
-            return new Admitted(seats.channels, seats.attempt);
+            int[] taskAttempts = new int[partitions];
+            for (int partition = 0; partition < partitions; partition++) {
+                taskAttempts[partition] = seats.hellos[partition].taskAttempt();
+            }
+            return new Admitted(seats.channels, seats.attempt, taskAttempts);
         } catch (IOException | RuntimeException e) {
             seats.closeAll();
             throw e;

@@ -40,9 +40,11 @@ final class ResidentProtocol {
     /** At most this many handshakes run at once; a connection beyond them is closed at once. */
     static final int MAX_HANDSHAKES = 64;
     /**
-     * How long a new stage's tasks have to connect. They connect before reading their blocks, so
-     * this is the scheduler's time to launch them all at once; a barrier stage short of slots
-     * (an executor lost after its job passed Spark's slot check) waits for them forever.
+     * How long a new stage's tasks have to connect, by default ({@code spark.backprop.resident.startTimeout}).
+     * They connect before reading their blocks, so this is the scheduler's time to launch them
+     * all: a barrier stage short of slots (an executor lost after its job passed Spark's slot
+     * check) waits for them forever, and under dynamic allocation it is the cluster manager's time
+     * to start the executors the pending tasks asked for.
      */
     static final int START_MILLIS = 60_000;
 

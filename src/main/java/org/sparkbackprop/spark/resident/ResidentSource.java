@@ -50,6 +50,8 @@ public final class ResidentSource implements GradientSource {
     public static final String PORT = "spark.backprop.resident.port";
     /** Seconds a task or the driver waits for the other before taking it for lost. */
     public static final String TIMEOUT = "spark.backprop.resident.timeout";
+    /** Seconds a new stage's tasks have to connect, all of them, before the steps run as jobs. */
+    public static final String START_TIMEOUT = "spark.backprop.resident.startTimeout";
     /**
      * In local mode, whether the tasks, which run in the driver's JVM, take the weights in place
      * (true, the default) or over the socket as on a cluster (false: to measure or test that).
@@ -65,6 +67,9 @@ public final class ResidentSource implements GradientSource {
     private final int batchCapacity;
     private final Architecture architecture;
     private final long timeoutMillis;
+    private final long startMillis;
+    /** Dynamic allocation is on: Spark refuses barrier stages, and the stage runs as a plain one. */
+    private final boolean dynamicAllocation;
     private final byte[] secret = new byte[32];
     private final SecureRandom random = new SecureRandom();
     private final ExecutorService stageThread = Executors.newSingleThreadExecutor(runnable -> {
@@ -106,6 +111,9 @@ public final class ResidentSource implements GradientSource {
         this.architecture = architecture;
         SparkConf conf = context.getConf();
         this.timeoutMillis = conf.getTimeAsSeconds(TIMEOUT, "600s") * 1000;
+        this.startMillis = Math.min(timeoutMillis, conf.getTimeAsSeconds(START_TIMEOUT,
+                ResidentProtocol.START_MILLIS / 1000 + "s") * 1000);
+        this.dynamicAllocation = dynamicAllocation(conf);
         random.nextBytes(secret);
         this.inJvm = context.isLocal() && conf.getBoolean(IN_JVM, true);
         this.sealing = ChannelKeys.sealingWanted(conf);
@@ -146,15 +154,25 @@ public final class ResidentSource implements GradientSource {
     /** Why a resident stage cannot run here, or null when it can. */
     static String unavailable(JavaSparkContext context, CachedExamples examples) {
         SparkConf conf = context.getConf();
-        if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
-            return "dynamic allocation is on, and a resident stage needs its executors for the whole epoch";
+        int partitions = examples.partitions();
+        if (dynamicAllocation(conf)) {
+            // executors come for the pending tasks, up to the maximum
+            long slots = (long) conf.getInt("spark.dynamicAllocation.maxExecutors", Integer.MAX_VALUE)
+                    * Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
+            return partitions <= slots ? null : "a resident stage runs all " + partitions + " partitions' tasks at once,"
+                    + " and dynamic allocation gives at most " + slots + " task slots (spark.dynamicAllocation.maxExecutors"
+                    + " × spark.executor.cores; give --partitions " + slots + ")";
         }
         int slots = context.defaultParallelism();
-        if (examples.partitions() > slots) {
-            return "a resident stage runs all " + examples.partitions() + " partitions' tasks at once, and Spark has "
+        if (partitions > slots) {
+            return "a resident stage runs all " + partitions + " partitions' tasks at once, and Spark has "
                     + slots + " task slots (give --partitions " + slots + ", or more executor cores)";
         }
         return null;
+    }
+
+    private static boolean dynamicAllocation(SparkConf conf) {
+        return conf.getBoolean("spark.dynamicAllocation.enabled", false) && !conf.get("spark.master", "").startsWith("local");
     }
 
     @Override
@@ -296,20 +314,22 @@ public final class ResidentSource implements GradientSource {
         long stageNumber = random.nextLong();
         BlockingQueue<ResidentChannel.InJvm> arriving = inJvm ? ResidentChannel.openInJvmStage(group) : null;
         ResidentTask task = new ResidentTask(inJvm ? group : null, stageNumber, advertisedHost, server.getLocalPort(),
-                secret, sealing, architecture, batchCapacity, jobs.kernel(), timeoutMillis, rebuild);
+                secret, sealing, architecture, batchCapacity, jobs.kernel(), startMillis, timeoutMillis, rebuild);
         String description = context.getLocalProperty("spark.job.description");
         watch.watch(group);
         Future<?> job = stageThread.submit(() -> {
             context.setJobGroup(group, description == null ? "resident steps" : description, true);
-            return examples.blocks().rdd().barrier()
-                    .mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(Object.class))
-                    .count();
+            scala.reflect.ClassTag<Object> any = scala.reflect.ClassTag$.MODULE$.apply(Object.class);
+            // a barrier stage launches all tasks at once or none; Spark refuses one under dynamic allocation,
+            // where a plain stage's pending tasks ask for executors and the start deadline stands in for the barrier
+            return (dynamicAllocation ? examples.blocks().rdd().mapPartitions(task, false, any)
+                    : examples.blocks().rdd().barrier().mapPartitions(task, false, any)).count();
         });
         stage = new Stage(group, job, new ResidentChannel.DriverEnd[partitions]);
         stagesStarted++;
         try {
             Admission.Admitted admitted = admission.await(stageNumber, partitions, arriving,
-                    Math.min(timeoutMillis, ResidentProtocol.START_MILLIS), () -> {
+                    startMillis, () -> {
                         if (job.isDone()) {
                             String failure = failure(job);
                             // Spark's check of free slots for a barrier stage fails it with a long message naming this ticket
@@ -321,7 +341,7 @@ public final class ResidentSource implements GradientSource {
                     });
             stage = new Stage(group, job, admitted.channels());
             // a task of the stage that ends from now on is a loss: closing the channels wakes a send or a receive
-            watch.serving(admitted.stageAttempt(), () -> {
+            watch.serving(admitted.stageAttempt(), admitted.taskAttempts(), () -> {
                 for (ResidentChannel.DriverEnd channel : admitted.channels()) {
                     channel.close();
                 }

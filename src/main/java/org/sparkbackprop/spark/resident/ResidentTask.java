@@ -25,7 +25,8 @@ import org.sparkbackprop.spark.step.WorkspacePool;
  * {@link ResidentChannel}), reads its cached blocks once, and then, step after step, takes the
  * weights and the batch's sorted indices, sums the gradients of its members of the batch, and
  * hands the sums back, until the driver says stop. A named class, not a closure, run by a
- * barrier stage so that all partitions' tasks run at once.
+ * barrier stage so that all partitions' tasks run at once (a plain one under dynamic allocation,
+ * where the driver's start deadline makes sure they do).
  */
 final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collection.Iterator<ExampleBlock>,
         scala.collection.Iterator<Object>> implements Serializable {
@@ -40,6 +41,7 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
     private final Architecture architecture;
     private final int capacity;
     private final Kernel kernel;
+    private final long startMillis;
     private final long timeoutMillis;
     /** How a partition cached on disk is read where the task runs; null for blocks readable anywhere. */
     private final BlockCache.PartitionRebuild rebuild;
@@ -49,12 +51,13 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
      * {@code stage}: the number the driver drew for this stage, which the task names in its
      * handshake; {@code secret}: this run's, travelling inside the task; {@code sealing}: whether
      * the channel is sealed ({@link ChannelKeys}); {@code capacity}: the
-     * largest batch; {@code kernel}: what runs the products; {@code timeoutMillis}: how long to
+     * largest batch; {@code kernel}: what runs the products; {@code startMillis}: the
+     * driver's deadline for a stage's tasks to connect; {@code timeoutMillis}: how long to
      * wait for a message from the driver; {@code rebuild}: how to read blocks cached on another
      * executor's disk, or null.
      */
     ResidentTask(String inJvmStage, long stage, String driverHost, int driverPort, byte[] secret, boolean sealing,
-                 Architecture architecture, int capacity, Kernel kernel, long timeoutMillis,
+                 Architecture architecture, int capacity, Kernel kernel, long startMillis, long timeoutMillis,
                  BlockCache.PartitionRebuild rebuild) {
         this.inJvmStage = inJvmStage;
         this.stage = stage;
@@ -65,6 +68,7 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
         this.architecture = architecture;
         this.capacity = capacity;
         this.kernel = kernel;
+        this.startMillis = startMillis;
         this.timeoutMillis = timeoutMillis;
         this.rebuild = rebuild;
     }
@@ -84,7 +88,7 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
             }
             try (ResidentChannel.Connection connection = connect()) {
                 // the driver admits the stage's tasks within its start deadline, or gives the stage up
-                connection.expect("admission by the driver", Math.min(ResidentProtocol.START_MILLIS, timeoutMillis), killed);
+                connection.expect("admission by the driver", startMillis, killed);
                 handshake(connection, ChannelKeys.inThisJvm(secret, sealing), hello,
                         ResidentProtocol.maxMessageBytes(architecture, capacity));
                 serve(blocks, new ResidentChannel.TaskSocket(connection, architecture, capacity, timeoutMillis, killed));

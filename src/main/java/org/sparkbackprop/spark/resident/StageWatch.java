@@ -10,10 +10,11 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
  * Hears from Spark's scheduler when a serving resident stage has lost a task. While steps run, no
- * task of the stage ends by itself (each waits for the driver's STOP), so any task end of the
- * attempt being served, failed, killed or finished, means the stage is gone: an executor lost
- * without a TCP reset, a task that failed, a cancelled job. The driver, waiting on a socket that
- * may never speak again, hears it within one poll instead of at its timeout.
+ * admitted task of the stage ends by itself (each waits for the driver's STOP), so the end of any
+ * of them, failed, killed or finished, means the stage is gone: an executor lost without a TCP
+ * reset, a task that failed, a cancelled job. The driver, waiting on a socket that may never speak
+ * again, hears it within one poll instead of at its timeout. The end of a task that was not let
+ * in (a speculative copy, a retried attempt, refused) changes nothing.
  */
 final class StageWatch extends SparkListener {
     private static final String JOB_GROUP = "spark.jobGroup.id";
@@ -23,6 +24,8 @@ final class StageWatch extends SparkListener {
     private final Set<Integer> stageIds = ConcurrentHashMap.newKeySet();
     /** The stage attempt being served; -1 while its tasks are still connecting. */
     private volatile int servedAttempt = -1;
+    /** The admitted task attempt of each partition of the served stage attempt. */
+    private volatile int[] servedTasks = new int[0];
     private volatile String lost;
     private volatile Runnable onLost;
 
@@ -35,9 +38,13 @@ final class StageWatch extends SparkListener {
         this.group = group;
     }
 
-    /** Every task of stage attempt {@code attempt} is connected: a task of it that ends from now on is a loss, and runs {@code onLost}. */
-    void serving(int attempt, Runnable onLost) {
+    /**
+     * Every task of stage attempt {@code attempt} is connected, partition p's as task attempt
+     * {@code taskAttempts[p]}: one of them that ends from now on is a loss, and runs {@code onLost}.
+     */
+    void serving(int attempt, int[] taskAttempts, Runnable onLost) {
         this.onLost = onLost;
+        this.servedTasks = taskAttempts.clone();
         this.servedAttempt = attempt;
     }
 
@@ -66,6 +73,11 @@ final class StageWatch extends SparkListener {
     public void onTaskEnd(SparkListenerTaskEnd end) {
         if (lost != null || servedAttempt < 0 || end.stageAttemptId() != servedAttempt
                 || !stageIds.contains(end.stageId())) {
+            return;
+        }
+        int partition = end.taskInfo().index();
+        int[] served = servedTasks;
+        if (partition >= served.length || served[partition] != end.taskInfo().attemptNumber()) {
             return;
         }
         String reason = end.reason() instanceof TaskFailedReason failed ? failed.toErrorString()

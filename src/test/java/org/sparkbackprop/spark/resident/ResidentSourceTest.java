@@ -377,7 +377,7 @@ class ResidentSourceTest {
         Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
         try (ServerSocket nobodyServes = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             ResidentTask late = new ResidentTask("a closed stage", 1, "127.0.0.1", nobodyServes.getLocalPort(),
-                    new byte[32], false, architecture, BATCH, Kernel.EJML, 120_000, null);
+                    new byte[32], false, architecture, BATCH, Kernel.EJML, 60_000, 120_000, null);
             CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> cached.blocks().rdd()
                     .mapPartitions(late, false, scala.reflect.ClassTag$.MODULE$.apply(Object.class)).count());
             ExecutionException failed = assertThrows(ExecutionException.class, () -> job.get(20, TimeUnit.SECONDS));
@@ -398,7 +398,7 @@ class ResidentSourceTest {
         context.sc().addSparkListener(ends);
         try (ServerSocket neverAnswers = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             ResidentTask task = new ResidentTask(null, 1, "127.0.0.1", neverAnswers.getLocalPort(), new byte[32],
-                    false, architecture, BATCH, Kernel.EJML, 120_000, null);
+                    false, architecture, BATCH, Kernel.EJML, 60_000, 120_000, null);
             String group = "handshake-kill-test";
             CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> {
                 context.setJobGroup(group, "a task in its handshake", true);
