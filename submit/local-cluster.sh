@@ -6,7 +6,10 @@
 #   submit/local-cluster.sh status            print the master URL and each Worker's pid
 #   submit/local-cluster.sh stop              stop what start started, by pid
 # Environment: LOCAL_CLUSTER_DIR (default target/local-cluster: pid files, logs, work dirs),
-# MASTER_PORT (7077), MASTER_WEBUI_PORT (8080), WORKER_CORES (1), WORKER_MEMORY (1g).
+# MASTER_PORT (7077), MASTER_WEBUI_PORT (8080), WORKER_CORES (1), WORKER_MEMORY (1g), and
+# SPARK_DAEMON_JAVA_OPTS, JVM options for the Master and Workers as Spark's own sbin scripts take them
+# (e.g. "-Dspark.authenticate=true -Dspark.authenticate.secret=..." for a cluster that only admits
+# applications with that secret, and hands it to their executors).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -53,11 +56,12 @@ start() {
   fi
   ensure_jar
   mkdir -p "$state/logs" "$state/work"
-  local home options java_cmd
+  local home options daemon_options java_cmd
   home=$(spark_home)
   mapfile -t options < <(module_options)
+  read -r -a daemon_options <<< "${SPARK_DAEMON_JAVA_OPTS:-}"
   java_cmd=(env SPARK_HOME="$home" SPARK_SCALA_VERSION=$scala_binary SPARK_LOCAL_IP=127.0.0.1
-    java "${options[@]}" -Xmx512m -XX:+ExitOnOutOfMemoryError
+    java "${options[@]}" "${daemon_options[@]}" -Xmx512m -XX:+ExitOnOutOfMemoryError
     "-Dlog4j2.configurationFile=file:$project/conf/log4j2-daemons.properties" -cp "$home/jars/*")
   launch "$state/master.pid" "$state/logs/master.log" "${java_cmd[@]}" org.apache.spark.deploy.master.Master \
     --host 127.0.0.1 --port "$master_port" --webui-port "$webui_port"

@@ -47,7 +47,7 @@ final class ConvertCommand implements Callable<Integer> {
             SparkSession spark = SparkSession.active();
             // any width; labels checked against --classes when given (IDX's one-hot needs a count: MNIST's ten)
             JavaRDD<ParsedExample> examples = DataSetReader.rows(context, in, dataSet, IdxSource.Role.TRAIN, 0,
-                    classes != null ? classes : 0, true, null, dataSet.partitionsOr(context.defaultParallelism())).values();
+                    classes != null ? classes : 0, true, null, dataSet.partitions(context)).values();
             examples.persist(StorageLevel.MEMORY_AND_DISK());
             boolean multiLabel = !examples.filter(example -> example.labels().length != 1).isEmpty();
             return ParquetOutput.write(spark, ParquetOutput.examples(spark, examples, multiLabel), out, "parquet");

@@ -3,9 +3,11 @@ package org.sparkbackprop.cli;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.InputFormat;
+import org.sparkbackprop.spark.input.PartitionCount;
 import org.sparkbackprop.spark.input.ReadOptions;
 import picocli.CommandLine.Option;
 
@@ -83,8 +85,8 @@ final class DataSetOptions {
         return fingerprint;
     }
 
-    /** --partitions, or the parallelism Spark chose for the cluster. */
-    int partitionsOr(int defaultParallelism) {
-        return partitions != null ? partitions : defaultParallelism;
+    /** --partitions, or one per task slot the application can have ({@link PartitionCount}). */
+    int partitions(JavaSparkContext context) {
+        return partitions != null ? partitions : PartitionCount.chosen(context);
     }
 }

@@ -70,7 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Scores scores = SparkRun.with("spark-backprop evaluate", context -> {
             CachedExamples examples = DataSetReader.load(context, data, dataSet, IdxSource.Role.TEST,
                     parameters.architecture().inputSize(), parameters.architecture().outputSize(),
-                    dataSet.partitionsOr(context.defaultParallelism()));
+                    dataSet.partitions(context));
             KernelCheck.onExecutors(context, examples, kernel.kernel());
             Blas.log(kernel);
             Scores result = new DistributedSource(context, examples, SLICE_ROWS, Combine.ORDERED, kernel.kernel())

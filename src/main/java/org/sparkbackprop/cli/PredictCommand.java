@@ -69,7 +69,7 @@ final class PredictCommand implements Callable<Integer> {
             // labels are not needed to predict (IDX has them always, one-hot over the model's classes)
             JavaPairRDD<Long, ParsedExample> examples = DataSetReader.rows(context, data, dataSet, IdxSource.Role.TEST,
                     inputSize, parameters.architecture().outputSize(), false, idCol,
-                    dataSet.partitionsOr(context.defaultParallelism()));
+                    dataSet.partitions(context));
             return Predictions.write(spark, examples, parameters, kernel.kernel(), threshold, idCol != null, out, outFormat);
         });
         LOG.info("{} predictions written to {}", rows, out);

@@ -155,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
         startValues.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
         TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, kernel, dataSet.cache);
         TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
-            int partitionCount = dataSet.partitionsOr(context.defaultParallelism());
+            int partitionCount = dataSet.partitions(context);
             CachedExamples loaded = DataSetReader.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
             CachedExamples testExamples = test == null ? null : DataSetReader.load(context, test, dataSet,

@@ -36,6 +36,7 @@ import org.sparkbackprop.run.TrainingRun;
 import org.sparkbackprop.spark.ExecutorLossLog;
 import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
 import org.sparkbackprop.spark.input.BlockCache;
+import org.sparkbackprop.spark.input.PartitionCount;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.StepMode;
 import org.sparkbackprop.training.LearningRateDecay;
@@ -493,7 +494,7 @@ public final class BackpropClassifier
 
         SparkSession spark = dataset.sparkSession();
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int partitions = isDefined(numPartitions) ? getNumPartitions() : context.defaultParallelism();
+        int partitions = isDefined(numPartitions) ? getNumPartitions() : PartitionCount.chosen(context);
         ExecutorLossLog executorLoss = new ExecutorLossLog();
         context.sc().addSparkListener(executorLoss);
         try {
