@@ -43,6 +43,17 @@ openblas_env_confs() {
   done
 }
 
+# The executor count to ask for, in the array executor_count_args as "$1 N": NUM_EXECUTORS (default 2),
+# or nothing when NUM_EXECUTORS is unset and the properties file $2 turns dynamic allocation on, whose
+# executors come and go with the tasks (spark.dynamicAllocation.initialExecutors is then the start).
+executor_count_args() {
+  executor_count_args=()
+  if [ -z "${NUM_EXECUTORS:-}" ] && grep -Eq '^[[:space:]]*spark\.dynamicAllocation\.enabled[[:space:]=:]+true' "$2"; then
+    return
+  fi
+  executor_count_args=("$1" "${NUM_EXECUTORS:-2}")
+}
+
 # Builds the application jar (and the classpath files) when missing or older than the sources.
 ensure_jar() {
   if [ ! -f "$jar" ] || [ ! -f "$spark_classpath_file" ] || [ ! -f "$scala_repl_classpath_file" ] \

@@ -11,7 +11,8 @@
 #   SPARK_IMAGE       the container image for driver and executors (required)
 #   NAMESPACE         namespace (default: default)
 #   SERVICE_ACCOUNT   service account allowed to create executor pods (default: spark)
-#   NUM_EXECUTORS     executor pods (default 2); partitions ≈ NUM_EXECUTORS × EXECUTOR_CORES
+#   NUM_EXECUTORS     executor pods (default 2, or none when SPARK_CONF turns dynamic allocation on);
+#                     partitions ≈ NUM_EXECUTORS × EXECUTOR_CORES
 #   EXECUTOR_CORES    cores per executor (default 2)
 #   EXECUTOR_MEMORY   heap per executor (default 2g)
 #   DRIVER_MEMORY     heap of the driver (default 1g)
@@ -51,12 +52,13 @@ if [ -n "$ship_files" ]; then
   upload=(--files "$ship_files" --conf "spark.kubernetes.file.upload.path=${K8S_UPLOAD_PATH:-}")
 fi
 openblas_env_confs spark.executorEnv spark.kubernetes.driverEnv
+spark_conf=${SPARK_CONF:-$project/conf/spark-cluster.conf}
+executor_count_args --num-executors "$spark_conf"
 run_or_print "${spark_submit[@]}" --master "$K8S_MASTER" --deploy-mode cluster \
-  --properties-file "${SPARK_CONF:-$project/conf/spark-cluster.conf}" \
+  --properties-file "$spark_conf" "${executor_count_args[@]}" \
   --conf "spark.kubernetes.container.image=$SPARK_IMAGE" \
   --conf "spark.kubernetes.namespace=${NAMESPACE:-default}" \
   --conf "spark.kubernetes.authenticate.driver.serviceAccountName=${SERVICE_ACCOUNT:-spark}" \
-  --conf "spark.executor.instances=${NUM_EXECUTORS:-2}" \
   --conf "spark.kubernetes.submission.waitAppCompletion=true" \
   --conf "spark.driver.extraJavaOptions=$driver_options" \
   --executor-cores "${EXECUTOR_CORES:-2}" --executor-memory "${EXECUTOR_MEMORY:-2g}" \

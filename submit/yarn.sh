@@ -10,7 +10,8 @@
 # this machine's files, as the integration tests' MiniYARNCluster does.
 # Environment:
 #   DEPLOY_MODE       cluster (default: the driver runs in the YARN application master) or client
-#   NUM_EXECUTORS     executors (default 2); partitions ≈ NUM_EXECUTORS × EXECUTOR_CORES
+#   NUM_EXECUTORS     executors (default 2, or none when SPARK_CONF turns dynamic allocation on);
+#                     partitions ≈ NUM_EXECUTORS × EXECUTOR_CORES
 #   EXECUTOR_CORES    cores per executor (default 2)
 #   EXECUTOR_MEMORY   heap per executor (default 2g): it caches its partitions of the data
 #   DRIVER_MEMORY     heap of the driver (default 1g)
@@ -50,9 +51,10 @@ esac
 driver_memory=${DRIVER_MEMORY:-1g}
 ensure_jar
 choose_spark_submit "$driver_memory" "$extra_classpath"
+spark_conf=${SPARK_CONF:-$project/conf/spark-cluster.conf}
+executor_count_args --num-executors "$spark_conf"
 args=("${spark_submit[@]}" --master yarn --deploy-mode "$deploy_mode"
-  --properties-file "${SPARK_CONF:-$project/conf/spark-cluster.conf}"
-  --num-executors "${NUM_EXECUTORS:-2}" --executor-cores "${EXECUTOR_CORES:-2}"
+  --properties-file "$spark_conf" "${executor_count_args[@]}" --executor-cores "${EXECUTOR_CORES:-2}"
   --executor-memory "${EXECUTOR_MEMORY:-2g}" --driver-memory "$driver_memory")
 openblas_env_confs spark.executorEnv spark.yarn.appMasterEnv
 args+=("${openblas_confs[@]}")

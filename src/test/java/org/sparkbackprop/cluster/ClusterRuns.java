@@ -35,7 +35,8 @@ final class ClusterRuns {
 
     /**
      * The settings of the one training, 4 partitions, seed 7, three epochs of batch 50, with
-     * {@code more} options, which replace a setting they name ({@code --partitions 2}).
+     * {@code more} options, which replace a setting they name ({@code --partitions 2}), or drop it
+     * when their value is empty ({@code --partitions ""}: the count the run chooses).
      */
     static List<String> settings(String... more) {
         List<String> settings = List.of("--layers", "784,30,10", "--epochs", "3", "--batch-size", "50",
@@ -47,7 +48,13 @@ final class ClusterRuns {
                 arguments.addAll(settings.subList(i, i + 2));
             }
         }
-        arguments.addAll(given);
+        for (int i = 0; i < given.size(); i++) {
+            if (i + 1 < given.size() && given.get(i).startsWith("--") && given.get(i + 1).isEmpty()) {
+                i++;
+            } else {
+                arguments.add(given.get(i));
+            }
+        }
         return arguments;
     }
 
@@ -68,15 +75,22 @@ final class ClusterRuns {
         return arguments.toArray(String[]::new);
     }
 
-    /** A standalone cluster of a Master and two Workers started by submit/local-cluster.sh in {@code state}. */
-    record Standalone(Path state, int masterPort, int webUiPort) {
+    /**
+     * A standalone cluster of a Master and two Workers started by submit/local-cluster.sh in
+     * {@code state}, their JVMs given {@code daemonJavaOptions} (SPARK_DAEMON_JAVA_OPTS).
+     */
+    record Standalone(Path state, int masterPort, int webUiPort, String daemonJavaOptions) {
+        Standalone(Path state, int masterPort, int webUiPort) {
+            this(state, masterPort, webUiPort, "");
+        }
+
         String master() {
             return "spark://127.0.0.1:" + masterPort;
         }
 
         Map<String, String> environment() {
             return Map.of("LOCAL_CLUSTER_DIR", state.toString(), "MASTER_PORT", Integer.toString(masterPort),
-                    "MASTER_WEBUI_PORT", Integer.toString(webUiPort));
+                    "MASTER_WEBUI_PORT", Integer.toString(webUiPort), "SPARK_DAEMON_JAVA_OPTS", daemonJavaOptions);
         }
 
         /** What submit/standalone.sh needs to submit to it in {@code deployMode}. */

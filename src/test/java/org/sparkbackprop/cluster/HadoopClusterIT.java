@@ -31,9 +31,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * MiniDFSCluster and MiniYARNCluster, in this JVM) and a standalone cluster of separate JVMs, all
  * on 127.0.0.1. The same training in cluster deploy mode on YARN and on the standalone cluster
  * reads its data from HDFS and writes model, metrics, report and checkpoints there; the model's
- * bytes are those that local[2] writes from local files. With 2 partitions and 2 executors of
- * 1 core, the steps on YARN run on resident tasks (their channel on the application master's
- * host); the standalone cluster-mode driver takes one of the 2 Workers' cores, so there the steps
+ * bytes are those that local[2] writes from local files. Under dynamic allocation (shuffle
+ * tracking, no executors at start, at most 2 of 1 core: 2 partitions), the steps on YARN run on
+ * resident tasks (their channel on the application master's host); the standalone cluster-mode driver takes one of the 2 Workers' cores, so there the steps
  * fall back to jobs, saying why, with the same bits. evaluate and predict read the model back
  * from HDFS; a driver killed after a checkpoint resumes from HDFS to the same bytes; and a path
  * that would be lost in cluster mode is refused on YARN with exit code 2 and the driver's line.
@@ -80,9 +80,20 @@ class HadoopClusterIT {
     @Order(1)
     void yarnClusterModeReadsAndWritesHdfsAndWritesTheLocalModelBitForBit() throws Exception {
         // the settings come from a config file on HDFS, read by the driver in the application master
-        writeToHdfs("/conf/run.properties", String.join("\n", ClusterRuns.settings("--partitions", "2"))
+        writeToHdfs("/conf/run.properties", String.join("\n", ClusterRuns.settings("--partitions", ""))
                 .replaceAll("--([a-z-]+)\n", "$1 = ") + "\n");
-        Scripts.Run run = Scripts.run(yarnEnvironment(), STATE.resolve("yarn.log"), 8,
+        // dynamic allocation as EMR and Dataproc have it: shuffle tracking, no executors at start, here at most 2
+        Path dynamic = STATE.resolve("spark-dynamic.conf");
+        Files.writeString(dynamic, Files.readString(Path.of("conf/spark-cluster.conf")) + String.join("\n",
+                "", "spark.dynamicAllocation.enabled                    true",
+                "spark.dynamicAllocation.shuffleTracking.enabled    true",
+                "spark.dynamicAllocation.initialExecutors           0",
+                "spark.dynamicAllocation.minExecutors               0",
+                "spark.dynamicAllocation.maxExecutors               2", ""));
+        Map<String, String> environment = yarnEnvironment();
+        environment.remove("NUM_EXECUTORS");
+        environment.put("SPARK_CONF", dynamic.toString());
+        Scripts.Run run = Scripts.run(environment, STATE.resolve("yarn.log"), 8,
                 "submit/yarn.sh", "train", "--config", hdfs + "/conf/run.properties",
                 "--train", hdfs + "/data/fashion", "--test", hdfs + "/data/fashion",
                 "--model-out", hdfs + "/out/yarn/model.json", "--metrics-out", hdfs + "/out/yarn/metrics.jsonl",
@@ -93,8 +104,9 @@ class HadoopClusterIT {
         String driverLog = driverLogOnYarn();
         Files.writeString(STATE.resolve("yarn-driver.log"), driverLog);
         assertWrittenToHdfs("/out/yarn", "YARN cluster mode");
+        assertTrue(driverLog.contains("2 partitions: dynamic allocation's most executors"), driverLog);
         assertTrue(!driverLog.contains("steps run as Spark jobs") && !driverLog.contains("resident tasks"),
-                "the steps ran on resident tasks in YARN's executors:\n" + driverLog);
+                "the steps ran on resident tasks in YARN's executors, under dynamic allocation:\n" + driverLog);
     }
 
     /** The driver's log (the stderr of the application master's container) of the one YARN run that trained. */

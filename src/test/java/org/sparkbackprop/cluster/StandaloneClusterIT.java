@@ -121,13 +121,17 @@ class StandaloneClusterIT {
         assertTrue(failed.output().contains("error: --train /no/such/fashion: no such file or directory"), failed.output());
     }
 
+    /**
+     * Features in the executors' local files ({@code --cache disk}), resident, through a Worker
+     * SIGKILL: the bits of local[2] with --cache memory.
+     */
     @Test
     @Order(3)
     void aWorkerKilledMidRunChangesNothingInTheModel() throws Exception {
         Path output = STATE.resolve("killed.log");
         // resident steps (2 partitions, one task in each Worker's executor): the loss ends the stage, which
         // cannot start again on the one slot left, so the remaining steps run as jobs
-        String[] command = standalone(train("killed.json", "--partitions", "2"));
+        String[] command = standalone(train("killed.json", "--partitions", "2", "--cache", "disk"));
         Process run = Scripts.start(Map.of("SPARK_MASTER", master), output, command);
         Path metrics = STATE.resolve("killed.json.metrics");
         long deadline = System.nanoTime() + 300_000_000_000L;
@@ -146,8 +150,11 @@ class StandaloneClusterIT {
         assertTrue(finished.output().contains("resident tasks lost")
                 || finished.output().contains("resident tasks could not start"), finished.output());
         assertEquals(3, Files.readAllLines(metrics).size());
+        assertTrue(Files.readString(output).lines().limit(lineOf(output, "epoch 1/3: train loss"))
+                .noneMatch(line -> line.contains("steps run as Spark jobs") || line.contains("resident tasks")),
+                "the first epoch ran on resident tasks with --cache disk:\n" + finished.output());
         assertArrayEquals(localResidentModel, Files.readAllBytes(STATE.resolve("killed.json")),
-                "resident steps through a lost Worker vs local[2]");
+                "resident steps with --cache disk through a lost Worker vs local[2] with --cache memory");
     }
 
     @Test
@@ -171,6 +178,127 @@ class StandaloneClusterIT {
                 "the steps ran on resident tasks in the two executors:\n" + run.output());
         assertArrayEquals(localResidentModel, Files.readAllBytes(STATE.resolve("resident.json")),
                 "resident steps on the cluster vs local[2]");
+    }
+
+    /**
+     * A cluster whose Master and Workers admit only applications with its secret
+     * (spark.authenticate, given to them in SPARK_DAEMON_JAVA_OPTS), and a run on it with Spark's
+     * network encrypted too: the steps stay resident on the sealed channel and write local[2]'s
+     * bytes, while a stranger that speaks the handshake without the secret, again and again, is
+     * refused each time in one line of the driver's log.
+     */
+    @Test
+    @Order(1)
+    void anAuthenticatedEncryptedClusterStaysResidentAndRefusesStrangersInOneLine() throws Exception {
+        byte[] secretBytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(secretBytes);
+        String secret = java.util.HexFormat.of().formatHex(secretBytes);
+        Path state = STATE.resolve("secured");
+        Files.createDirectories(state);
+        ClusterRuns.Standalone secured = new ClusterRuns.Standalone(state, 37077, 38080,
+                "-Dspark.authenticate=true -Dspark.authenticate.secret=" + secret);
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path conf = state.resolve("spark-secured.conf");
+        Files.writeString(conf, Files.readString(Path.of("conf/spark-cluster.conf")) + String.join("\n",
+                "", "spark.authenticate                        true",
+                "spark.authenticate.secret                 " + secret,
+                "spark.network.crypto.enabled              true",
+                "spark.backprop.resident.port              " + port, ""));
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger challenged = new AtomicInteger();
+        secured.start();
+        try {
+            CompletableFuture<Void> stranger = CompletableFuture.runAsync(() -> {
+                while (running.get()) {
+                    if (handshakeWithoutTheSecret(port)) {
+                        challenged.incrementAndGet();
+                    }
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            Scripts.Run run;
+            try {
+                run = Scripts.run(Map.of("SPARK_MASTER", secured.master(), "SPARK_CONF", conf.toString()),
+                        state.resolve("secured.log"), 5, standalone(train("secured.json", "--partitions", "2")));
+            } finally {
+                running.set(false);
+                stranger.get(10, TimeUnit.SECONDS);
+            }
+            assertEquals(0, run.exitCode(), run.output());
+            assertTrue(!run.output().contains("steps run as Spark jobs") && !run.output().contains("resident tasks"),
+                    "the steps ran on resident tasks over the sealed channel:\n" + run.output());
+            assertArrayEquals(localResidentModel, Files.readAllBytes(STATE.resolve("secured.json")),
+                    "resident steps on an authenticated, encrypted cluster vs local[2]");
+            List<String> refused = run.output().lines().filter(line -> line.contains("does not know this run's secret"))
+                    .toList();
+            assertTrue(challenged.get() > 0 && !refused.isEmpty(), "the stranger was challenged and refused:\n"
+                    + run.output());
+            assertTrue(refused.stream().allMatch(line -> line.matches(".*WARN .*refused a connection from /127\\.0\\.0\\.1:"
+                    + "[0-9]+: a task of partition 0 \\(stage attempt 0, task attempt 0\\) does not know this run's secret")),
+                    refused.toString());
+            assertTrue(run.output().lines().noneMatch(line -> line.startsWith("\tat ")), "no stack trace:\n" + run.output());
+        } finally {
+            secured.stop();
+        }
+    }
+
+    /**
+     * Connects to {@code port} and speaks a task's side of the handshake with a made-up proof;
+     * whether the driver challenged it (and then, presumably, closed the connection).
+     */
+    private static boolean handshakeWithoutTheSecret(int port) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+            out.writeInt(0x5B4B5052);
+            out.writeLong(42);
+            out.writeInt(0);
+            out.writeInt(0);
+            out.writeInt(0);
+            out.write(new byte[32]);
+            out.flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            in.readFully(new byte[64]);
+            out.write(new byte[32]);
+            out.flush();
+            return in.read() < 0;
+        } catch (IOException notListeningOrClosed) {
+            return false;
+        }
+    }
+
+    /**
+     * Dynamic allocation as EMR and Dataproc have it (shuffle tracking, no executors at start, here
+     * at most 2 of 1 core): without --partitions the run takes one partition per slot it may
+     * grow to, says so, stays resident on a plain stage, and writes local[2]'s bytes.
+     */
+    @Test
+    @Order(1)
+    void dynamicAllocationStaysResident() throws Exception {
+        Path conf = STATE.resolve("spark-dynamic.conf");
+        Files.writeString(conf, Files.readString(Path.of("conf/spark-cluster.conf")) + String.join("\n",
+                "", "spark.dynamicAllocation.enabled                    true",
+                "spark.dynamicAllocation.shuffleTracking.enabled    true",
+                "spark.dynamicAllocation.initialExecutors           0",
+                "spark.dynamicAllocation.minExecutors               0",
+                "spark.dynamicAllocation.maxExecutors               2",
+                "spark.executor.cores                               1", ""));
+        Scripts.Run run = Scripts.run(Map.of("SPARK_MASTER", master, "SPARK_CONF", conf.toString()),
+                STATE.resolve("dynamic.log"), 5, standalone(train("dynamic.json", "--partitions", "")));
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("2 partitions: dynamic allocation's most executors"
+                + " (spark.dynamicAllocation.maxExecutors 2) × 1 task slots each"), run.output());
+        assertTrue(!run.output().contains("steps run as Spark jobs") && !run.output().contains("resident tasks"),
+                "the steps ran on resident tasks under dynamic allocation:\n" + run.output());
+        assertArrayEquals(localResidentModel, Files.readAllBytes(STATE.resolve("dynamic.json")),
+                "resident steps under dynamic allocation vs local[2]");
     }
 
     /**
@@ -276,6 +404,17 @@ class StandaloneClusterIT {
      * Trains with checkpoints every 20 steps, SIGKILLs the driver JVM (and the script around it)
      * once a checkpoint is there, resumes, and compares the model with the uninterrupted local[2] one.
      */
+    /** The number of the first line of {@code log} that contains {@code text}. */
+    private static long lineOf(Path log, String text) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return lines.size();
+    }
+
     private void resumeAfterKill(String name, Map<String, String> environment, boolean onCluster, byte[] expected,
                                  String... more) throws Exception {
         Path checkpoints = STATE.resolve("checkpoints-" + name);
