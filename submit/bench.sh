@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Prints where spark-backprop stands: step overhead, kernel speed, Spark efficiency, time to
-# accuracy against Spark MLlib, a large model's step, and the step on a standalone cluster of this
-# machine against local[2], each as a ratio measured in this run.
-#   submit/bench.sh [--quick] [--rows kernel,overhead,readme,efficiency,accuracy,large,combine,cluster] [--help]
+# Prints where spark-backprop stands: step overhead, kernel speed, Spark efficiency, --cache disk
+# against --cache memory, time to accuracy against Spark MLlib, a large model's step, and the step on
+# a standalone cluster of this machine against local[2] (and with Spark's network authenticated and
+# encrypted against plain), each as a ratio measured in this run.
+#   submit/bench.sh [--quick] [--rows kernel,overhead,readme,efficiency,outofcore,accuracy,large,combine,cluster] [--help]
 # Runs in Spark local mode (SPARK_MASTER, default local[2]) with Fashion-MNIST from
 # submit/get-fashion-mnist.sh; MLlib comes from the test classpath, never the application jar.
 # Environment: BENCH_HEAP (default 8g).

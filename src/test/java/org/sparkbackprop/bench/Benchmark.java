@@ -34,7 +34,7 @@ public final class Benchmark implements Callable<Integer> {
                     + " of the target (default: ${DEFAULT-VALUE}).")
     int mllibMaxIterations;
 
-    @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,readme,efficiency,accuracy,large,combine,cluster",
+    @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,readme,efficiency,outofcore,accuracy,large,combine,cluster",
             description = "Rows to measure (default: ${DEFAULT-VALUE}).")
     List<String> rows;
 
@@ -67,6 +67,9 @@ public final class Benchmark implements Callable<Integer> {
             }
             if (rows.contains("efficiency")) {
                 new SparkEfficiencyRow(quick).measure(context, fashion, table);
+            }
+            if (rows.contains("outofcore")) {
+                new OutOfCoreRow(quick).measure(context, fashion, data, table);
             }
             if (rows.contains("accuracy")) {
                 new TimeToAccuracyRow(quick, targetAccuracy, mllibMaxIterations).measure(session, context, fashion, table);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -35,7 +36,8 @@ import org.sparkbackprop.training.GradientSource;
  * their own, this JVM is the driver) against the same step in {@code local[2]}, where the tasks
  * share the driver's JVM. One SparkContext at a time, so the two sides alternate by session:
  * local, cluster, local, cluster; the medians of all steps of each side count. Both sides run
- * the same steps from the same weights, and must end with the same bits.
+ * the same steps from the same weights, and must end with the same bits. A third side, a second
+ * cluster with Spark's network authenticated and encrypted, gives the sealed channel's cost.
  */
 final class ClusterStepRow {
     static final int[] SIZES = {784, 30, 10};
@@ -55,30 +57,51 @@ final class ClusterStepRow {
         int masterPort = freePort();
         List<String> environment = List.of("LOCAL_CLUSTER_DIR=" + state, "MASTER_PORT=" + masterPort,
                 "MASTER_WEBUI_PORT=" + freePort(), "WORKER_CORES=1", "WORKER_MEMORY=1500m");
+        // a second cluster whose Master and Workers admit only applications with its secret
+        byte[] secretBytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(secretBytes);
+        String secret = java.util.HexFormat.of().formatHex(secretBytes);
+        int securedPort = freePort();
+        List<String> securedEnvironment = List.of("LOCAL_CLUSTER_DIR=" + state.resolve("secured"),
+                "MASTER_PORT=" + securedPort, "MASTER_WEBUI_PORT=" + freePort(), "WORKER_CORES=1",
+                "WORKER_MEMORY=1500m", "SPARK_DAEMON_JAVA_OPTS=-Dspark.authenticate=true -Dspark.authenticate.secret="
+                        + secret);
+        Map<String, String> securedSettings = Map.of("spark.authenticate", "true", "spark.authenticate.secret", secret,
+                "spark.network.crypto.enabled", "true");
         script(environment, state.resolve("start.log"), "start", "2");
         List<Side> local = new ArrayList<>();
         List<Side> cluster = new ArrayList<>();
+        List<Side> secured = new ArrayList<>();
         try {
-            for (int round = 0; round < ROUNDS; round++) {
-                local.add(measureOn("local[2]", null, data));
-                cluster.add(measureOn("spark://127.0.0.1:" + masterPort, jar, data));
+            script(securedEnvironment, state.resolve("start-secured.log"), "start", "2");
+            try {
+                for (int round = 0; round < ROUNDS; round++) {
+                    local.add(measureOn("local[2]", null, data, Map.of()));
+                    cluster.add(measureOn("spark://127.0.0.1:" + masterPort, jar, data, Map.of()));
+                    secured.add(measureOn("spark://127.0.0.1:" + securedPort, jar, data, securedSettings));
+                }
+            } finally {
+                script(securedEnvironment, state.resolve("stop-secured.log"), "stop");
             }
         } finally {
             script(environment, state.resolve("stop.log"), "stop");
         }
         if (local.stream().anyMatch(side -> side.residentNanos == null)
-                || cluster.stream().anyMatch(side -> side.residentNanos == null)) {
+                || cluster.stream().anyMatch(side -> side.residentNanos == null)
+                || secured.stream().anyMatch(side -> side.residentNanos == null)) {
             table.row("cluster step", "not run", "<= 1.5", false,
                     List.of("resident steps could not run on one side: see the log lines above"));
             return;
         }
         double localStep = Timing.medianMillis(all(local, true));
         double clusterStep = Timing.medianMillis(all(cluster, true));
+        double securedStep = Timing.medianMillis(all(secured, true));
         double ratio = clusterStep / localStep;
         boolean sameBits = true;
         for (int i = 0; i < ROUNDS; i++) {
             sameBits &= local.get(i).result.bitwiseEquals(cluster.get(i).result)
-                    && local.get(0).result.bitwiseEquals(local.get(i).result);
+                    && local.get(0).result.bitwiseEquals(local.get(i).result)
+                    && local.get(i).result.bitwiseEquals(secured.get(i).result);
         }
         int steps = local.get(0).residentNanos.length;
         table.row("cluster step", f("%.2f x the local[2] step", ratio), "<= 1.5", ratio <= 1.5, List.of(
@@ -88,17 +111,24 @@ final class ClusterStepRow {
                 "a cluster step: " + parts(cluster) + "; a local[2] step (the tasks in the driver's JVM, taking the"
                         + " weights in place): " + parts(local),
                 f("the same steps as Spark jobs (--step-mode job): cluster %.2f ms, local[2] %.2f ms; same weights on"
-                        + " both after every round: %s", Timing.medianMillis(all(cluster, false)),
+                        + " all sides after every round: %s", Timing.medianMillis(all(cluster, false)),
                         Timing.medianMillis(all(local, false)), sameBits ? "yes" : "NO")));
+        double sealedRatio = securedStep / clusterStep;
+        table.row("encrypted step", f("%.2f x the plain cluster step", sealedRatio), "<= 1.3", sealedRatio <= 1.3,
+                List.of(f("the same resident steps on a second cluster of this machine with spark.authenticate and"
+                        + " spark.network.crypto.enabled (the channel sealed: AES-256-GCM frames each way), in turn with"
+                        + " the plain cluster: %.3f ms against %.3f ms", securedStep, clusterStep),
+                        "a sealed cluster step: " + parts(secured)));
     }
 
     /** One side's timings, and the weights its resident steps ended with. */
     private record Side(long[] residentNanos, long[] jobNanos, Parameters result, long[][] parts) {
     }
 
-    private Side measureOn(String master, Path jar, String data) {
+    private Side measureOn(String master, Path jar, String data, Map<String, String> settings) {
         SparkSession.Builder builder = SparkDefaults.apply(SparkSession.builder().appName("spark-backprop bench cluster"))
                 .master(master).config("spark.ui.enabled", "false");
+        settings.forEach(builder::config);
         if (jar != null) {
             builder.config("spark.jars", jar.toString()).config("spark.executor.memory", "1g")
                     .config("spark.cores.max", "2");
