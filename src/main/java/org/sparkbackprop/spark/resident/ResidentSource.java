@@ -153,8 +153,11 @@ public final class ResidentSource implements GradientSource {
 
     /** Why a resident stage cannot run here, or null when it can. */
     static String unavailable(JavaSparkContext context, CachedExamples examples) {
-        SparkConf conf = context.getConf();
-        int partitions = examples.partitions();
+        return unavailable(context.getConf(), context.defaultParallelism(), examples.partitions());
+    }
+
+    /** Why a resident stage of {@code partitions} tasks cannot run under {@code conf}, or null when it can. */
+    static String unavailable(SparkConf conf, int defaultParallelism, int partitions) {
         if (dynamicAllocation(conf)) {
             // executors come for the pending tasks, up to the maximum
             long slots = (long) conf.getInt("spark.dynamicAllocation.maxExecutors", Integer.MAX_VALUE)
@@ -163,7 +166,7 @@ public final class ResidentSource implements GradientSource {
                     + " and dynamic allocation gives at most " + slots + " task slots (spark.dynamicAllocation.maxExecutors"
                     + " × spark.executor.cores; give --partitions " + slots + ")";
         }
-        int slots = context.defaultParallelism();
+        int slots = defaultParallelism;
         if (partitions > slots) {
             return "a resident stage runs all " + partitions + " partitions' tasks at once, and Spark has "
                     + slots + " task slots (give --partitions " + slots + ", or more executor cores)";

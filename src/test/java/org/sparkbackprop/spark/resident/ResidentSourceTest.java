@@ -471,6 +471,20 @@ class ResidentSourceTest {
         }
     }
 
+    /** Under dynamic allocation a resident stage may have as many tasks as the executors it may grow to have slots. */
+    @Test
+    void underDynamicAllocationTheSlotsAreThoseTheApplicationMayGrowTo() {
+        org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf(false).set("spark.master", "yarn")
+                .set("spark.dynamicAllocation.enabled", "true");
+        // no maximum: executors come for every pending task
+        assertEquals(null, ResidentSource.unavailable(conf, 2, 64));
+        conf.set("spark.dynamicAllocation.maxExecutors", "3").set("spark.executor.cores", "2");
+        assertEquals(null, ResidentSource.unavailable(conf, 2, 6));
+        assertEquals("a resident stage runs all 7 partitions' tasks at once, and dynamic allocation gives at most 6"
+                + " task slots (spark.dynamicAllocation.maxExecutors × spark.executor.cores; give --partitions 6)",
+                ResidentSource.unavailable(conf, 2, 7));
+    }
+
     /**
      * A stage Spark refuses for want of slots (here, spark.default.parallelism hides that local[2]
      * has 2, as a cluster whose executors have not all come does) falls back to jobs with one line
