@@ -58,6 +58,23 @@ final class ClusterRuns {
         return arguments;
     }
 
+    /**
+     * Writes to {@code file} conf/spark-cluster.conf with dynamic allocation as EMR and Dataproc
+     * have it: shuffle tracking (no external shuffle service), no executors at start, at most 2,
+     * and the {@code more} lines.
+     */
+    static Path dynamicAllocationConf(Path file, String... more) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("", "spark.dynamicAllocation.enabled                    true",
+                "spark.dynamicAllocation.shuffleTracking.enabled    true",
+                "spark.dynamicAllocation.initialExecutors           0",
+                "spark.dynamicAllocation.minExecutors               0",
+                "spark.dynamicAllocation.maxExecutors               2"));
+        lines.addAll(List.of(more));
+        lines.add("");
+        Files.writeString(file, Files.readString(Path.of("conf/spark-cluster.conf")) + String.join("\n", lines));
+        return file;
+    }
+
     /** {@code submit/local.sh train} of {@code data} with {@link #settings settings(more)}. */
     static String[] train(String data, String... more) {
         List<String> arguments = new ArrayList<>(List.of("submit/local.sh", "train", "--train", data, "--test", data));

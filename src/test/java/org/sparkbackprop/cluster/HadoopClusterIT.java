@@ -83,13 +83,7 @@ class HadoopClusterIT {
         writeToHdfs("/conf/run.properties", String.join("\n", ClusterRuns.settings("--partitions", ""))
                 .replaceAll("--([a-z-]+)\n", "$1 = ") + "\n");
         // dynamic allocation as EMR and Dataproc have it: shuffle tracking, no executors at start, here at most 2
-        Path dynamic = STATE.resolve("spark-dynamic.conf");
-        Files.writeString(dynamic, Files.readString(Path.of("conf/spark-cluster.conf")) + String.join("\n",
-                "", "spark.dynamicAllocation.enabled                    true",
-                "spark.dynamicAllocation.shuffleTracking.enabled    true",
-                "spark.dynamicAllocation.initialExecutors           0",
-                "spark.dynamicAllocation.minExecutors               0",
-                "spark.dynamicAllocation.maxExecutors               2", ""));
+        Path dynamic = ClusterRuns.dynamicAllocationConf(STATE.resolve("spark-dynamic.conf"));
         Map<String, String> environment = yarnEnvironment();
         environment.remove("NUM_EXECUTORS");
         environment.put("SPARK_CONF", dynamic.toString());

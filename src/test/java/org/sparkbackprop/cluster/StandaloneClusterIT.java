@@ -282,14 +282,8 @@ class StandaloneClusterIT {
     @Test
     @Order(1)
     void dynamicAllocationStaysResident() throws Exception {
-        Path conf = STATE.resolve("spark-dynamic.conf");
-        Files.writeString(conf, Files.readString(Path.of("conf/spark-cluster.conf")) + String.join("\n",
-                "", "spark.dynamicAllocation.enabled                    true",
-                "spark.dynamicAllocation.shuffleTracking.enabled    true",
-                "spark.dynamicAllocation.initialExecutors           0",
-                "spark.dynamicAllocation.minExecutors               0",
-                "spark.dynamicAllocation.maxExecutors               2",
-                "spark.executor.cores                               1", ""));
+        Path conf = ClusterRuns.dynamicAllocationConf(STATE.resolve("spark-dynamic.conf"),
+                "spark.executor.cores                               1");
         Scripts.Run run = Scripts.run(Map.of("SPARK_MASTER", master, "SPARK_CONF", conf.toString()),
                 STATE.resolve("dynamic.log"), 5, standalone(train("dynamic.json", "--partitions", "")));
         assertEquals(0, run.exitCode(), run.output());

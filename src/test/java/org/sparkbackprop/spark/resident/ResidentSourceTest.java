@@ -145,19 +145,7 @@ class ResidentSourceTest {
         try (ResidentSource resident = assertInstanceOf(ResidentSource.class,
                 ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY))) {
             assertTrue(resident.sealing(), "the channel is sealed when Spark's network is");
-            Parameters viaJobs = Initialization.NORMAL.initialize(architecture, 2);
-            Parameters viaResident = viaJobs.copy();
-            GradientDescent descent = new GradientDescent(0.5);
-            EpochOrder order = new EpochOrder(2, 0, 100);
-            for (long step = 0; step < order.batchCount(BATCH); step++) {
-                descent.apply(resident.sumGradients(viaResident, order.batch(step, BATCH)), viaResident);
-                assertNotNull(resident.lastStep(), "the step ran on the resident tasks");
-            }
-            resident.epochStepsDone();
-            for (long step = 0; step < order.batchCount(BATCH); step++) {
-                descent.apply(jobs.sumGradients(viaJobs, order.batch(step, BATCH)), viaJobs);
-            }
-            assertTrue(viaJobs.bitwiseEquals(viaResident));
+            assertResidentEpochIsTheJobEpoch(resident, jobs, architecture, 2);
             assertEquals(1, resident.stagesStarted());
         } finally {
             cached.release();
@@ -188,25 +176,35 @@ class ResidentSourceTest {
         try (LogCapture log = LogCapture.start();
              ResidentSource resident = assertInstanceOf(ResidentSource.class, ResidentSource.open(context, onDisk, BATCH,
                      architecture, new DistributedSource(context, onDisk, BATCH), BlockCache.DISK))) {
-            Parameters viaJobs = Initialization.NORMAL.initialize(architecture, 3);
-            Parameters viaResident = viaJobs.copy();
-            GradientDescent descent = new GradientDescent(0.5);
-            EpochOrder order = new EpochOrder(3, 0, 100);
-            for (long step = 0; step < order.batchCount(BATCH); step++) {
-                descent.apply(resident.sumGradients(viaResident, order.batch(step, BATCH)), viaResident);
-                assertNotNull(resident.lastStep(), "the step ran on the resident tasks");
-            }
-            resident.epochStepsDone();
-            for (long step = 0; step < order.batchCount(BATCH); step++) {
-                descent.apply(jobs.sumGradients(viaJobs, order.batch(step, BATCH)), viaJobs);
-            }
-            assertTrue(viaJobs.bitwiseEquals(viaResident));
+            assertResidentEpochIsTheJobEpoch(resident, jobs, architecture, 3);
             assertEquals(2, log.lines().stream().filter(line -> line.contains("are on another executor: rebuilding them"
                     + " here from the input")).count(), log.lines().toString());
         } finally {
             inMemory.release();
             onDisk.release();
         }
+    }
+
+    /**
+     * One epoch of steps of 100 examples on {@code resident}, then the same steps on {@code jobs},
+     * from the same weights (drawn, and the order, with {@code seed}): every step ran on the
+     * resident tasks, and the two end with the same bits.
+     */
+    private static void assertResidentEpochIsTheJobEpoch(ResidentSource resident, DistributedSource jobs,
+                                                         Architecture architecture, long seed) {
+        Parameters viaJobs = Initialization.NORMAL.initialize(architecture, seed);
+        Parameters viaResident = viaJobs.copy();
+        GradientDescent descent = new GradientDescent(0.5);
+        EpochOrder order = new EpochOrder(seed, 0, 100);
+        for (long step = 0; step < order.batchCount(BATCH); step++) {
+            descent.apply(resident.sumGradients(viaResident, order.batch(step, BATCH)), viaResident);
+            assertNotNull(resident.lastStep(), "the step ran on the resident tasks");
+        }
+        resident.epochStepsDone();
+        for (long step = 0; step < order.batchCount(BATCH); step++) {
+            descent.apply(jobs.sumGradients(viaJobs, order.batch(step, BATCH)), viaJobs);
+        }
+        assertTrue(viaJobs.bitwiseEquals(viaResident));
     }
 
     /**
