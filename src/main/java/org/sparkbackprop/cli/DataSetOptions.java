@@ -87,6 +87,11 @@ final class DataSetOptions {
 
     /** --partitions, or one per task slot the application can have ({@link PartitionCount}). */
     int partitions(JavaSparkContext context) {
-        return partitions != null ? partitions : PartitionCount.chosen(context);
+        return partitionChoice(context).count();
+    }
+
+    /** --partitions, or one per task slot the application can have, and why. */
+    PartitionCount.Choice partitionChoice(JavaSparkContext context) {
+        return partitions != null ? new PartitionCount.Choice(partitions, "--partitions") : PartitionCount.chosen(context);
     }
 }

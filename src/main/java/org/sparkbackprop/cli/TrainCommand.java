@@ -24,6 +24,7 @@ import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.run.TrainingRun;
 import org.sparkbackprop.spark.input.CachedExamples;
 import org.sparkbackprop.spark.input.IdxSource;
+import org.sparkbackprop.spark.input.PartitionCount;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.StepMode;
 import org.sparkbackprop.training.TrainingSettings;
@@ -155,7 +156,8 @@ final class TrainCommand implements Callable<Integer> {
         startValues.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
         TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, kernel, dataSet.cache);
         TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
-            int partitionCount = dataSet.partitions(context);
+            PartitionCount.Choice partitions = dataSet.partitionChoice(context);
+            int partitionCount = partitions.count();
             CachedExamples loaded = DataSetReader.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
             CachedExamples testExamples = test == null ? null : DataSetReader.load(context, test, dataSet,
@@ -163,6 +165,9 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, String> dataFingerprint = new TreeMap<>(dataSet.fingerprint());
             dataFingerprint.put("train files", DataFingerprint.of(train, context.hadoopConfiguration()));
             try (TrainingRun run = TrainingRun.split(loaded, testExamples, holdOut, dataSet.cache)) {
+                if (dataSet.partitions == null) {
+                    partitions.log();
+                }
                 return run.train(context, new TrainingRun.Request(settings, how, initial, startValues, dataFingerprint,
                         checkpointing, metricsOut, report != null));
             }

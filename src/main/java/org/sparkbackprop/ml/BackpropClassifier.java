@@ -494,7 +494,7 @@ public final class BackpropClassifier
 
         SparkSession spark = dataset.sparkSession();
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int partitions = isDefined(numPartitions) ? getNumPartitions() : PartitionCount.chosen(context);
+        int partitions = isDefined(numPartitions) ? getNumPartitions() : PartitionCount.chosen(context).count();
         ExecutorLossLog executorLoss = new ExecutorLossLog();
         context.sc().addSparkListener(executorLoss);
         try {

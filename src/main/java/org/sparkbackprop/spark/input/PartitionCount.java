@@ -18,15 +18,20 @@ public final class PartitionCount {
     private PartitionCount() {
     }
 
-    /** The partition count for {@code context}'s application, said in the log with why. */
-    public static int chosen(JavaSparkContext context) {
-        Choice choice = of(context.getConf(), context.defaultParallelism(), context.isLocal());
-        LOG.info("{} partitions: {} (--partitions sets another count)", choice.count(), choice.why());
-        return choice.count();
+    /** The partition count for {@code context}'s application. */
+    public static Choice chosen(JavaSparkContext context) {
+        return of(context.getConf(), context.defaultParallelism(), context.isLocal());
     }
 
     /** A partition count and why it was chosen. */
     public record Choice(int count, String why) {
+        /**
+         * Says in the log what was chosen and why: once the data has loaded and split, so that
+         * bad input still gets its one line and nothing else.
+         */
+        public void log() {
+            LOG.info("{} partitions: {} (--partitions sets another count)", count, why);
+        }
     }
 
     /** The choice for settings {@code conf}, where Spark's default parallelism is {@code defaultParallelism}. */
