@@ -20,7 +20,7 @@ public final class PartitionCount {
 
     /** The partition count for {@code context}'s application. */
     public static Choice chosen(JavaSparkContext context) {
-        return of(context.getConf(), context.defaultParallelism(), context.isLocal());
+        return of(context.getConf(), context.defaultParallelism());
     }
 
     /** A partition count and why it was chosen. */
@@ -34,13 +34,22 @@ public final class PartitionCount {
         }
     }
 
+    /** Whether dynamic allocation is on for {@code conf}'s application (local mode has none, whatever it says). */
+    public static boolean dynamicAllocation(SparkConf conf) {
+        return conf.getBoolean("spark.dynamicAllocation.enabled", false) && !conf.get("spark.master", "").startsWith("local");
+    }
+
+    /** Task slots of one executor: {@code spark.executor.cores} / {@code spark.task.cpus}, at least 1. */
+    public static int slotsPerExecutor(SparkConf conf) {
+        return Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
+    }
+
     /** The choice for settings {@code conf}, where Spark's default parallelism is {@code defaultParallelism}. */
-    public static Choice of(SparkConf conf, int defaultParallelism, boolean local) {
-        if (local || !conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+    public static Choice of(SparkConf conf, int defaultParallelism) {
+        if (!dynamicAllocation(conf)) {
             return new Choice(defaultParallelism, "Spark's default parallelism, the task slots of its executors");
         }
-        int executorCores = conf.getInt("spark.executor.cores", 1);
-        int slotsPerExecutor = Math.max(1, executorCores / conf.getInt("spark.task.cpus", 1));
+        int slotsPerExecutor = slotsPerExecutor(conf);
         int maxExecutors = conf.getInt("spark.dynamicAllocation.maxExecutors", Integer.MAX_VALUE);
         if (maxExecutors < Integer.MAX_VALUE) {
             return new Choice(Math.max(1, maxExecutors * slotsPerExecutor), "dynamic allocation's most executors"

@@ -158,7 +158,7 @@ final class ChannelKeys {
     private static final class SealedOutput extends OutputStream {
         private final DataOutputStream out;
         private final AesGcmJce aead;
-        private final java.io.ByteArrayOutputStream message = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream message = new ByteArrayOutputStream();
         private long sent;
 
         SealedOutput(OutputStream out, AesGcmJce aead) {
@@ -215,8 +215,8 @@ final class ChannelKeys {
 
         @Override
         public int read() throws IOException {
-            if (position == message.length && !nextFrame()) {
-                return -1;
+            if (position == message.length) {
+                nextFrame();
             }
             return message[position++] & 0xFF;
         }
@@ -226,8 +226,8 @@ final class ChannelKeys {
             if (length == 0) {
                 return 0;
             }
-            if (position == message.length && !nextFrame()) {
-                return -1;
+            if (position == message.length) {
+                nextFrame();
             }
             int count = Math.min(length, message.length - position);
             System.arraycopy(message, position, buffer, offset, count);
@@ -235,13 +235,9 @@ final class ChannelKeys {
             return count;
         }
 
-        /** Reads and opens the next frame; false at the end of the stream between frames. */
-        private boolean nextFrame() throws IOException {
-            int first = in.read();
-            if (first < 0) {
-                return false;
-            }
-            int length = (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+        /** Reads and opens the next frame; an EOFException when the other end closed, as an unsealed read gives. */
+        private void nextFrame() throws IOException {
+            int length = in.readInt();
             if (length <= FRAME_OVERHEAD || length > maxFrameBytes) {
                 throw new IOException("a sealed frame of " + length + " bytes, where this run's are " + FRAME_OVERHEAD
                         + " to " + maxFrameBytes);
@@ -255,7 +251,6 @@ final class ChannelKeys {
                         + " (altered, replayed, reordered, or not sealed with this run's keys)");
             }
             position = 0;
-            return true;
         }
     }
 }

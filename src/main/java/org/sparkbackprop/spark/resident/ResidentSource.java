@@ -26,6 +26,7 @@ import org.sparkbackprop.network.Gradients;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.CachedExamples;
+import org.sparkbackprop.spark.input.PartitionCount;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.DistributedSource;
 import org.sparkbackprop.spark.step.StepProfile;
@@ -113,7 +114,7 @@ public final class ResidentSource implements GradientSource {
         this.timeoutMillis = conf.getTimeAsSeconds(TIMEOUT, "600s") * 1000;
         this.startMillis = Math.min(timeoutMillis, conf.getTimeAsSeconds(START_TIMEOUT,
                 ResidentProtocol.START_MILLIS / 1000 + "s") * 1000);
-        this.dynamicAllocation = dynamicAllocation(conf);
+        this.dynamicAllocation = PartitionCount.dynamicAllocation(conf);
         random.nextBytes(secret);
         this.inJvm = context.isLocal() && conf.getBoolean(IN_JVM, true);
         this.sealing = ChannelKeys.sealingWanted(conf);
@@ -158,10 +159,10 @@ public final class ResidentSource implements GradientSource {
 
     /** Why a resident stage of {@code partitions} tasks cannot run under {@code conf}, or null when it can. */
     static String unavailable(SparkConf conf, int defaultParallelism, int partitions) {
-        if (dynamicAllocation(conf)) {
+        if (PartitionCount.dynamicAllocation(conf)) {
             // executors come for the pending tasks, up to the maximum
             long slots = (long) conf.getInt("spark.dynamicAllocation.maxExecutors", Integer.MAX_VALUE)
-                    * Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
+                    * PartitionCount.slotsPerExecutor(conf);
             return partitions <= slots ? null : "a resident stage runs all " + partitions + " partitions' tasks at once,"
                     + " and dynamic allocation gives at most " + slots + " task slots (spark.dynamicAllocation.maxExecutors"
                     + " × spark.executor.cores; give --partitions " + slots + ")";
@@ -172,10 +173,6 @@ public final class ResidentSource implements GradientSource {
                     + slots + " task slots (give --partitions " + slots + ", or more executor cores)";
         }
         return null;
-    }
-
-    private static boolean dynamicAllocation(SparkConf conf) {
-        return conf.getBoolean("spark.dynamicAllocation.enabled", false) && !conf.get("spark.master", "").startsWith("local");
     }
 
     @Override
