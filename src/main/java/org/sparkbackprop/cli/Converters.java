@@ -8,6 +8,7 @@ import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.InputFormat;
+import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.StepMode;
 import org.sparkbackprop.training.LearningRateDecay;
@@ -28,6 +29,7 @@ final class Converters {
         commandLine.registerConverter(InputFormat.class, byId(InputFormat::fromId));
         commandLine.registerConverter(BlockCache.class, byId(BlockCache::fromId));
         commandLine.registerConverter(Combine.class, byId(Combine::fromId));
+        commandLine.registerConverter(Exchange.class, byId(Exchange::fromId));
         commandLine.registerConverter(StepMode.class, byId(StepMode::fromId));
         commandLine.registerConverter(Blas.Choice.class, byId(Blas.Choice::fromId));
         commandLine.registerConverter(LearningRateDecay.Schedule.class, byId(LearningRateDecay.Schedule::fromId));

@@ -25,6 +25,7 @@ import org.sparkbackprop.run.TrainingRun;
 import org.sparkbackprop.spark.input.CachedExamples;
 import org.sparkbackprop.spark.input.IdxSource;
 import org.sparkbackprop.spark.input.PartitionCount;
+import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.StepMode;
 import org.sparkbackprop.training.TrainingSettings;
@@ -78,6 +79,14 @@ final class TrainCommand implements Callable<Integer> {
                     + " first, so the driver receives one sum per core (for many partitions of a large model). Both are"
                     + " reproducible; their bits differ (default: ${DEFAULT-VALUE}).")
     Combine combine;
+
+    @Option(names = "--exchange", defaultValue = "auto", paramLabel = "HOW",
+            description = "How resident steps move weights and sums on a cluster. star: the driver sends every task all"
+                    + " the weights and adds all sums (2·P·M bytes a step through the driver for P tasks, M bytes of"
+                    + " weights); sliced: each task owns a slice of the parameters and the tasks pass slices to each other"
+                    + " (about 2·M through the driver whatever P is); auto: whichever ran the first steps faster. The same"
+                    + " bits all three (default: ${DEFAULT-VALUE}).")
+    Exchange exchange;
 
     @Option(names = "--step-mode", defaultValue = "resident", paramLabel = "MODE",
             description = "resident: one long-lived task per partition for each epoch's steps, sent each step's weights"
@@ -154,7 +163,7 @@ final class TrainCommand implements Callable<Integer> {
             startValues.put("init", "model " + DriverFiles.resolve(initModel));
         }
         startValues.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
-        TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, kernel, dataSet.cache);
+        TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, exchange, kernel, dataSet.cache);
         TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
             PartitionCount.Choice partitions = dataSet.partitionChoice(context);
             int partitionCount = partitions.count();

@@ -37,6 +37,7 @@ import org.sparkbackprop.spark.ExecutorLossLog;
 import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.PartitionCount;
+import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.StepMode;
 import org.sparkbackprop.training.LearningRateDecay;
@@ -115,6 +116,10 @@ public final class BackpropClassifier
     private final Param<String> combine = new Param<>(this, "combine",
             "how the partitions' gradient sums are added: ordered (on the driver) or tree (through a shuffle)",
             ParamValidators.inArray(ids(Combine.values(), Combine::id)));
+    private final Param<String> exchange = new Param<>(this, "exchange",
+            "how resident steps move weights and sums on a cluster: star (through the driver), sliced (each task owns a"
+                    + " slice, the tasks pass slices to each other), or auto (whichever ran the first steps faster); the"
+                    + " same bits all three", ParamValidators.inArray(ids(Exchange.values(), Exchange::id)));
     private final Param<String> cache = new Param<>(this, "cache",
             "where the executors keep the examples: memory (Spark's cache) or disk (memory-mapped local files)",
             ParamValidators.inArray(ids(BlockCache.values(), BlockCache::id)));
@@ -156,6 +161,7 @@ public final class BackpropClassifier
         setDefault(stepMode, StepMode.RESIDENT.id());
         setDefault(blas, Blas.Choice.AUTO.id());
         setDefault(combine, Combine.ORDERED.id());
+        setDefault(exchange, Exchange.AUTO.id());
         setDefault(cache, BlockCache.MEMORY.id());
         setDefault(checkpointInterval, TrainingRun.Checkpointing.DEFAULT_EVERY);
         setDefault(keepCheckpoints, TrainingRun.Checkpointing.DEFAULT_KEEP);
@@ -242,6 +248,10 @@ public final class BackpropClassifier
 
     public Param<String> combine() {
         return combine;
+    }
+
+    public Param<String> exchange() {
+        return exchange;
     }
 
     public Param<String> cache() {
@@ -336,6 +346,10 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(combine, value);
     }
 
+    public BackpropClassifier setExchange(String value) {
+        return (BackpropClassifier) set(exchange, value);
+    }
+
     public BackpropClassifier setCache(String value) {
         return (BackpropClassifier) set(cache, value);
     }
@@ -428,6 +442,10 @@ public final class BackpropClassifier
         return $(combine);
     }
 
+    public String getExchange() {
+        return $(exchange);
+    }
+
     public String getCache() {
         return $(cache);
     }
@@ -486,7 +504,7 @@ public final class BackpropClassifier
         Blas.Selection kernel = Blas.select(Blas.Choice.fromId(getBlas()));
         BlockCache blockCache = BlockCache.fromId(getCache());
         TrainingRun.Execution how = new TrainingRun.Execution(StepMode.fromId(getStepMode()),
-                Combine.fromId(getCombine()), kernel, blockCache);
+                Combine.fromId(getCombine()), Exchange.fromId(getExchange()), kernel, blockCache);
         TrainingRun.Checkpointing checkpointing = isDefined(checkpointDir)
                 ? new TrainingRun.Checkpointing(new CheckpointStore(getCheckpointDir(), getKeepCheckpoints(),
                         "checkpointDir"), getCheckpointInterval(), true)

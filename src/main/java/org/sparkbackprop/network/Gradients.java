@@ -25,6 +25,26 @@ public final class Gradients implements Serializable {
         this.sums = new Parameters(architecture);
     }
 
+    /**
+     * Sums over {@code exampleCount} examples whose losses sum to {@code lossSum}: {@code sums},
+     * taken as they are (not copied).
+     */
+    public static Gradients of(Parameters sums, long exampleCount, double lossSum) {
+        Gradients gradients = new Gradients(sums);
+        gradients.exampleCount = exampleCount;
+        gradients.lossSum = lossSum;
+        return gradients;
+    }
+
+    private Gradients(Parameters sums) {
+        this.sums = sums;
+    }
+
+    /** The sums themselves, laid out as the parameters are; changing them changes these gradients. */
+    public Parameters sums() {
+        return sums;
+    }
+
     public Architecture architecture() {
         return sums.architecture();
     }

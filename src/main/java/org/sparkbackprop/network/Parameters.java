@@ -58,35 +58,69 @@ public final class Parameters implements Serializable {
      * b^l: {@code 8 × architecture().parameterCount()} bytes.
      */
     public void writeValues(OutputStream out) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
-        for (int l = 1; l <= architecture.weightLayers(); l++) {
-            write(weights(l), buffer, out);
-            write(biases(l), buffer, out);
-        }
+        writeValues(out, 0, architecture.parameterCount());
     }
 
     /** Reads what {@link #writeValues} wrote for this architecture into this. Modifies this. */
     public void readValues(InputStream in) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
-        for (int l = 1; l <= architecture.weightLayers(); l++) {
-            read(weights(l), buffer, in);
-            read(biases(l), buffer, in);
+        readValues(in, 0, architecture.parameterCount());
+    }
+
+    /**
+     * Writes numbers {@code from} (inclusive) to {@code to} (exclusive) of {@link #writeValues}'
+     * order, 8 big-endian bytes each: a slice of the parameter vector.
+     */
+    public void writeValues(OutputStream out, long from, long to) throws IOException {
+        forEachRun(from, to, (data, offset, length) -> writeDoubles(out, data, offset, length));
+    }
+
+    /** Reads what {@link #writeValues(OutputStream, long, long)} wrote for the same slice into this. Modifies this. */
+    public void readValues(InputStream in, long from, long to) throws IOException {
+        forEachRun(from, to, (data, offset, length) -> readDoubles(in, data, offset, length));
+    }
+
+    /** A run of consecutive numbers of the parameter vector inside one matrix: {@code data[offset, offset + length)}. */
+    @FunctionalInterface
+    public interface Run {
+        void accept(double[] data, int offset, int length) throws IOException;
+    }
+
+    /**
+     * Hands {@code action} numbers {@code from} (inclusive) to {@code to} (exclusive) of
+     * {@link #writeValues}' order, as the runs of them that lie inside one matrix, in that order.
+     */
+    public void forEachRun(long from, long to, Run action) throws IOException {
+        if (from < 0 || to > architecture.parameterCount() || from > to) {
+            throw new IndexOutOfBoundsException("numbers " + from + " to " + to + " of " + architecture.parameterCount());
+        }
+        long start = 0;
+        for (int l = 1; l <= architecture.weightLayers() && start < to; l++) {
+            for (DMatrixRMaj matrix : new DMatrixRMaj[] {weights(l), biases(l)}) {
+                long end = start + matrix.getNumElements();
+                if (end > from && start < to) {
+                    int offset = (int) (Math.max(from, start) - start);
+                    action.accept(matrix.data, offset, (int) (Math.min(to, end) - start) - offset);
+                }
+                start = end;
+            }
         }
     }
 
-    private static void write(DMatrixRMaj matrix, ByteBuffer buffer, OutputStream out) throws IOException {
-        int length = matrix.getNumElements();
+    /** Writes {@code data[offset, offset + length)}, 8 big-endian bytes each, as {@link #writeValues} writes numbers. */
+    public static void writeDoubles(OutputStream out, double[] data, int offset, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(1L, (long) length * Double.BYTES)));
         int perChunk = buffer.capacity() / Double.BYTES;
         for (int from = 0; from < length; from += perChunk) {
             int count = Math.min(perChunk, length - from);
             buffer.clear();
-            buffer.asDoubleBuffer().put(matrix.data, from, count);
+            buffer.asDoubleBuffer().put(data, offset + from, count);
             out.write(buffer.array(), 0, count * Double.BYTES);
         }
     }
 
-    private static void read(DMatrixRMaj matrix, ByteBuffer buffer, InputStream in) throws IOException {
-        int length = matrix.getNumElements();
+    /** Reads what {@link #writeDoubles} wrote into {@code data[offset, offset + length)}. */
+    public static void readDoubles(InputStream in, double[] data, int offset, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, Math.max(1L, (long) length * Double.BYTES)));
         int perChunk = buffer.capacity() / Double.BYTES;
         for (int from = 0; from < length; from += perChunk) {
             int count = Math.min(perChunk, length - from);
@@ -94,12 +128,13 @@ public final class Parameters implements Serializable {
             for (int done = 0; done < bytes; ) {
                 int read = in.read(buffer.array(), done, bytes - done);
                 if (read < 0) {
-                    throw new EOFException("parameters end after " + (from * Double.BYTES + done) + " bytes of a layer");
+                    throw new EOFException("parameters end after " + ((long) from * Double.BYTES + done)
+                            + " bytes of a run of " + length);
                 }
                 done += read;
             }
             buffer.clear();
-            buffer.asDoubleBuffer().get(matrix.data, from, count);
+            buffer.asDoubleBuffer().get(data, offset + from, count);
         }
     }
 

@@ -16,6 +16,7 @@ import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.CachedExamples;
+import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.resident.ResidentSource;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.DistributedSource;
@@ -52,7 +53,8 @@ public final class TrainingRun implements AutoCloseable {
     private final CachedExamples test;
 
     /** How the steps run: none of it changes the math, only the kernel and the combining change bits. */
-    public record Execution(StepMode stepMode, Combine combine, Blas.Selection kernel, BlockCache cache) {
+    public record Execution(StepMode stepMode, Combine combine, Exchange exchange, Blas.Selection kernel,
+                            BlockCache cache) {
     }
 
     /**
@@ -162,7 +164,8 @@ public final class TrainingRun implements AutoCloseable {
         DistributedSource jobs = new DistributedSource(context, train, batchSize, how.combine(), how.kernel().kernel());
         TrainingState end;
         try (GradientSource steps = how.stepMode() == StepMode.RESIDENT
-                ? ResidentSource.open(context, train, batchSize, settings.architecture(), jobs, how.cache()) : jobs;
+                ? ResidentSource.open(context, train, batchSize, settings.architecture(), jobs, how.cache(),
+                        how.exchange()) : jobs;
              Progress progress = Progress.forThisProcess(settings.epochs())) {
             end = new MiniBatchTrainer(settings).train(start, position, steps, testSource, validationSource,
                     new Listeners(progress, metrics, checkpoints));

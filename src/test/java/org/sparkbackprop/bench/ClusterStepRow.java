@@ -23,6 +23,7 @@ import org.sparkbackprop.spark.SparkDefaults;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.CachedExamples;
 import org.sparkbackprop.spark.input.IdxSource;
+import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.resident.ResidentSource;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.DistributedSource;
@@ -144,7 +145,7 @@ final class ClusterStepRow {
             int measured = quick ? 30 : 400;
             DistributedSource jobs = new DistributedSource(context, train, BATCH, Combine.ORDERED, AutoKernel.KERNEL);
             long[] jobNanos = steps(jobs, architecture, train, warmup / 4, measured / 4).nanos;
-            GradientSource opened = ResidentSource.open(context, train, BATCH, architecture, jobs, BlockCache.MEMORY);
+            GradientSource opened = ResidentSource.open(context, train, BATCH, architecture, jobs, BlockCache.MEMORY, Exchange.STAR);
             if (!(opened instanceof ResidentSource resident)) {
                 return new Side(null, jobNanos, null, null);
             }

@@ -12,6 +12,7 @@ import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.CachedExamples;
 import org.sparkbackprop.spark.input.IdxSource;
+import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.resident.ResidentSource;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.DistributedSource;
@@ -90,7 +91,7 @@ final class OutOfCoreRow {
     private static GradientSource open(JavaSparkContext context, CachedExamples examples, int batch,
                                        Architecture architecture, BlockCache cache) {
         DistributedSource jobs = new DistributedSource(context, examples, batch, Combine.ORDERED, AutoKernel.KERNEL);
-        return ResidentSource.open(context, examples, batch, architecture, jobs, cache);
+        return ResidentSource.open(context, examples, batch, architecture, jobs, cache, Exchange.STAR);
     }
 
     private static String mode(GradientSource source) {

@@ -14,6 +14,7 @@ import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.spark.input.BlockCache;
+import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.resident.ResidentSource;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.DistributedSource;
@@ -51,7 +52,7 @@ final class ReadmeRunRow {
         Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
         TrainingSettings settings = TrainingSettings.of(architecture).epochs(1).batchSize(BATCH).learningRate(0.5).seed(1).build();
         GradientSource train = ResidentSource.open(context, fashion.train, BATCH, architecture,
-                new DistributedSource(context, fashion.train, BATCH, Combine.ORDERED, AutoKernel.KERNEL), BlockCache.MEMORY);
+                new DistributedSource(context, fashion.train, BATCH, Combine.ORDERED, AutoKernel.KERNEL), BlockCache.MEMORY, Exchange.STAR);
         int rounds = quick ? 1 : 3;
         double[] ours = new double[rounds];
         double[] loop = new double[rounds];

@@ -13,6 +13,7 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.input.BlockCache;
+import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.resident.ResidentSource;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.DistributedSource;
@@ -52,7 +53,7 @@ final class SparkEfficiencyRow {
         long[] inProcessNanos = new long[repeats];
         boolean sameBits = true;
         DistributedSource jobs = new DistributedSource(context, fashion.train, batch, Combine.ORDERED, AutoKernel.KERNEL);
-        GradientSource opened = ResidentSource.open(context, fashion.train, batch, architecture, jobs, BlockCache.MEMORY);
+        GradientSource opened = ResidentSource.open(context, fashion.train, batch, architecture, jobs, BlockCache.MEMORY, Exchange.STAR);
         String mode = opened instanceof ResidentSource ? "resident" : "job";
         List<StepProfile> profiles = new ArrayList<>();
         GradientSource distributed = new GradientSource() {

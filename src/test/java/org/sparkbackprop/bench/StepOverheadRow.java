@@ -13,6 +13,7 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.spark.input.BlockCache;
+import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.resident.ResidentSource;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.DistributedSource;
@@ -65,7 +66,7 @@ final class StepOverheadRow {
     private void measureResident(JavaSparkContext context, FashionMnist fashion, Table table, int warmup, int measured) {
         Architecture architecture = new Architecture(SIZES, Activation.SIGMOID, Output.SOFTMAX);
         DistributedSource jobs = new DistributedSource(context, fashion.train, BATCH, Combine.ORDERED, AutoKernel.KERNEL);
-        GradientSource opened = ResidentSource.open(context, fashion.train, BATCH, architecture, jobs, BlockCache.MEMORY);
+        GradientSource opened = ResidentSource.open(context, fashion.train, BATCH, architecture, jobs, BlockCache.MEMORY, Exchange.STAR);
         if (!(opened instanceof ResidentSource resident)) {
             table.row("resident step", "not run", "<= 1 ms", false,
                     List.of("resident steps cannot run here: see the log line above"));

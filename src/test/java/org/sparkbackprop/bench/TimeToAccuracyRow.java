@@ -25,6 +25,7 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.CachedExamples;
+import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.resident.ResidentSource;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.DistributedSource;
@@ -157,7 +158,7 @@ final class TimeToAccuracyRow {
         Reached[] last = {null};
         // resident steps, as train runs them by default
         GradientSource train = ResidentSource.open(context, fashion.train, BATCH, architecture,
-                new DistributedSource(context, fashion.train, BATCH, Combine.ORDERED, AutoKernel.KERNEL), BlockCache.MEMORY);
+                new DistributedSource(context, fashion.train, BATCH, Combine.ORDERED, AutoKernel.KERNEL), BlockCache.MEMORY, Exchange.STAR);
         try {
             new MiniBatchTrainer(settings).train(Initialization.SCALED.initialize(architecture, 1), train,
                     new DistributedSource(context, fashion.test, BATCH, Combine.ORDERED, AutoKernel.KERNEL), (metrics, parameters) -> {

@@ -256,6 +256,34 @@ final class ResidentChannel {
             return ResidentProtocol.readSums(connection.in, step, architecture);
         }
 
+        /** Sends a SLICED_STEP: {@code head}, then numbers {@code [from, to)} of {@code parameters}. */
+        void sendSliced(byte[] head, Parameters parameters, long from, long to) throws IOException {
+            ResidentProtocol.writeSlicedStep(connection.out, head, parameters, from, to);
+        }
+
+        /** The owner's SLICE_SUMS of step {@code step}, its values read into numbers {@code [from, to)} of {@code sums}. */
+        ResidentProtocol.SliceAnswer receiveSlice(long step, long timeoutMillis, Watch stage, Parameters sums, long from,
+                                                  long to) throws IOException {
+            connection.expect("answer to step " + step, timeoutMillis, stage);
+            return ResidentProtocol.readSliceSums(connection.in, step, sums, from, to);
+        }
+
+        /** The task's PEER, within {@code millis}. */
+        ResidentProtocol.PeerOffer receivePeer(long millis, Watch stage) throws IOException {
+            connection.expect("the task's address for its peers", millis, stage);
+            return ResidentProtocol.readPeer(connection.in);
+        }
+
+        void sendPeers(ResidentProtocol.Peer[] peers) throws IOException {
+            ResidentProtocol.writePeers(connection.out, peers);
+        }
+
+        /** The task's MESH within {@code millis}: null when it reached its peers, else why not. */
+        String receiveMesh(long millis, Watch stage) throws IOException {
+            connection.expect("the task's connections to its peers", millis, stage);
+            return ResidentProtocol.readMesh(connection.in);
+        }
+
         @Override
         public void stop() {
             try {
@@ -271,33 +299,54 @@ final class ResidentChannel {
         }
     }
 
-    /** The task's end of a socket: reads each step's weights into its own copy. */
+    /**
+     * The task's end of a socket: reads each step's weights into its own copy, all of them from
+     * the driver, or, for a sliced step, its slice from the driver and the others from its peers.
+     */
     static final class TaskSocket implements TaskEnd {
         private final Connection connection;
         private final Parameters parameters;
         private final int capacity;
         private final long timeoutMillis;
         private final Watch killed;
+        /** The task's peers, null when the stage runs star steps only. */
+        private final PeerMesh mesh;
+        /** The step being answered is sliced: its sums go through the mesh. */
+        private boolean sliced;
 
-        /** {@code killed}: the task's kill flag, looked at while it waits. */
-        TaskSocket(Connection connection, Architecture architecture, int capacity, long timeoutMillis, Watch killed) {
+        /** {@code killed}: the task's kill flag, looked at while it waits; {@code mesh}: its peers, or null. */
+        TaskSocket(Connection connection, Architecture architecture, int capacity, long timeoutMillis, Watch killed,
+                   PeerMesh mesh) {
             this.connection = connection;
             this.parameters = new Parameters(architecture);
             this.capacity = capacity;
             this.timeoutMillis = timeoutMillis;
             this.killed = killed;
+            this.mesh = mesh;
         }
 
         @Override
         public Request await() throws IOException {
             connection.expect("message from the driver", timeoutMillis, killed);
-            ResidentProtocol.Step step = ResidentProtocol.readStepOrStop(connection.in, capacity, parameters);
-            return step == null ? null : new Request(step.step(), step.sortedBatch(), parameters);
+            ResidentProtocol.Step step = ResidentProtocol.readStepOrStop(connection.in, capacity, parameters,
+                    mesh == null ? null : mesh.slices(), mesh == null ? 0 : mesh.partition());
+            if (step == null) {
+                return null;
+            }
+            sliced = step.sliced();
+            if (sliced) {
+                mesh.shareWeights(step.step(), parameters);
+            }
+            return new Request(step.step(), step.sortedBatch(), parameters);
         }
 
         @Override
         public void answer(long step, Gradients sums, long computeNanos) throws IOException {
-            ResidentProtocol.writeSums(connection.out, step, sums, computeNanos);
+            if (sliced) {
+                ResidentProtocol.writeSliceSums(connection.out, step, mesh.reduce(step, sums), computeNanos);
+            } else {
+                ResidentProtocol.writeSums(connection.out, step, sums, computeNanos);
+            }
         }
     }
 
@@ -362,22 +411,26 @@ final class ResidentChannel {
         public void answer(long step, Gradients sums, long computeNanos) {
             answers.add(new ResidentProtocol.Answer(sums, computeNanos));
         }
+    }
 
-        private static <T> T take(BlockingQueue<T> queue, String what, long timeoutMillis, Watch watch)
-                throws IOException {
-            Wait waiting = new Wait(what, timeoutMillis, watch);
-            try {
-                while (true) {
-                    T item = queue.poll(ResidentProtocol.POLL_MILLIS, TimeUnit.MILLISECONDS);
-                    if (item != null) {
-                        return item;
-                    }
-                    waiting.tick();
+    /**
+     * The next item of {@code queue}, waited for as a socket's read is: at most
+     * {@code timeoutMillis}, saying it waited for {@code what}, looking at {@code watch} between polls.
+     */
+    static <T> T take(BlockingQueue<T> queue, String what, long timeoutMillis, Watch watch)
+            throws IOException {
+        Wait waiting = new Wait(what, timeoutMillis, watch);
+        try {
+            while (true) {
+                T item = queue.poll(ResidentProtocol.POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (item != null) {
+                    return item;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the other end");
+                waiting.tick();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the other end");
         }
     }
 

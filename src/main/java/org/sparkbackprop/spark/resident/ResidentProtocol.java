@@ -24,6 +24,20 @@ import org.sparkbackprop.network.Parameters;
  * task → driver   SUMS       step, 0 (no member of the batch) or 1 and the sums, compute nanoseconds
  * driver → task   STOP
  * </pre>
+ * With the sliced exchange ({@link Exchange#SLICED}), right after admission and before any step,
+ * the tasks connect to each other ({@link PeerMesh}), and a step's messages are slices:
+ * <pre>
+ * task → driver   PEER          host and port where the task listens for its peers
+ * driver → task   PEERS         every partition's host and port, in partition order
+ *                 each task connects to every lower partition's, with the handshake above (the
+ *                 accepting task in the driver's part); each connection is sealed as the driver's are
+ * task → driver   MESH          1, or 0 and why the task could not reach its peers
+ * driver → task s SLICED_STEP   step, batch length, sorted indices, the numbers of slice s ({@link Slices})
+ * task s → peers  WEIGHTS       step, the numbers of slice s
+ * task → owner s  CONTRIBUTION  step, 0, or 1, example count, loss sum and slice s of the task's sums
+ * owner s → driver SLICE_SUMS   step, 0, or 1, example count, loss sum and slice s of all sums added in
+ *                               partition order; the owner's compute nanoseconds
+ * </pre>
  * Each nonce is new for every connection, so a recorded proof is worth nothing on another; a
  * proof covers the stage, partition and attempts, so a task cannot claim another's place; and
  * the driver proves itself first, so a task tells a stranger on the driver's port by its
@@ -58,6 +72,15 @@ final class ResidentProtocol {
     private static final byte SUMS = 3;
     private static final byte ADMITTED = 4;
     private static final byte REFUSED = 5;
+    private static final byte PEER = 6;
+    private static final byte PEERS = 7;
+    private static final byte MESH = 8;
+    private static final byte SLICED_STEP = 9;
+    private static final byte SLICE_SUMS = 10;
+    private static final byte WEIGHTS = 11;
+    private static final byte CONTRIBUTION = 12;
+    /** The longest host name a task may give its peers (DNS allows 253 characters). */
+    private static final int MAX_HOST = 255;
 
     private ResidentProtocol() {
     }
@@ -170,8 +193,12 @@ final class ResidentProtocol {
 
     static void writeRefused(DataOutputStream out, String reason) throws IOException {
         out.writeByte(REFUSED);
-        out.writeUTF(reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
+        writeReason(out, reason);
         out.flush();
+    }
+
+    private static void writeReason(DataOutputStream out, String reason) throws IOException {
+        out.writeUTF(reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
     }
 
     /** Reads the driver's answer to a handshake: returns when admitted, throws saying why when refused. */
@@ -206,20 +233,26 @@ final class ResidentProtocol {
         out.flush();
     }
 
-    /** A STEP as read: the step number and the batch; the weights went into the reader's parameters. */
-    record Step(long step, long[] sortedBatch) {
+    /**
+     * A STEP or SLICED_STEP as read: the step number and the batch; the weights, or the reader's
+     * slice of them ({@code sliced}), went into the reader's parameters.
+     */
+    record Step(long step, long[] sortedBatch, boolean sliced) {
     }
 
     /**
      * Reads the driver's next message: a STEP (at most {@code capacity} sorted indices, the
-     * weights read into {@code parameters}), or null for STOP.
+     * weights read into {@code parameters}), a SLICED_STEP (slice {@code slice} of
+     * {@code slices} read into {@code parameters}; refused when {@code slices} is null: the task
+     * has no peers), or null for STOP.
      */
-    static Step readStepOrStop(DataInputStream in, int capacity, Parameters parameters) throws IOException {
+    static Step readStepOrStop(DataInputStream in, int capacity, Parameters parameters, Slices slices, int slice)
+            throws IOException {
         byte type = in.readByte();
         if (type == STOP) {
             return null;
         }
-        if (type != STEP) {
+        if (type != STEP && (type != SLICED_STEP || slices == null)) {
             throw new IOException("unexpected message " + type + " from the driver");
         }
         long step = in.readLong();
@@ -231,8 +264,243 @@ final class ResidentProtocol {
         for (int i = 0; i < length; i++) {
             batch[i] = in.readLong();
         }
-        parameters.readValues(in);
-        return new Step(step, batch);
+        if (type == STEP) {
+            parameters.readValues(in);
+        } else {
+            parameters.readValues(in, slices.from(slice), slices.to(slice));
+        }
+        return new Step(step, batch, type == SLICED_STEP);
+    }
+
+    /** The SLICED_STEP message's head, the same for every task: {@code step} and the batch's sorted indices. */
+    static byte[] slicedStepHead(long step, long[] sortedBatch) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Long.BYTES * sortedBatch.length + 16);
+        DataOutputStream message = new DataOutputStream(bytes);
+        message.writeByte(SLICED_STEP);
+        message.writeLong(step);
+        message.writeInt(sortedBatch.length);
+        for (long index : sortedBatch) {
+            message.writeLong(index);
+        }
+        message.flush();
+        return bytes.toByteArray();
+    }
+
+    /** SLICED_STEP to the owner of numbers {@code [from, to)}: {@code head}, then those numbers of {@code parameters}. */
+    static void writeSlicedStep(DataOutputStream out, byte[] head, Parameters parameters, long from, long to)
+            throws IOException {
+        out.write(head);
+        parameters.writeValues(out, from, to);
+        out.flush();
+    }
+
+    /** Where a task listens for its peers. */
+    record Peer(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    /** PEER: where the task listens for its peers, or (null {@code peer}) why it cannot listen. */
+    static void writePeer(DataOutputStream out, Peer peer, String failure) throws IOException {
+        out.writeByte(PEER);
+        out.writeByte(peer == null ? 0 : 1);
+        if (peer == null) {
+            writeReason(out, failure);
+        } else {
+            writePeerAddress(out, peer);
+        }
+        out.flush();
+    }
+
+    /** A task's PEER: where it listens, or why it cannot. */
+    record PeerOffer(Peer peer, String failure) {
+    }
+
+    static PeerOffer readPeer(DataInputStream in) throws IOException {
+        expectType(in, PEER, "a resident task");
+        return readPresent(in) ? new PeerOffer(readPeerAddress(in), null) : new PeerOffer(null, in.readUTF());
+    }
+
+    static void writePeers(DataOutputStream out, Peer[] peers) throws IOException {
+        out.writeByte(PEERS);
+        out.writeInt(peers.length);
+        for (Peer peer : peers) {
+            writePeerAddress(out, peer);
+        }
+        out.flush();
+    }
+
+    /**
+     * Reads the PEERS of a stage of {@code partitions} partitions: every partition's address, or
+     * none when the driver called the peer connections off (a task could not listen).
+     */
+    static Peer[] readPeers(DataInputStream in, int partitions) throws IOException {
+        expectType(in, PEERS, "the driver");
+        int count = in.readInt();
+        if (count != partitions && count != 0) {
+            throw new IOException(count + " peers for a stage of " + partitions + " partitions");
+        }
+        Peer[] peers = new Peer[count];
+        for (int i = 0; i < count; i++) {
+            peers[i] = readPeerAddress(in);
+        }
+        return peers;
+    }
+
+    private static void writePeerAddress(DataOutputStream out, Peer peer) throws IOException {
+        out.writeUTF(peer.host());
+        out.writeInt(peer.port());
+    }
+
+    private static Peer readPeerAddress(DataInputStream in) throws IOException {
+        String host = in.readUTF();
+        int port = in.readInt();
+        if (host.isEmpty() || host.length() > MAX_HOST || port <= 0 || port > 0xFFFF) {
+            throw new IOException("a peer address " + host + ":" + port + " where a host name and a port were expected");
+        }
+        return new Peer(host, port);
+    }
+
+    /** MESH: null when the task reached all its peers, else why it could not. */
+    static void writeMesh(DataOutputStream out, String failure) throws IOException {
+        out.writeByte(MESH);
+        out.writeByte(failure == null ? 1 : 0);
+        if (failure != null) {
+            writeReason(out, failure);
+        }
+        out.flush();
+    }
+
+    /** Reads a MESH: null when the task reached all its peers, else why it could not. */
+    static String readMesh(DataInputStream in) throws IOException {
+        expectType(in, MESH, "a resident task");
+        return readPresent(in) ? null : in.readUTF();
+    }
+
+    /**
+     * Sums of one slice over a step's batch: whether any partition had a member of it, and if so
+     * the example count and loss sum over all partitions and the slice's {@code values}.
+     */
+    record SliceSum(boolean present, long exampleCount, double lossSum, double[] values) {
+        static final SliceSum NONE = new SliceSum(false, 0, 0, null);
+    }
+
+    /** SLICE_SUMS: an owner's {@code sum} of step {@code step} and its compute time. */
+    static void writeSliceSums(DataOutputStream out, long step, SliceSum sum, long computeNanos) throws IOException {
+        out.writeByte(SLICE_SUMS);
+        out.writeLong(step);
+        writeSum(out, sum.present(), sum.exampleCount(), sum.lossSum());
+        if (sum.present()) {
+            Parameters.writeDoubles(out, sum.values(), 0, sum.values().length);
+        }
+        out.writeLong(computeNanos);
+        out.flush();
+    }
+
+    /** An owner's answer to a sliced step: whether it had sums, their count and loss, and its compute time. */
+    record SliceAnswer(boolean present, long exampleCount, double lossSum, long computeNanos) {
+    }
+
+    /**
+     * Reads the SLICE_SUMS of step {@code step} from the owner of numbers {@code [from, to)},
+     * its values into that range of {@code sums} when it has any.
+     */
+    static SliceAnswer readSliceSums(DataInputStream in, long step, Parameters sums, long from, long to)
+            throws IOException {
+        expectType(in, SLICE_SUMS, "a resident task");
+        expectStep(in, step);
+        boolean present = readPresent(in);
+        long count = present ? in.readLong() : 0;
+        double loss = present ? in.readDouble() : 0;
+        if (present) {
+            sums.readValues(in, from, to);
+        }
+        return new SliceAnswer(present, count, loss, in.readLong());
+    }
+
+    /** WEIGHTS: step {@code step}'s numbers {@code [from, to)} of the weights, from their owner to a peer. */
+    static void writeWeights(DataOutputStream out, long step, Parameters weights, long from, long to) throws IOException {
+        out.writeByte(WEIGHTS);
+        out.writeLong(step);
+        weights.writeValues(out, from, to);
+        out.flush();
+    }
+
+    /**
+     * CONTRIBUTION: a task's sums of step {@code step} (null: no member of the batch) to the owner
+     * of their numbers {@code [from, to)}.
+     */
+    static void writeContribution(DataOutputStream out, long step, Gradients sums, long from, long to)
+            throws IOException {
+        out.writeByte(CONTRIBUTION);
+        out.writeLong(step);
+        writeSum(out, sums != null, sums == null ? 0 : sums.exampleCount(), sums == null ? 0 : sums.lossSum());
+        if (sums != null) {
+            sums.sums().writeValues(out, from, to);
+        }
+        out.flush();
+    }
+
+    /** A message from a peer: its slice of the weights, or its contribution to this task's slice of the sums. */
+    record PeerMessage(boolean weights, long step, SliceSum sum) {
+    }
+
+    /**
+     * Reads the next message from peer {@code sender}: WEIGHTS of its slice, or a CONTRIBUTION to
+     * slice {@code receiver}, the reader's own.
+     */
+    static PeerMessage readPeerMessage(DataInputStream in, Slices slices, int sender, int receiver) throws IOException {
+        return readPeerMessage(in.readByte(), in, slices, sender, receiver);
+    }
+
+    /** {@link #readPeerMessage(DataInputStream, Slices, int, int)} whose type byte, {@code type}, was read. */
+    static PeerMessage readPeerMessage(byte type, DataInputStream in, Slices slices, int sender, int receiver)
+            throws IOException {
+        if (type != WEIGHTS && type != CONTRIBUTION) {
+            throw new IOException("unexpected message " + type + " from the task of partition " + sender);
+        }
+        long step = in.readLong();
+        boolean present = type == WEIGHTS || readPresent(in);
+        long count = type == CONTRIBUTION && present ? in.readLong() : 0;
+        double loss = type == CONTRIBUTION && present ? in.readDouble() : 0;
+        double[] values = null;
+        if (present) {
+            values = new double[slices.length(type == WEIGHTS ? sender : receiver)];
+            Parameters.readDoubles(in, values, 0, values.length);
+        }
+        return new PeerMessage(type == WEIGHTS, step, new SliceSum(present, count, loss, values));
+    }
+
+    private static void writeSum(DataOutputStream out, boolean present, long count, double loss) throws IOException {
+        out.writeByte(present ? 1 : 0);
+        if (present) {
+            out.writeLong(count);
+            out.writeDouble(loss);
+        }
+    }
+
+    private static boolean readPresent(DataInputStream in) throws IOException {
+        byte present = in.readByte();
+        if (present != 0 && present != 1) {
+            throw new IOException("unexpected sums flag " + present);
+        }
+        return present == 1;
+    }
+
+    private static void expectType(DataInputStream in, byte expected, String from) throws IOException {
+        byte type = in.readByte();
+        if (type != expected) {
+            throw new IOException("unexpected message " + type + " from " + from);
+        }
+    }
+
+    private static void expectStep(DataInputStream in, long step) throws IOException {
+        long answered = in.readLong();
+        if (answered != step) {
+            throw new IOException("the answer to step " + answered + " came for step " + step);
+        }
     }
 
     static void writeSums(DataOutputStream out, long step, Gradients sums, long computeNanos) throws IOException {
@@ -251,19 +519,9 @@ final class ResidentProtocol {
     }
 
     static Answer readSums(DataInputStream in, long step, Architecture architecture) throws IOException {
-        byte type = in.readByte();
-        if (type != SUMS) {
-            throw new IOException("unexpected message " + type + " from a resident task");
-        }
-        long answered = in.readLong();
-        if (answered != step) {
-            throw new IOException("the answer to step " + answered + " came for step " + step);
-        }
-        byte present = in.readByte();
-        if (present != 0 && present != 1) {
-            throw new IOException("unexpected sums flag " + present + " from a resident task");
-        }
-        Gradients sums = present == 0 ? null : Gradients.readFrom(architecture, in);
+        expectType(in, SUMS, "a resident task");
+        expectStep(in, step);
+        Gradients sums = readPresent(in) ? Gradients.readFrom(architecture, in) : null;
         return new Answer(sums, in.readLong());
     }
 }

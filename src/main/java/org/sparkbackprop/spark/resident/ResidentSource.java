@@ -49,6 +49,12 @@ import org.sparkbackprop.training.GradientSource;
 public final class ResidentSource implements GradientSource {
     /** The driver's port for resident tasks: 0 for any free one; set it where only chosen ports are open. */
     public static final String PORT = "spark.backprop.resident.port";
+    /**
+     * The port each resident task listens on for its peers under the sliced exchange: 0 (the
+     * default) for any free one; else this one or, when it is taken (several tasks on one host),
+     * the next ones, up to {@code spark.port.maxRetries}.
+     */
+    public static final String PEER_PORT = "spark.backprop.resident.peerPort";
     /** Seconds a task or the driver waits for the other before taking it for lost. */
     public static final String TIMEOUT = "spark.backprop.resident.timeout";
     /** Seconds a new stage's tasks have to connect, all of them, before the steps run as jobs. */
@@ -91,20 +97,33 @@ public final class ResidentSource implements GradientSource {
     private final BlockCache.PartitionRebuild rebuild;
     /** Where the steps go when resident tasks cannot run, and the kernel and combining they share. */
     private final DistributedSource jobs;
+    /** The exchange asked for ({@code --exchange}). */
+    private final Exchange exchange;
+    /** The parameter vector cut into one slice per partition, for sliced steps. */
+    private final Slices slices;
+    /** The auto exchange's measurement; null unless {@code --exchange auto} may slice. */
+    private final ExchangeChoice choice;
+    /** Whether the stages' tasks connect to each other for sliced steps; false once they could not. */
+    private boolean sliceable;
     /** False once resident tasks could not start: every later step runs as a job. */
     private boolean resident = true;
     private Stage stage;
     private long stepsSent;
+    private long slicedSteps;
     private int stagesStarted;
     private StepProfile lastStep;
 
-    /** A running stage: its job group, its job, and a channel to each partition's task. */
-    private record Stage(String group, Future<?> job, ResidentChannel.DriverEnd[] channels) {
+    /**
+     * A running stage: its job group, its job, a channel to each partition's task, and whether
+     * the tasks are connected to each other for sliced steps.
+     */
+    private record Stage(String group, Future<?> job, ResidentChannel.DriverEnd[] channels, boolean sliced) {
     }
 
     private ResidentSource(JavaSparkContext context, CachedExamples examples, int batchCapacity, Architecture architecture,
-                           DistributedSource jobs, BlockCache cache) throws IOException {
+                           DistributedSource jobs, BlockCache cache, Exchange exchange) throws IOException {
         this.context = context;
+        this.exchange = exchange;
         this.rebuild = cache.rebuildOf(examples.blocks());
         this.jobs = jobs;
         this.examples = examples;
@@ -118,6 +137,13 @@ public final class ResidentSource implements GradientSource {
         random.nextBytes(secret);
         this.inJvm = context.isLocal() && conf.getBoolean(IN_JVM, true);
         this.sealing = ChannelKeys.sealingWanted(conf);
+        this.slices = new Slices(architecture.parameterCount(), examples.partitions());
+        this.sliceable = !inJvm && (exchange == Exchange.SLICED || exchange == Exchange.AUTO && examples.partitions() > 1);
+        this.choice = sliceable && exchange == Exchange.AUTO ? new ExchangeChoice() : null;
+        if (inJvm && exchange == Exchange.SLICED) {
+            LOG.info("--exchange sliced: in local mode the resident tasks take the weights in place, and exchange nothing"
+                    + " ({}=false exchanges them over sockets, as on a cluster)", IN_JVM);
+        }
         // as Spark's RPC: listen on spark.driver.bindAddress, tell the tasks spark.driver.host (they differ
         // behind NAT, in Docker and on Kubernetes)
         this.advertisedHost = conf.get("spark.driver.host", InetAddress.getLocalHost().getHostAddress());
@@ -138,12 +164,13 @@ public final class ResidentSource implements GradientSource {
      * otherwise as jobs ({@code jobs}), and then the log says why.
      */
     public static GradientSource open(JavaSparkContext context, CachedExamples examples, int batchCapacity,
-                                      Architecture architecture, DistributedSource jobs, BlockCache cache) {
+                                      Architecture architecture, DistributedSource jobs, BlockCache cache,
+                                      Exchange exchange) {
         String reason = jobs.combine() == Combine.TREE ? "--combine tree adds the sums through a shuffle, a job per step"
                 : unavailable(context, examples);
         if (reason == null) {
             try {
-                return new ResidentSource(context, examples, batchCapacity, architecture, jobs, cache);
+                return new ResidentSource(context, examples, batchCapacity, architecture, jobs, cache, exchange);
             } catch (IOException e) {
                 reason = "the driver cannot listen for resident tasks (" + e.getMessage() + ")";
             }
@@ -193,6 +220,11 @@ public final class ResidentSource implements GradientSource {
     /** How many resident stages were started so far: one per epoch, and one more after each loss. */
     int stagesStarted() {
         return stagesStarted;
+    }
+
+    /** How many steps ran sliced so far. */
+    long slicedSteps() {
+        return slicedSteps;
     }
 
     /** Whether the tasks run in this JVM and take the weights in place. */
@@ -262,8 +294,63 @@ public final class ResidentSource implements GradientSource {
         }
     }
 
-    /** Sends the step to every task, then reads their sums in partition order and adds them in that order. */
+    /** Which exchange the steps use now: the one asked for, or auto's choice, or star where the tasks have no mesh. */
+    Exchange exchangeInUse() {
+        if (stage != null ? !stage.sliced() : !sliceable) {
+            return Exchange.STAR;
+        }
+        return choice == null ? Exchange.SLICED : choice.next();
+    }
+
+    /** One step, with the exchange in use; auto's measurement counts it. */
     private Gradients step(Parameters parameters, long[] sortedBatch) throws IOException {
+        Exchange used = exchangeInUse();
+        long started = System.nanoTime();
+        Gradients total = used == Exchange.SLICED ? slicedStep(parameters, sortedBatch) : starStep(parameters, sortedBatch);
+        if (choice != null && choice.record(used, System.nanoTime() - started)) {
+            LOG.info("--exchange auto: {}", choice.describe());
+        }
+        return total;
+    }
+
+    /**
+     * Sends every task its slice of the weights (its peers pass them on), then reads each
+     * owner's slice of the sums, which it added in partition order ({@link PeerMesh}).
+     */
+    private Gradients slicedStep(Parameters parameters, long[] sortedBatch) throws IOException {
+        long started = System.nanoTime();
+        long step = ++stepsSent;
+        byte[] head = ResidentProtocol.slicedStepHead(step, sortedBatch);
+        ResidentChannel.DriverEnd[] channels = stage.channels();
+        for (int slice = 0; slice < channels.length; slice++) {
+            ((ResidentChannel.OverSocket) channels[slice]).sendSliced(head, parameters, slices.from(slice),
+                    slices.to(slice));
+        }
+        long sent = System.nanoTime();
+        Parameters sums = new Parameters(architecture);
+        ResidentChannel.Watch stageEnded = stageEnded(stage.job());
+        ResidentProtocol.SliceAnswer first = null;
+        long computeNanos = 0;
+        for (int slice = 0; slice < channels.length; slice++) {
+            ResidentProtocol.SliceAnswer answer = ((ResidentChannel.OverSocket) channels[slice]).receiveSlice(step,
+                    timeoutMillis, stageEnded, sums, slices.from(slice), slices.to(slice));
+            if (first == null) {
+                first = answer;
+            } else if (answer.present() != first.present() || answer.exampleCount() != first.exampleCount()
+                    || Double.doubleToRawLongBits(answer.lossSum()) != Double.doubleToRawLongBits(first.lossSum())) {
+                throw new IOException("the owners of slices 0 and " + slice + " disagree on step " + step
+                        + "'s example count or loss");
+            }
+            computeNanos = Math.max(computeNanos, answer.computeNanos());
+        }
+        long received = System.nanoTime();
+        lastStep = new StepProfile(sent - started, received - sent, computeNanos, 0, 0);
+        slicedSteps++;
+        return Gradients.of(sums, first.exampleCount(), first.lossSum());
+    }
+
+    /** Sends the step to every task, then reads their sums in partition order and adds them in that order. */
+    private Gradients starStep(Parameters parameters, long[] sortedBatch) throws IOException {
         long started = System.nanoTime();
         long step = ++stepsSent;
         ResidentChannel.Request request = new ResidentChannel.Request(step, sortedBatch, parameters);
@@ -273,15 +360,7 @@ public final class ResidentSource implements GradientSource {
         long sent = System.nanoTime();
         List<Gradients> partials = new ArrayList<>(stage.channels().length);
         long computeNanos = 0;
-        Future<?> job = stage.job();
-        ResidentChannel.Watch stageEnded = () -> {
-            if (watch.lost() != null) {
-                throw new IOException(watch.lost());
-            }
-            if (job.isDone()) {
-                throw new IOException("the resident stage ended: " + failure(job));
-            }
-        };
+        ResidentChannel.Watch stageEnded = stageEnded(stage.job());
         for (ResidentChannel.DriverEnd channel : stage.channels()) {
             ResidentProtocol.Answer answer = channel.receive(step, timeoutMillis, stageEnded);
             partials.add(answer.sums());
@@ -292,6 +371,18 @@ public final class ResidentSource implements GradientSource {
         long combined = System.nanoTime();
         lastStep = new StepProfile(sent - started, received - sent, computeNanos, combined - received, 0);
         return total;
+    }
+
+    /** What a wait on a serving stage looks at: a task lost, or the stage's job ended. */
+    private ResidentChannel.Watch stageEnded(Future<?> job) {
+        return () -> {
+            if (watch.lost() != null) {
+                throw new IOException(watch.lost());
+            }
+            if (job.isDone()) {
+                throw new IOException("the resident stage ended: " + failure(job));
+            }
+        };
     }
 
     /** Starts a stage and waits for every task to connect; false, after saying why, when it cannot. */
@@ -314,7 +405,9 @@ public final class ResidentSource implements GradientSource {
         long stageNumber = random.nextLong();
         BlockingQueue<ResidentChannel.InJvm> arriving = inJvm ? ResidentChannel.openInJvmStage(group) : null;
         ResidentTask task = new ResidentTask(inJvm ? group : null, stageNumber, advertisedHost, server.getLocalPort(),
-                secret, sealing, architecture, batchCapacity, jobs.kernel(), startMillis, timeoutMillis, rebuild);
+                secret, sealing, architecture, batchCapacity, jobs.kernel(), startMillis, timeoutMillis, partitions,
+                sliceable, rebuild);
+        boolean mesh = sliceable;
         String description = context.getLocalProperty("spark.job.description");
         watch.watch(group);
         Future<?> job = stageThread.submit(() -> {
@@ -325,7 +418,7 @@ public final class ResidentSource implements GradientSource {
             return (dynamicAllocation ? examples.blocks().rdd().mapPartitions(task, false, any)
                     : examples.blocks().rdd().barrier().mapPartitions(task, false, any)).count();
         });
-        stage = new Stage(group, job, new ResidentChannel.DriverEnd[partitions]);
+        stage = new Stage(group, job, new ResidentChannel.DriverEnd[partitions], false);
         stagesStarted++;
         try {
             Admission.Admitted admitted = admission.await(stageNumber, partitions, arriving,
@@ -339,18 +432,62 @@ public final class ResidentSource implements GradientSource {
                                     : "the stage ended before its tasks connected: " + failure);
                         }
                     });
-            stage = new Stage(group, job, admitted.channels());
+            stage = new Stage(group, job, admitted.channels(), false);
             // a task of the stage that ends from now on is a loss: closing the channels wakes a send or a receive
             watch.serving(admitted.stageAttempt(), admitted.taskAttempts(), () -> {
                 for (ResidentChannel.DriverEnd channel : admitted.channels()) {
                     channel.close();
                 }
             });
+            if (mesh) {
+                String failure = formMesh(admitted.channels(), stageEnded(job));
+                if (failure == null) {
+                    stage = new Stage(group, job, admitted.channels(), true);
+                } else {
+                    LOG.warn("the resident tasks could not connect to each other ({}); the steps use --exchange star",
+                            failure);
+                    sliceable = false;
+                }
+            }
         } finally {
             if (inJvm) {
                 ResidentChannel.closeInJvmStage(group);
             }
         }
+    }
+
+    /**
+     * Lets the stage's tasks connect to each other: collects where each listens, tells them all,
+     * and collects whether each reached its peers, within the start deadline. Null when they all
+     * did, else the first reason one could not.
+     */
+    private String formMesh(ResidentChannel.DriverEnd[] channels, ResidentChannel.Watch stageEnded) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startMillis);
+        ResidentProtocol.Peer[] peers = new ResidentProtocol.Peer[channels.length];
+        String failure = null;
+        for (int partition = 0; partition < channels.length; partition++) {
+            ResidentProtocol.PeerOffer offer = ((ResidentChannel.OverSocket) channels[partition])
+                    .receivePeer(remainingMillis(deadline), stageEnded);
+            peers[partition] = offer.peer();
+            if (offer.failure() != null && failure == null) {
+                failure = "partition " + partition + ": " + offer.failure();
+            }
+        }
+        for (ResidentChannel.DriverEnd channel : channels) {
+            ((ResidentChannel.OverSocket) channel).sendPeers(failure == null ? peers : new ResidentProtocol.Peer[0]);
+        }
+        for (int partition = 0; partition < channels.length; partition++) {
+            String reason = ((ResidentChannel.OverSocket) channels[partition])
+                    .receiveMesh(remainingMillis(deadline) + PeerMesh.MESH_MILLIS, stageEnded);
+            if (reason != null && failure == null) {
+                failure = "partition " + partition + ": " + reason;
+            }
+        }
+        return failure;
+    }
+
+    private static long remainingMillis(long deadline) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     /**

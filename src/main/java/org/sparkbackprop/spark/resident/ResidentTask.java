@@ -43,6 +43,9 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
     private final Kernel kernel;
     private final long startMillis;
     private final long timeoutMillis;
+    /** The stage's partition count, and whether its tasks connect to each other for sliced steps. */
+    private final int partitions;
+    private final boolean mesh;
     /** How a partition cached on disk is read where the task runs; null for blocks readable anywhere. */
     private final BlockCache.PartitionRebuild rebuild;
 
@@ -53,12 +56,13 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
      * the channel is sealed ({@link ChannelKeys}); {@code capacity}: the
      * largest batch; {@code kernel}: what runs the products; {@code startMillis}: the
      * driver's deadline for a stage's tasks to connect; {@code timeoutMillis}: how long to
-     * wait for a message from the driver; {@code rebuild}: how to read blocks cached on another
-     * executor's disk, or null.
+     * wait for a message from the driver; {@code partitions}: the stage's; {@code mesh}: whether
+     * the tasks connect to each other for sliced steps ({@link PeerMesh}); {@code rebuild}: how to
+     * read blocks cached on another executor's disk, or null.
      */
     ResidentTask(String inJvmStage, long stage, String driverHost, int driverPort, byte[] secret, boolean sealing,
                  Architecture architecture, int capacity, Kernel kernel, long startMillis, long timeoutMillis,
-                 BlockCache.PartitionRebuild rebuild) {
+                 int partitions, boolean mesh, BlockCache.PartitionRebuild rebuild) {
         this.inJvmStage = inJvmStage;
         this.stage = stage;
         this.driverHost = driverHost;
@@ -70,6 +74,8 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
         this.kernel = kernel;
         this.startMillis = startMillis;
         this.timeoutMillis = timeoutMillis;
+        this.partitions = partitions;
+        this.mesh = mesh;
         this.rebuild = rebuild;
     }
 
@@ -89,9 +95,15 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
             try (ResidentChannel.Connection connection = connect()) {
                 // the driver admits the stage's tasks within its start deadline, or gives the stage up
                 connection.expect("admission by the driver", startMillis, killed);
-                handshake(connection, ChannelKeys.inThisJvm(secret, sealing), hello,
-                        ResidentProtocol.maxMessageBytes(architecture, capacity));
-                serve(blocks, new ResidentChannel.TaskSocket(connection, architecture, capacity, timeoutMillis, killed));
+                ChannelKeys keys = ChannelKeys.inThisJvm(secret, sealing);
+                int maxMessageBytes = ResidentProtocol.maxMessageBytes(architecture, capacity);
+                handshake(connection, keys, hello, maxMessageBytes);
+                try (PeerMesh peers = mesh ? PeerMesh.form(connection, keys, hello,
+                        new Slices(architecture.parameterCount(), partitions), maxMessageBytes, startMillis,
+                        timeoutMillis, killed) : null) {
+                    serve(blocks, new ResidentChannel.TaskSocket(connection, architecture, capacity, timeoutMillis,
+                            killed, peers));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("resident task of " + hello + ": " + e.getMessage(), e);

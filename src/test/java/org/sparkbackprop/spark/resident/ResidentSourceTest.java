@@ -88,7 +88,7 @@ class ResidentSourceTest {
         List<ExampleBlock> blocks = SyntheticData.blocks(17, EXAMPLES, 12, 4, output == Output.SIGMOID, 6);
         CachedExamples cached = LocalSpark.cache(context, blocks, partitions);
         DistributedSource jobs = new DistributedSource(context, cached, BATCH, Combine.ORDERED, kernel);
-        GradientSource opened = ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY);
+        GradientSource opened = ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY, Exchange.STAR);
         try (ResidentSource resident = assertInstanceOf(ResidentSource.class, opened)) {
             assertEquals(inJvm, resident.tasksInDriverJvm());
             // job steps first: while a resident stage runs, it holds the cores a job would need
@@ -143,7 +143,7 @@ class ResidentSourceTest {
         CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
         DistributedSource jobs = new DistributedSource(context, cached, BATCH);
         try (ResidentSource resident = assertInstanceOf(ResidentSource.class,
-                ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY))) {
+                ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY, Exchange.STAR))) {
             assertTrue(resident.sealing(), "the channel is sealed when Spark's network is");
             assertResidentEpochIsTheJobEpoch(resident, jobs, architecture, 2);
             assertEquals(1, resident.stagesStarted());
@@ -175,7 +175,7 @@ class ResidentSourceTest {
         DistributedSource jobs = new DistributedSource(context, inMemory, BATCH);
         try (LogCapture log = LogCapture.start();
              ResidentSource resident = assertInstanceOf(ResidentSource.class, ResidentSource.open(context, onDisk, BATCH,
-                     architecture, new DistributedSource(context, onDisk, BATCH), BlockCache.DISK))) {
+                     architecture, new DistributedSource(context, onDisk, BATCH), BlockCache.DISK, Exchange.STAR))) {
             assertResidentEpochIsTheJobEpoch(resident, jobs, architecture, 3);
             assertEquals(2, log.lines().stream().filter(line -> line.contains("are on another executor: rebuilding them"
                     + " here from the input")).count(), log.lines().toString());
@@ -220,7 +220,7 @@ class ResidentSourceTest {
         DistributedSource jobs = new DistributedSource(context, cached, BATCH);
         List<Socket> strangers = new ArrayList<>();
         try (ResidentSource resident = assertInstanceOf(ResidentSource.class,
-                ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY))) {
+                ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY, Exchange.STAR))) {
             strangers.add(new Socket("127.0.0.1", resident.port()));
             Socket garbage = new Socket("127.0.0.1", resident.port());
             garbage.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -290,7 +290,7 @@ class ResidentSourceTest {
         DistributedSource jobs = new DistributedSource(context, losable, BATCH);
         try (LogCapture log = LogCapture.start();
              ResidentSource resident = assertInstanceOf(ResidentSource.class,
-                     ResidentSource.open(context, losable, BATCH, architecture, jobs, BlockCache.MEMORY))) {
+                     ResidentSource.open(context, losable, BATCH, architecture, jobs, BlockCache.MEMORY, Exchange.STAR))) {
             Parameters parameters = Initialization.NORMAL.initialize(architecture, 4);
             long[] batch = new EpochOrder(4, 0, 100).batch(0, BATCH);
             Gradients expected = jobs.sumGradients(parameters, batch);
@@ -375,7 +375,7 @@ class ResidentSourceTest {
         Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
         try (ServerSocket nobodyServes = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             ResidentTask late = new ResidentTask("a closed stage", 1, "127.0.0.1", nobodyServes.getLocalPort(),
-                    new byte[32], false, architecture, BATCH, Kernel.EJML, 60_000, 120_000, null);
+                    new byte[32], false, architecture, BATCH, Kernel.EJML, 60_000, 120_000, 1, false, null);
             CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> cached.blocks().rdd()
                     .mapPartitions(late, false, scala.reflect.ClassTag$.MODULE$.apply(Object.class)).count());
             ExecutionException failed = assertThrows(ExecutionException.class, () -> job.get(20, TimeUnit.SECONDS));
@@ -396,7 +396,7 @@ class ResidentSourceTest {
         context.sc().addSparkListener(ends);
         try (ServerSocket neverAnswers = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             ResidentTask task = new ResidentTask(null, 1, "127.0.0.1", neverAnswers.getLocalPort(), new byte[32],
-                    false, architecture, BATCH, Kernel.EJML, 60_000, 120_000, null);
+                    false, architecture, BATCH, Kernel.EJML, 60_000, 120_000, 1, false, null);
             String group = "handshake-kill-test";
             CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> {
                 context.setJobGroup(group, "a task in its handshake", true);
@@ -440,7 +440,7 @@ class ResidentSourceTest {
         CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
         DistributedSource jobs = new DistributedSource(context, cached, BATCH);
         try (ResidentSource resident = assertInstanceOf(ResidentSource.class,
-                ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY))) {
+                ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY, Exchange.STAR))) {
             assertArrayEquals(new String[] {"localhost", "127.0.0.1"}, resident.addresses());
             Parameters parameters = Initialization.NORMAL.initialize(architecture, 1);
             long[] batch = new EpochOrder(1, 0, 100).batch(0, BATCH);
@@ -461,7 +461,7 @@ class ResidentSourceTest {
         CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 3);
         try {
             DistributedSource jobs = new DistributedSource(context, cached, BATCH);
-            assertSame(jobs, ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY));
+            assertSame(jobs, ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY, Exchange.STAR));
             assertEquals("a resident stage runs all 3 partitions' tasks at once, and Spark has 2 task slots (give"
                     + " --partitions 2, or more executor cores)", ResidentSource.unavailable(context, cached));
         } finally {
@@ -497,7 +497,7 @@ class ResidentSourceTest {
         CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 3);
         try (LogCapture log = LogCapture.start()) {
             DistributedSource jobs = new DistributedSource(context, cached, BATCH);
-            GradientSource opened = ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY);
+            GradientSource opened = ResidentSource.open(context, cached, BATCH, architecture, jobs, BlockCache.MEMORY, Exchange.STAR);
             assertInstanceOf(ResidentSource.class, opened, "Spark's count of slots lets it try");
             Parameters parameters = Initialization.SCALED.initialize(architecture, 3);
             long[] batch = new EpochOrder(3, 0, cached.exampleCount()).batch(0, BATCH);
