@@ -117,8 +117,13 @@ final class ClusterRuns {
         }
 
         void start() throws Exception {
+            start(2);
+        }
+
+        /** Starts the Master and {@code workers} Workers of 1 core and 1 GB each. */
+        void start(int workers) throws Exception {
             Scripts.Run started = Scripts.run(environment(), state.resolve("start.log"), 3,
-                    "submit/local-cluster.sh", "start", "2");
+                    "submit/local-cluster.sh", "start", Integer.toString(workers));
             assertEquals(0, started.exitCode(), started.output());
             assertTrue(started.output().contains("master " + master()), started.output());
         }

@@ -105,6 +105,8 @@ public final class ResidentSource implements GradientSource {
     private final ExchangeChoice choice;
     /** Whether the stages' tasks connect to each other for sliced steps; false once they could not. */
     private boolean sliceable;
+    /** Whether a stage's tasks have connected to each other yet: the log says so once. */
+    private boolean meshFormed;
     /** False once resident tasks could not start: every later step runs as a job. */
     private boolean resident = true;
     private Stage stage;
@@ -443,6 +445,10 @@ public final class ResidentSource implements GradientSource {
                 String failure = formMesh(admitted.channels(), stageEnded(job));
                 if (failure == null) {
                     stage = new Stage(group, job, admitted.channels(), true);
+                    if (!meshFormed) {
+                        meshFormed = true;
+                        LOG.info("the {} resident tasks connected to each other for sliced steps", partitions);
+                    }
                 } else {
                     LOG.warn("the resident tasks could not connect to each other ({}); the steps use --exchange star",
                             failure);

@@ -1,0 +1,103 @@
+package org.sparkbackprop.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exchanges on a real standalone cluster of four Workers (1 core each, executors in JVMs of
+ * their own, all on 127.0.0.1): {@code train --partitions 4} with {@code --exchange star} and
+ * with {@code --exchange sliced} stays resident, the sliced tasks connecting to each other, and
+ * writes the model local[2] writes with 4 partitions, bit for bit; so does a sliced run through a
+ * Worker SIGKILL.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleOutIT {
+    private static final Path STATE = Path.of("target/it-scale-out").toAbsolutePath();
+    private final ClusterRuns.Standalone cluster = new ClusterRuns.Standalone(STATE, 47077, 48080);
+    private Path data;
+    /** local[2]'s model with 4 partitions. */
+    private byte[] localModel;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        ClusterRuns.deleteRecursively(STATE);
+        Files.createDirectories(STATE);
+        data = ClusterRuns.subset(STATE.resolve("fashion-subset"));
+        cluster.start(4);
+        Scripts.Run local = Scripts.run(Map.of("SPARK_MASTER", "local[2]", "SPARK_DRIVER_MEMORY", "1g"),
+                STATE.resolve("local.log"), 5, train("local.json"));
+        assertEquals(0, local.exitCode(), local.output());
+        localModel = Files.readAllBytes(STATE.resolve("local.json"));
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        cluster.stop();
+    }
+
+    @ParameterizedTest(name = "--exchange {0}")
+    @ValueSource(strings = {"star", "sliced"})
+    @Order(0)
+    void fourExecutorsStayResidentAndWriteTheLocalModel(String exchange) throws Exception {
+        Scripts.Run run = Scripts.run(Map.of("SPARK_MASTER", cluster.master()), STATE.resolve(exchange + ".log"), 5,
+                standalone(train(exchange + ".json", "--exchange", exchange)));
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(!run.output().contains("steps run as Spark jobs") && !run.output().contains("resident tasks")
+                        && !run.output().contains("could not connect to each other"),
+                "the steps ran on resident tasks in the four executors, connected to each other for sliced steps:\n"
+                        + run.output());
+        assertEquals(exchange.equals("sliced"),
+                run.output().contains("the 4 resident tasks connected to each other for sliced steps"), run.output());
+        assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve(exchange + ".json")),
+                "--exchange " + exchange + " on four executors vs local[2]");
+    }
+
+    @Test
+    @Order(1)
+    void aWorkerKilledMidRunUnderSlicedStepsChangesNothingInTheModel() throws Exception {
+        Path output = STATE.resolve("killed.log");
+        String[] command = standalone(train("killed.json", "--exchange", "sliced"));
+        Process run = Scripts.start(Map.of("SPARK_MASTER", cluster.master()), output, command);
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (!Files.readString(output).contains("epoch 1/3: train loss") && run.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(run.isAlive(), "training ended before the first epoch was reported:\n" + Files.readString(output));
+        long worker = Long.parseLong(Files.readString(STATE.resolve("worker-4.pid")).trim());
+        assertTrue(ProcessHandle.of(worker).orElseThrow().destroyForcibly(), "SIGKILL to worker-4");
+
+        Scripts.Run finished = Scripts.await(run, output, 10, command);
+        assertEquals(0, finished.exitCode(), finished.output());
+        assertTrue(finished.output().contains("resident tasks lost")
+                || finished.output().contains("resident tasks could not start"), finished.output());
+        assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve("killed.json")),
+                "sliced steps through a lost Worker vs local[2]");
+    }
+
+    private String[] train(String model, String... more) {
+        List<String> options = new ArrayList<>(List.of("--model-out", STATE.resolve(model).toString()));
+        options.addAll(List.of(more));
+        return ClusterRuns.train(data.toString(), options.toArray(String[]::new));
+    }
+
+    private static String[] standalone(String... command) {
+        return ClusterRuns.through("submit/standalone.sh", command);
+    }
+}
