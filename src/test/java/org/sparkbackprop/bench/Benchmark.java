@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures kernel speed, step overhead, Spark efficiency, time to accuracy, a large model's step and"
-                + " the two ways of combining, and the resident step on a standalone cluster against local[2].")
+                + " the two ways of combining, the resident step on a standalone cluster against local[2], and (--rows scale, as"
+                + " root) the star and sliced exchanges on an emulated network of 2 to 8 executors.")
 public final class Benchmark implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "data/fashion-mnist", description = "Fashion-MNIST in the IDX layout (default: ${DEFAULT-VALUE}).")
     String data;
@@ -35,7 +36,7 @@ public final class Benchmark implements Callable<Integer> {
     int mllibMaxIterations;
 
     @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,readme,efficiency,outofcore,accuracy,large,combine,cluster",
-            description = "Rows to measure (default: ${DEFAULT-VALUE}).")
+            description = "Rows to measure (default: ${DEFAULT-VALUE}; scale, which needs root, only when named).")
     List<String> rows;
 
     private final Table table = new Table();
@@ -87,6 +88,10 @@ public final class Benchmark implements Callable<Integer> {
         if (rows.contains("cluster")) {
             // a SparkContext of its own per side, so after this JVM's local one is gone
             new ClusterStepRow(quick).measure(data, table);
+        }
+        if (rows.contains("scale")) {
+            // not among the default rows: it needs root, for the network namespaces
+            new ScaleRow(quick).measure(data, table);
         }
         table.print(System.out);
         return 0;

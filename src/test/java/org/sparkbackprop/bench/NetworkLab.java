@@ -97,15 +97,19 @@ final class NetworkLab implements AutoCloseable {
 
     /** Bytes received and sent on host {@code host}'s link so far, as its kernel counts them. */
     long linkBytes(int host) throws IOException, InterruptedException {
-        String dev = output("ip", "netns", "exec", namespace(host), "cat", "/proc/net/dev");
-        for (String line : dev.split("\n")) {
+        return eth0Bytes(output("ip", "netns", "exec", namespace(host), "cat", "/proc/net/dev"));
+    }
+
+    /** Bytes received and sent on {@code eth0} as {@code procNetDev}, the text of a /proc/net/dev, counts them. */
+    static long eth0Bytes(String procNetDev) throws IOException {
+        for (String line : procNetDev.split("\n")) {
             String trimmed = line.trim();
             if (trimmed.startsWith("eth0:")) {
                 String[] fields = trimmed.substring("eth0:".length()).trim().split("\\s+");
                 return Long.parseLong(fields[0]) + Long.parseLong(fields[8]);
             }
         }
-        throw new IOException("no eth0 in " + namespace(host));
+        throw new IOException("no eth0 in /proc/net/dev: not in a lab's host");
     }
 
     @Override

@@ -225,7 +225,7 @@ public final class ResidentSource implements GradientSource {
     }
 
     /** How many steps ran sliced so far. */
-    long slicedSteps() {
+    public long slicedSteps() {
         return slicedSteps;
     }
 
