@@ -21,10 +21,11 @@ import org.sparkbackprop.network.Parameters;
 /**
  * A resident task's connections to the other tasks of its stage, for the sliced exchange
  * ({@link Exchange#SLICED}): task s owns slice s of the parameter vector ({@link Slices}). Each
- * step it passes the driver's slice s of the weights to every peer and takes theirs, and after
- * computing sends each peer its slice of this task's sums and adds the peers' contributions to
- * slice s <em>in partition order</em> (the first present one as it is, each next one added), the
- * very additions the driver makes for the star exchange, so the bits are the same.
+ * step it passes the driver's slice s of the weights to every peer, chunk by chunk as it comes,
+ * and takes theirs; after computing it sends each peer its slice of this task's sums, and adds
+ * the peers' contributions to slice s <em>in partition order</em> (the first present one as it
+ * is, each next one added), the very additions the driver makes for the star exchange, so the
+ * bits are the same, sending the driver each chunk of the result as soon as it is added up.
  * <p>
  * Every connection is made and proven as the driver's are ({@link ResidentProtocol}): the task
  * of the higher partition connects and proves itself, the lower one answers in the driver's part,
@@ -120,60 +121,85 @@ final class PeerMesh implements AutoCloseable {
     }
 
     /**
-     * Passes this task's slice of step {@code step}'s weights, which the driver sent into
-     * {@code weights}, to every peer, and reads every peer's slice into {@code weights}.
+     * Reads this task's slice of step {@code step}'s weights from {@code driver} chunk by chunk
+     * into {@code weights}, passing each chunk on to every peer as it comes, then reads every
+     * peer's slice into {@code weights}.
      */
-    void shareWeights(long step, Parameters weights) throws IOException {
+    void shareWeights(long step, Parameters weights, ResidentChannel.Connection driver, long timeoutMillis)
+            throws IOException {
         int tasks = peers.length;
-        // each task starts with its next partition, so the first messages go to P different tasks
-        for (int k = 1; k < tasks; k++) {
-            int peer = (partition + k) % tasks;
-            ResidentProtocol.writeWeights(peers[peer].out, step, weights, slices.from(partition), slices.to(partition));
+        for (int chunk = 0; chunk < slices.chunks(partition); chunk++) {
+            long from = slices.chunkFrom(partition, chunk);
+            long to = slices.chunkTo(partition, chunk);
+            driver.expect("weights of step " + step + " from the driver", timeoutMillis, killed);
+            ResidentProtocol.readWeights(driver.in, step, chunk, weights, from, to);
+            // each task starts with its next partition, so that the first chunks go to P different tasks
+            for (int k = 1; k < tasks; k++) {
+                ResidentProtocol.writeWeights(peers[(partition + k) % tasks].out, step, chunk, weights, from, to);
+            }
         }
         for (int k = 1; k < tasks; k++) {
             int peer = (partition + k) % tasks;
-            double[] values = next(peer, step, true).sum().values();
-            int[] position = {0};
-            weights.forEachRun(slices.from(peer), slices.to(peer), (data, offset, length) -> {
-                System.arraycopy(values, position[0], data, offset, length);
-                position[0] += length;
-            });
+            for (int chunk = 0; chunk < slices.chunks(peer); chunk++) {
+                double[] values = next(peer, step, true, chunk).sum().values();
+                if (values == null || values.length != slices.chunkTo(peer, chunk) - slices.chunkFrom(peer, chunk)) {
+                    throw new IOException("the task of partition " + peer + " sent a chunk of the wrong length");
+                }
+                int[] position = {0};
+                weights.forEachRun(slices.chunkFrom(peer, chunk), slices.chunkTo(peer, chunk), (data, offset, length) -> {
+                    System.arraycopy(values, position[0], data, offset, length);
+                    position[0] += length;
+                });
+            }
         }
     }
 
     /**
      * Sends every peer its slice of this task's sums of step {@code step} ({@code sums}; null
-     * when no member of the batch was here), and returns this task's slice of all tasks' sums:
-     * added in partition order, as {@link Gradients#sumInOrder} adds them.
+     * when no member of the batch was here), chunk 0 to every peer first, then sends
+     * {@code driver} this task's slice of all tasks' sums, chunk by chunk as each chunk's
+     * contributions are in: added in partition order, as {@link Gradients#sumInOrder} adds them.
      */
-    ResidentProtocol.SliceSum reduce(long step, Gradients sums) throws IOException {
+    void reduce(long step, Gradients sums, long computeNanos, ResidentChannel.Connection driver) throws IOException {
         int tasks = peers.length;
-        for (int k = 1; k < tasks; k++) {
-            int peer = (partition + k) % tasks;
-            ResidentProtocol.writeContribution(peers[peer].out, step, sums, slices.from(peer), slices.to(peer));
-        }
-        double[] total = null;
-        long count = 0;
-        double loss = 0;
-        for (int peer = 0; peer < tasks; peer++) {
-            ResidentProtocol.SliceSum part = peer == partition ? own(sums) : next(peer, step, false).sum();
-            if (!part.present()) {
-                continue;
-            }
-            if (total == null) {
-                total = part.values();
-                count = part.exampleCount();
-                loss = part.lossSum();
-            } else {
-                double[] values = part.values();
-                for (int i = 0; i < total.length; i++) {
-                    total[i] += values[i];
+        for (int chunk = 0; chunk < slices.maxChunks(); chunk++) {
+            for (int k = 1; k < tasks; k++) {
+                int peer = (partition + k) % tasks;
+                if (chunk < slices.chunks(peer)) {
+                    ResidentProtocol.writeContribution(peers[peer].out, step, chunk, sums, slices.chunkFrom(peer, chunk),
+                            slices.chunkTo(peer, chunk));
                 }
-                count += part.exampleCount();
-                loss += part.lossSum();
             }
         }
-        return total == null ? ResidentProtocol.SliceSum.NONE : new ResidentProtocol.SliceSum(true, count, loss, total);
+        for (int chunk = 0; chunk < slices.chunks(partition); chunk++) {
+            double[] total = null;
+            long count = 0;
+            double loss = 0;
+            for (int peer = 0; peer < tasks; peer++) {
+                ResidentProtocol.ChunkSum part = peer == partition ? own(sums, chunk)
+                        : next(peer, step, false, chunk).sum();
+                if (!part.present()) {
+                    continue;
+                }
+                double[] values = part.values();
+                if (values.length != slices.chunkTo(partition, chunk) - slices.chunkFrom(partition, chunk)) {
+                    throw new IOException("the task of partition " + peer + " sent a chunk of sums of the wrong length");
+                }
+                if (total == null) {
+                    total = values;
+                    count = part.exampleCount();
+                    loss = part.lossSum();
+                } else {
+                    for (int i = 0; i < total.length; i++) {
+                        total[i] += values[i];
+                    }
+                    count += part.exampleCount();
+                    loss += part.lossSum();
+                }
+            }
+            ResidentProtocol.writeSliceSums(driver.out, step, chunk, total == null ? ResidentProtocol.ChunkSum.NONE
+                    : new ResidentProtocol.ChunkSum(true, count, loss, total), computeNanos);
+        }
     }
 
     @Override
@@ -186,31 +212,33 @@ final class PeerMesh implements AutoCloseable {
         }
     }
 
-    /** This task's own slice of its sums, copied out. */
-    private ResidentProtocol.SliceSum own(Gradients sums) throws IOException {
+    /** Chunk {@code chunk} of this task's own slice of its sums, copied out. */
+    private ResidentProtocol.ChunkSum own(Gradients sums, int chunk) throws IOException {
         if (sums == null) {
-            return ResidentProtocol.SliceSum.NONE;
+            return ResidentProtocol.ChunkSum.NONE;
         }
-        double[] values = new double[slices.length(partition)];
+        long from = slices.chunkFrom(partition, chunk);
+        double[] values = new double[Math.toIntExact(slices.chunkTo(partition, chunk) - from)];
         int[] position = {0};
-        sums.sums().forEachRun(slices.from(partition), slices.to(partition), (data, offset, length) -> {
+        sums.sums().forEachRun(from, from + values.length, (data, offset, length) -> {
             System.arraycopy(data, offset, values, position[0], length);
             position[0] += length;
         });
-        return new ResidentProtocol.SliceSum(true, sums.exampleCount(), sums.lossSum(), values);
+        return new ResidentProtocol.ChunkSum(true, sums.exampleCount(), sums.lossSum(), values);
     }
 
-    /** The next message from {@code peer}, which must be of step {@code step} and of the kind expected. */
-    private ResidentProtocol.PeerMessage next(int peer, long step, boolean weights) throws IOException {
-        String what = (weights ? "slice of the weights" : "sums") + " of step " + step + " from partition " + peer;
+    /** The next message from {@code peer}, which must be chunk {@code chunk} of step {@code step}, of the kind expected. */
+    private ResidentProtocol.PeerMessage next(int peer, long step, boolean weights, int chunk) throws IOException {
+        String what = (weights ? "weights" : "sums") + " chunk " + chunk + " of step " + step + " from partition " + peer;
         Object received = ResidentChannel.take(inboxes[peer], what, timeoutMillis, killed);
         if (received instanceof IOException e) {
             throw new IOException("the connection to the task of partition " + peer + " failed: " + e.getMessage(), e);
         }
         ResidentProtocol.PeerMessage message = (ResidentProtocol.PeerMessage) received;
-        if (message.step() != step || message.weights() != weights) {
+        if (message.step() != step || message.weights() != weights || message.chunk() != chunk) {
             throw new IOException("the task of partition " + peer + " sent " + (message.weights() ? "weights" : "sums")
-                    + " of step " + message.step() + " where this task waited for the " + what);
+                    + " chunk " + message.chunk() + " of step " + message.step() + " where this task waited for the "
+                    + what);
         }
         return message;
     }
@@ -234,7 +262,7 @@ final class PeerMesh implements AutoCloseable {
                         // between steps a peer may say nothing for long (star steps, a slow epoch): the task's own waits time out
                         continue;
                     }
-                    inboxes[peer].add(ResidentProtocol.readPeerMessage(type, connection.in, slices, peer, partition));
+                    inboxes[peer].add(ResidentProtocol.readPeerMessage(type, connection.in, peer));
                 }
             } catch (IOException e) {
                 inboxes[peer].add(closed ? new IOException("the mesh closed") : e);

@@ -256,16 +256,22 @@ final class ResidentChannel {
             return ResidentProtocol.readSums(connection.in, step, architecture);
         }
 
-        /** Sends a SLICED_STEP: {@code head}, then numbers {@code [from, to)} of {@code parameters}. */
-        void sendSliced(byte[] head, Parameters parameters, long from, long to) throws IOException {
-            ResidentProtocol.writeSlicedStep(connection.out, head, parameters, from, to);
+        /** Sends a SLICED_STEP, as {@link ResidentProtocol#slicedStep} made it. */
+        void sendSliced(byte[] message) throws IOException {
+            connection.out.write(message);
+            connection.out.flush();
         }
 
-        /** The owner's SLICE_SUMS of step {@code step}, its values read into numbers {@code [from, to)} of {@code sums}. */
-        ResidentProtocol.SliceAnswer receiveSlice(long step, long timeoutMillis, Watch stage, Parameters sums, long from,
-                                                  long to) throws IOException {
+        /** Sends chunk {@code chunk} of step {@code step}'s weights: numbers {@code [from, to)} of {@code weights}. */
+        void sendWeights(long step, int chunk, Parameters weights, long from, long to) throws IOException {
+            ResidentProtocol.writeWeights(connection.out, step, chunk, weights, from, to);
+        }
+
+        /** The owner's SLICE_SUMS of chunk {@code chunk} of step {@code step}, read into numbers {@code [from, to)} of {@code sums}. */
+        ResidentProtocol.SliceAnswer receiveSlice(long step, int chunk, long timeoutMillis, Watch stage, Parameters sums,
+                                                  long from, long to) throws IOException {
             connection.expect("answer to step " + step, timeoutMillis, stage);
-            return ResidentProtocol.readSliceSums(connection.in, step, sums, from, to);
+            return ResidentProtocol.readSliceSums(connection.in, step, chunk, sums, from, to);
         }
 
         /** The task's PEER, within {@code millis}. */
@@ -329,13 +335,13 @@ final class ResidentChannel {
         public Request await() throws IOException {
             connection.expect("message from the driver", timeoutMillis, killed);
             ResidentProtocol.Step step = ResidentProtocol.readStepOrStop(connection.in, capacity, parameters,
-                    mesh == null ? null : mesh.slices(), mesh == null ? 0 : mesh.partition());
+                    mesh != null);
             if (step == null) {
                 return null;
             }
             sliced = step.sliced();
             if (sliced) {
-                mesh.shareWeights(step.step(), parameters);
+                mesh.shareWeights(step.step(), parameters, connection, timeoutMillis);
             }
             return new Request(step.step(), step.sortedBatch(), parameters);
         }
@@ -343,7 +349,7 @@ final class ResidentChannel {
         @Override
         public void answer(long step, Gradients sums, long computeNanos) throws IOException {
             if (sliced) {
-                ResidentProtocol.writeSliceSums(connection.out, step, mesh.reduce(step, sums), computeNanos);
+                mesh.reduce(step, sums, computeNanos, connection);
             } else {
                 ResidentProtocol.writeSums(connection.out, step, sums, computeNanos);
             }

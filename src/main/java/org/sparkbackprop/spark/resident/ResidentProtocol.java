@@ -32,12 +32,18 @@ import org.sparkbackprop.network.Parameters;
  *                 each task connects to every lower partition's, with the handshake above (the
  *                 accepting task in the driver's part); each connection is sealed as the driver's are
  * task → driver   MESH          1, or 0 and why the task could not reach its peers
- * driver → task s SLICED_STEP   step, batch length, sorted indices, the numbers of slice s ({@link Slices})
- * task s → peers  WEIGHTS       step, the numbers of slice s
- * task → owner s  CONTRIBUTION  step, 0, or 1, example count, loss sum and slice s of the task's sums
- * owner s → driver SLICE_SUMS   step, 0, or 1, example count, loss sum and slice s of all sums added in
- *                               partition order; the owner's compute nanoseconds
+ * driver → task s SLICED_STEP   step, batch length, sorted indices
+ * driver → task s WEIGHTS       step, chunk k, its length, the numbers of chunk k of slice s ({@link Slices}),
+ *                               for every chunk; the driver sends chunk 0 to every owner, then chunk 1, ...
+ * task s → peers  WEIGHTS       each chunk of slice s as it comes from the driver
+ * task → owner s  CONTRIBUTION  step, chunk k, 0, or 1, example count, loss sum, length and chunk k of
+ *                               slice s of the task's sums; every chunk to every owner, chunk 0 first
+ * owner s → driver SLICE_SUMS   step, chunk k, 0, or 1, example count, loss sum, length and chunk k of
+ *                               slice s of all sums added in partition order; compute nanoseconds
  * </pre>
+ * Chunks pipeline the exchange: an owner passes a chunk on while the next comes, and sends a chunk
+ * of sums while the next chunks' contributions arrive, so that a step's weights and sums each take
+ * about the time of M bytes through one link, not of several hops one after the other.
  * Each nonce is new for every connection, so a recorded proof is worth nothing on another; a
  * proof covers the stage, partition and attempts, so a task cannot claim another's place; and
  * the driver proves itself first, so a task tells a stranger on the driver's port by its
@@ -234,25 +240,24 @@ final class ResidentProtocol {
     }
 
     /**
-     * A STEP or SLICED_STEP as read: the step number and the batch; the weights, or the reader's
-     * slice of them ({@code sliced}), went into the reader's parameters.
+     * A STEP or SLICED_STEP as read: the step number and the batch; a STEP's weights went into
+     * the reader's parameters, a SLICED_STEP's ({@code sliced}) follow in chunks.
      */
     record Step(long step, long[] sortedBatch, boolean sliced) {
     }
 
     /**
      * Reads the driver's next message: a STEP (at most {@code capacity} sorted indices, the
-     * weights read into {@code parameters}), a SLICED_STEP (slice {@code slice} of
-     * {@code slices} read into {@code parameters}; refused when {@code slices} is null: the task
-     * has no peers), or null for STOP.
+     * weights read into {@code parameters}), a SLICED_STEP (refused unless {@code sliced}: the
+     * task has peers), or null for STOP.
      */
-    static Step readStepOrStop(DataInputStream in, int capacity, Parameters parameters, Slices slices, int slice)
+    static Step readStepOrStop(DataInputStream in, int capacity, Parameters parameters, boolean sliced)
             throws IOException {
         byte type = in.readByte();
         if (type == STOP) {
             return null;
         }
-        if (type != STEP && (type != SLICED_STEP || slices == null)) {
+        if (type != STEP && (type != SLICED_STEP || !sliced)) {
             throw new IOException("unexpected message " + type + " from the driver");
         }
         long step = in.readLong();
@@ -266,14 +271,12 @@ final class ResidentProtocol {
         }
         if (type == STEP) {
             parameters.readValues(in);
-        } else {
-            parameters.readValues(in, slices.from(slice), slices.to(slice));
         }
         return new Step(step, batch, type == SLICED_STEP);
     }
 
-    /** The SLICED_STEP message's head, the same for every task: {@code step} and the batch's sorted indices. */
-    static byte[] slicedStepHead(long step, long[] sortedBatch) throws IOException {
+    /** The SLICED_STEP message, the same for every task: {@code step} and the batch's sorted indices. */
+    static byte[] slicedStep(long step, long[] sortedBatch) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Long.BYTES * sortedBatch.length + 16);
         DataOutputStream message = new DataOutputStream(bytes);
         message.writeByte(SLICED_STEP);
@@ -284,14 +287,6 @@ final class ResidentProtocol {
         }
         message.flush();
         return bytes.toByteArray();
-    }
-
-    /** SLICED_STEP to the owner of numbers {@code [from, to)}: {@code head}, then those numbers of {@code parameters}. */
-    static void writeSlicedStep(DataOutputStream out, byte[] head, Parameters parameters, long from, long to)
-            throws IOException {
-        out.write(head);
-        parameters.writeValues(out, from, to);
-        out.flush();
     }
 
     /** Where a task listens for its peers. */
@@ -380,97 +375,132 @@ final class ResidentProtocol {
     }
 
     /**
-     * Sums of one slice over a step's batch: whether any partition had a member of it, and if so
-     * the example count and loss sum over all partitions and the slice's {@code values}.
+     * Sums of a chunk over a step's batch: whether any partition had a member of the batch, and
+     * if so the example count and loss sum over all partitions and the chunk's {@code values}.
      */
-    record SliceSum(boolean present, long exampleCount, double lossSum, double[] values) {
-        static final SliceSum NONE = new SliceSum(false, 0, 0, null);
+    record ChunkSum(boolean present, long exampleCount, double lossSum, double[] values) {
+        static final ChunkSum NONE = new ChunkSum(false, 0, 0, null);
     }
 
-    /** SLICE_SUMS: an owner's {@code sum} of step {@code step} and its compute time. */
-    static void writeSliceSums(DataOutputStream out, long step, SliceSum sum, long computeNanos) throws IOException {
+    /** WEIGHTS: chunk {@code chunk} of step {@code step}'s weights, numbers {@code [from, to)} of {@code weights}. */
+    static void writeWeights(DataOutputStream out, long step, int chunk, Parameters weights, long from, long to)
+            throws IOException {
+        out.writeByte(WEIGHTS);
+        writeChunkHead(out, step, chunk);
+        out.writeInt(Math.toIntExact(to - from));
+        weights.writeValues(out, from, to);
+        out.flush();
+    }
+
+    /** Reads the driver's WEIGHTS of chunk {@code chunk} of step {@code step} into numbers {@code [from, to)} of {@code weights}. */
+    static void readWeights(DataInputStream in, long step, int chunk, Parameters weights, long from, long to)
+            throws IOException {
+        expectType(in, WEIGHTS, "the driver");
+        expectChunk(in, step, chunk);
+        expectLength(in, from, to);
+        weights.readValues(in, from, to);
+    }
+
+    /**
+     * CONTRIBUTION: chunk {@code chunk} of a task's sums of step {@code step} (null: no member of
+     * the batch), numbers {@code [from, to)}, to the owner of their slice.
+     */
+    static void writeContribution(DataOutputStream out, long step, int chunk, Gradients sums, long from, long to)
+            throws IOException {
+        out.writeByte(CONTRIBUTION);
+        writeChunkHead(out, step, chunk);
+        writeSum(out, sums != null, sums == null ? 0 : sums.exampleCount(), sums == null ? 0 : sums.lossSum());
+        if (sums != null) {
+            out.writeInt(Math.toIntExact(to - from));
+            sums.sums().writeValues(out, from, to);
+        }
+        out.flush();
+    }
+
+    /** SLICE_SUMS: an owner's {@code sum} of chunk {@code chunk} of step {@code step}, and its compute time. */
+    static void writeSliceSums(DataOutputStream out, long step, int chunk, ChunkSum sum, long computeNanos)
+            throws IOException {
         out.writeByte(SLICE_SUMS);
-        out.writeLong(step);
+        writeChunkHead(out, step, chunk);
         writeSum(out, sum.present(), sum.exampleCount(), sum.lossSum());
         if (sum.present()) {
+            out.writeInt(sum.values().length);
             Parameters.writeDoubles(out, sum.values(), 0, sum.values().length);
         }
         out.writeLong(computeNanos);
         out.flush();
     }
 
-    /** An owner's answer to a sliced step: whether it had sums, their count and loss, and its compute time. */
+    /** An owner's answer for a chunk of a sliced step: whether it had sums, their count and loss, and its compute time. */
     record SliceAnswer(boolean present, long exampleCount, double lossSum, long computeNanos) {
     }
 
     /**
-     * Reads the SLICE_SUMS of step {@code step} from the owner of numbers {@code [from, to)},
+     * Reads the SLICE_SUMS of chunk {@code chunk} of step {@code step}, numbers {@code [from, to)},
      * its values into that range of {@code sums} when it has any.
      */
-    static SliceAnswer readSliceSums(DataInputStream in, long step, Parameters sums, long from, long to)
+    static SliceAnswer readSliceSums(DataInputStream in, long step, int chunk, Parameters sums, long from, long to)
             throws IOException {
         expectType(in, SLICE_SUMS, "a resident task");
-        expectStep(in, step);
+        expectChunk(in, step, chunk);
         boolean present = readPresent(in);
         long count = present ? in.readLong() : 0;
         double loss = present ? in.readDouble() : 0;
         if (present) {
+            expectLength(in, from, to);
             sums.readValues(in, from, to);
         }
         return new SliceAnswer(present, count, loss, in.readLong());
     }
 
-    /** WEIGHTS: step {@code step}'s numbers {@code [from, to)} of the weights, from their owner to a peer. */
-    static void writeWeights(DataOutputStream out, long step, Parameters weights, long from, long to) throws IOException {
-        out.writeByte(WEIGHTS);
-        out.writeLong(step);
-        weights.writeValues(out, from, to);
-        out.flush();
+    /** A message from a peer: a chunk of its slice of the weights, or of its contribution to this task's slice of the sums. */
+    record PeerMessage(boolean weights, long step, int chunk, ChunkSum sum) {
     }
 
     /**
-     * CONTRIBUTION: a task's sums of step {@code step} (null: no member of the batch) to the owner
-     * of their numbers {@code [from, to)}.
+     * Reads the rest of a message from a peer whose type byte, {@code type}, was read: WEIGHTS or
+     * a CONTRIBUTION, of at most {@link Slices#CHUNK_NUMBERS} numbers.
      */
-    static void writeContribution(DataOutputStream out, long step, Gradients sums, long from, long to)
-            throws IOException {
-        out.writeByte(CONTRIBUTION);
-        out.writeLong(step);
-        writeSum(out, sums != null, sums == null ? 0 : sums.exampleCount(), sums == null ? 0 : sums.lossSum());
-        if (sums != null) {
-            sums.sums().writeValues(out, from, to);
-        }
-        out.flush();
-    }
-
-    /** A message from a peer: its slice of the weights, or its contribution to this task's slice of the sums. */
-    record PeerMessage(boolean weights, long step, SliceSum sum) {
-    }
-
-    /**
-     * Reads the next message from peer {@code sender}: WEIGHTS of its slice, or a CONTRIBUTION to
-     * slice {@code receiver}, the reader's own.
-     */
-    static PeerMessage readPeerMessage(DataInputStream in, Slices slices, int sender, int receiver) throws IOException {
-        return readPeerMessage(in.readByte(), in, slices, sender, receiver);
-    }
-
-    /** {@link #readPeerMessage(DataInputStream, Slices, int, int)} whose type byte, {@code type}, was read. */
-    static PeerMessage readPeerMessage(byte type, DataInputStream in, Slices slices, int sender, int receiver)
-            throws IOException {
+    static PeerMessage readPeerMessage(byte type, DataInputStream in, int sender) throws IOException {
         if (type != WEIGHTS && type != CONTRIBUTION) {
             throw new IOException("unexpected message " + type + " from the task of partition " + sender);
         }
         long step = in.readLong();
+        int chunk = in.readInt();
         boolean present = type == WEIGHTS || readPresent(in);
         long count = type == CONTRIBUTION && present ? in.readLong() : 0;
         double loss = type == CONTRIBUTION && present ? in.readDouble() : 0;
         double[] values = null;
         if (present) {
-            values = new double[slices.length(type == WEIGHTS ? sender : receiver)];
-            Parameters.readDoubles(in, values, 0, values.length);
+            int length = in.readInt();
+            if (length < 0 || length > Slices.CHUNK_NUMBERS) {
+                throw new IOException("a chunk of " + length + " numbers from the task of partition " + sender
+                        + ", where this run's have at most " + Slices.CHUNK_NUMBERS);
+            }
+            values = new double[length];
+            Parameters.readDoubles(in, values, 0, length);
         }
-        return new PeerMessage(type == WEIGHTS, step, new SliceSum(present, count, loss, values));
+        return new PeerMessage(type == WEIGHTS, step, chunk, new ChunkSum(present, count, loss, values));
+    }
+
+    private static void writeChunkHead(DataOutputStream out, long step, int chunk) throws IOException {
+        out.writeLong(step);
+        out.writeInt(chunk);
+    }
+
+    private static void expectChunk(DataInputStream in, long step, int chunk) throws IOException {
+        expectStep(in, step);
+        int given = in.readInt();
+        if (given != chunk) {
+            throw new IOException("chunk " + given + " of step " + step + " came where chunk " + chunk + " was due");
+        }
+    }
+
+    private static void expectLength(DataInputStream in, long from, long to) throws IOException {
+        int length = in.readInt();
+        if (length != to - from) {
+            throw new IOException("a chunk of " + length + " numbers where " + (to - from) + " were due");
+        }
     }
 
     private static void writeSum(DataOutputStream out, boolean present, long count, double loss) throws IOException {

@@ -316,34 +316,49 @@ public final class ResidentSource implements GradientSource {
     }
 
     /**
-     * Sends every task its slice of the weights (its peers pass them on), then reads each
-     * owner's slice of the sums, which it added in partition order ({@link PeerMesh}).
+     * Sends every task its slice of the weights in chunks (its peers pass them on), then reads
+     * each owner's slice of the sums, which it added in partition order ({@link PeerMesh}), chunk
+     * by chunk as the owners send them.
      */
     private Gradients slicedStep(Parameters parameters, long[] sortedBatch) throws IOException {
         long started = System.nanoTime();
         long step = ++stepsSent;
-        byte[] head = ResidentProtocol.slicedStepHead(step, sortedBatch);
-        ResidentChannel.DriverEnd[] channels = stage.channels();
-        for (int slice = 0; slice < channels.length; slice++) {
-            ((ResidentChannel.OverSocket) channels[slice]).sendSliced(head, parameters, slices.from(slice),
-                    slices.to(slice));
+        byte[] message = ResidentProtocol.slicedStep(step, sortedBatch);
+        ResidentChannel.OverSocket[] owners = new ResidentChannel.OverSocket[stage.channels().length];
+        for (int slice = 0; slice < owners.length; slice++) {
+            owners[slice] = (ResidentChannel.OverSocket) stage.channels()[slice];
+            owners[slice].sendSliced(message);
+        }
+        // chunk 0 to every owner first, then chunk 1, ...: each owner passes its chunks on while the next come
+        for (int chunk = 0; chunk < slices.maxChunks(); chunk++) {
+            for (int slice = 0; slice < owners.length; slice++) {
+                if (chunk < slices.chunks(slice)) {
+                    owners[slice].sendWeights(step, chunk, parameters, slices.chunkFrom(slice, chunk),
+                            slices.chunkTo(slice, chunk));
+                }
+            }
         }
         long sent = System.nanoTime();
         Parameters sums = new Parameters(architecture);
         ResidentChannel.Watch stageEnded = stageEnded(stage.job());
         ResidentProtocol.SliceAnswer first = null;
         long computeNanos = 0;
-        for (int slice = 0; slice < channels.length; slice++) {
-            ResidentProtocol.SliceAnswer answer = ((ResidentChannel.OverSocket) channels[slice]).receiveSlice(step,
-                    timeoutMillis, stageEnded, sums, slices.from(slice), slices.to(slice));
-            if (first == null) {
-                first = answer;
-            } else if (answer.present() != first.present() || answer.exampleCount() != first.exampleCount()
-                    || Double.doubleToRawLongBits(answer.lossSum()) != Double.doubleToRawLongBits(first.lossSum())) {
-                throw new IOException("the owners of slices 0 and " + slice + " disagree on step " + step
-                        + "'s example count or loss");
+        for (int chunk = 0; chunk < slices.maxChunks(); chunk++) {
+            for (int slice = 0; slice < owners.length; slice++) {
+                if (chunk >= slices.chunks(slice)) {
+                    continue;
+                }
+                ResidentProtocol.SliceAnswer answer = owners[slice].receiveSlice(step, chunk, timeoutMillis, stageEnded,
+                        sums, slices.chunkFrom(slice, chunk), slices.chunkTo(slice, chunk));
+                if (first == null) {
+                    first = answer;
+                } else if (answer.present() != first.present() || answer.exampleCount() != first.exampleCount()
+                        || Double.doubleToRawLongBits(answer.lossSum()) != Double.doubleToRawLongBits(first.lossSum())) {
+                    throw new IOException("the owners of slices 0 and " + slice + " disagree on step " + step
+                            + "'s example count or loss");
+                }
+                computeNanos = Math.max(computeNanos, answer.computeNanos());
             }
-            computeNanos = Math.max(computeNanos, answer.computeNanos());
         }
         long received = System.nanoTime();
         lastStep = new StepProfile(sent - started, received - sent, computeNanos, 0, 0);

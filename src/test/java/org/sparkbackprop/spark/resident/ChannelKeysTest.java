@@ -116,7 +116,7 @@ class ChannelKeysTest {
     }
 
     private static ResidentProtocol.Step readStep(ResidentChannel.Connection task) throws IOException {
-        return ResidentProtocol.readStepOrStop(task.in, CAPACITY, new Parameters(ARCHITECTURE), null, 0);
+        return ResidentProtocol.readStepOrStop(task.in, CAPACITY, new Parameters(ARCHITECTURE), false);
     }
 
     @Test
@@ -124,7 +124,7 @@ class ChannelKeysTest {
         Captured captured = captureTwoSteps();
         ResidentChannel.Connection task = taskReading(captured.first(), captured.second());
         Parameters weights = new Parameters(ARCHITECTURE);
-        ResidentProtocol.Step first = ResidentProtocol.readStepOrStop(task.in, CAPACITY, weights, null, 0);
+        ResidentProtocol.Step first = ResidentProtocol.readStepOrStop(task.in, CAPACITY, weights, false);
         assertEquals(1, first.step());
         assertArrayEquals(new long[] {0, 2}, first.sortedBatch());
         assertTrue(weights.bitwiseEquals(captured.weights()));

@@ -90,6 +90,35 @@ class SlicedExchangeTest {
         }
     }
 
+    /**
+     * Slices of several chunks: [300,100,10] (31110 numbers) on 3 partitions, two chunks a slice;
+     * [12,910,5] (16385 numbers = 2 · 8192 + 1) on 2, one chunk in slice 0 and two in slice 1.
+     */
+    @ParameterizedTest(name = "{0} on {1} partitions")
+    @MethodSource("chunked")
+    void slicesOfSeveralChunksGiveTheSameBits(String sizes, int partitions) throws Exception {
+        JavaSparkContext context = context(Map.of());
+        int[] layers = java.util.Arrays.stream(sizes.split(",")).mapToInt(Integer::parseInt).toArray();
+        Architecture architecture = new Architecture(layers, Activation.RELU, Output.SOFTMAX);
+        Slices slices = new Slices(architecture.parameterCount(), partitions);
+        assertTrue(slices.maxChunks() == 2, "the slices have several chunks");
+        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(9, 150, layers[0], layers[layers.length - 1],
+                false, 6), partitions);
+        DistributedSource jobs = new DistributedSource(context, cached, 32);
+        try (ResidentSource resident = assertInstanceOf(ResidentSource.class,
+                ResidentSource.open(context, cached, 32, architecture, jobs, BlockCache.MEMORY, Exchange.SLICED))) {
+            Trajectory viaSliced = Trajectory.of(resident, architecture, 32, 1, null);
+            Trajectory.of(jobs, architecture, 32, 1, null).assertSameBits(viaSliced);
+            assertEquals(viaSliced.steps(), resident.slicedSteps());
+        } finally {
+            cached.release();
+        }
+    }
+
+    static Stream<Arguments> chunked() {
+        return Stream.of(Arguments.of("300,100,10", 3), Arguments.of("12,910,5", 2));
+    }
+
     /** Sealed peer connections under Spark's authentication and encryption: the same bits. */
     @Test
     void underSparkAuthenticationAndEncryptionTheSlicedStepsAreTheJobSteps() throws Exception {
