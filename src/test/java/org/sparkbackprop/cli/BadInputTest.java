@@ -72,6 +72,7 @@ class BadInputTest {
         cases.add(train("--format", "xml").expect("unknown format 'xml'"));
         cases.add(train("--cache", "tape").expect("unknown cache 'tape', expected one of: memory, disk"));
         cases.add(train("--combine", "sideways").expect("unknown combine 'sideways', expected one of: ordered, tree"));
+        cases.add(train("--exchange", "mesh").expect("unknown exchange 'mesh', expected one of: star, sliced, auto"));
         cases.add(train("--layers", "784,0,10").expect("layers must all be positive, got 784,0,10"));
         cases.add(train("--feature-scale", "0").expect("feature-scale must be a positive number, got 0.0"));
         cases.add(train("--checkpoint-every", "-1").expect("checkpoint-every must be 0 or a positive integer, got -1"));

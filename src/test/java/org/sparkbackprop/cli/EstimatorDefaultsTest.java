@@ -33,6 +33,7 @@ class EstimatorDefaultsTest {
         assertEquals(train.training.settings(defaults), estimator.trainingSettings());
         assertEquals(train.stepMode.id(), estimator.getStepMode());
         assertEquals(train.combine.id(), estimator.getCombine());
+        assertEquals(train.exchange.id(), estimator.getExchange());
         assertEquals(train.blas.choice.id(), estimator.getBlas());
         assertEquals(train.dataSet.cache.id(), estimator.getCache());
         assertEquals(train.checkpointEvery, estimator.getCheckpointInterval());
