@@ -223,12 +223,7 @@ final class ResidentProtocol {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(
                 (int) (Long.BYTES * (parameters.architecture().parameterCount() + sortedBatch.length) + 32));
         DataOutputStream message = new DataOutputStream(bytes);
-        message.writeByte(STEP);
-        message.writeLong(step);
-        message.writeInt(sortedBatch.length);
-        for (long index : sortedBatch) {
-            message.writeLong(index);
-        }
+        writeStepHead(message, STEP, step, sortedBatch);
         parameters.writeValues(message);
         message.flush();
         return bytes.toByteArray();
@@ -279,14 +274,20 @@ final class ResidentProtocol {
     static byte[] slicedStep(long step, long[] sortedBatch) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Long.BYTES * sortedBatch.length + 16);
         DataOutputStream message = new DataOutputStream(bytes);
-        message.writeByte(SLICED_STEP);
+        writeStepHead(message, SLICED_STEP, step, sortedBatch);
+        message.flush();
+        return bytes.toByteArray();
+    }
+
+    /** What STEP and SLICED_STEP begin with: the type, the step and the batch's sorted indices. */
+    private static void writeStepHead(DataOutputStream message, byte type, long step, long[] sortedBatch)
+            throws IOException {
+        message.writeByte(type);
         message.writeLong(step);
         message.writeInt(sortedBatch.length);
         for (long index : sortedBatch) {
             message.writeLong(index);
         }
-        message.flush();
-        return bytes.toByteArray();
     }
 
     /** Where a task listens for its peers. */
