@@ -309,7 +309,8 @@ public final class ResidentSource implements GradientSource {
         Exchange used = exchangeInUse();
         long started = System.nanoTime();
         Gradients total = used == Exchange.SLICED ? slicedStep(parameters, sortedBatch) : starStep(parameters, sortedBatch);
-        if (choice != null && choice.record(used, System.nanoTime() - started)) {
+        // measured only while both can run: after the tasks failed to connect to each other, the star runs unmeasured
+        if (choice != null && stage.sliced() && choice.record(used, System.nanoTime() - started)) {
             LOG.info("--exchange auto: {}", choice.describe());
         }
         return total;
