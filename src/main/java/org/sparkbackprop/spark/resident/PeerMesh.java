@@ -323,7 +323,7 @@ final class PeerMesh implements AutoCloseable {
      * Accepts the higher partitions' tasks until all came or {@code deadline} passed: each must
      * prove it knows this run's secrets, and be of this stage and stage attempt, and come once.
      */
-    private static void accept(ServerSocket server, ChannelKeys keys, ResidentProtocol.Hello mine, int maxMessageBytes,
+    static void accept(ServerSocket server, ChannelKeys keys, ResidentProtocol.Hello mine, int maxMessageBytes,
                                AtomicReferenceArray<ResidentChannel.Connection> accepted, long deadline) {
         SecureRandom random = new SecureRandom();
         int expected = accepted.length() - mine.partition() - 1;

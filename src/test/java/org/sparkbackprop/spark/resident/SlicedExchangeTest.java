@@ -14,9 +14,7 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +42,7 @@ import org.sparkbackprop.training.EpochOrder;
  * The sliced exchange over real sockets (local mode with the tasks forced onto them): every step
  * equals the job step bit for bit, and so the star's, on 1 to 4 partitions, for both outputs,
  * through a stage lost mid-epoch; under Spark's authentication and encryption; with auto's
- * measurement choosing; and with strangers on the tasks' peer ports, which are refused.
+ * measurement choosing. A task's door for its peers refuses strangers.
  */
 class SlicedExchangeTest {
     private static final int EXAMPLES = 230;
@@ -167,58 +165,48 @@ class SlicedExchangeTest {
     }
 
     /**
-     * Strangers on the tasks' peer ports while the tasks connect to each other: one without this
-     * run's secret, whose proof is refused and which is told nothing, and one that sends nothing.
-     * The tasks still connect, every step runs sliced, and the bits are the job's.
+     * A task's door for its peers: a stranger without this run's secret is refused without a
+     * word after its wrong proof; a peer with the secret but of another stage is refused saying
+     * so; the peer of this stage is let in; and the door closes at its deadline.
      */
     @Test
-    void strangersOnThePeerPortsAreRefusedAndChangeNothing() throws Exception {
-        int firstPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            firstPort = probe.getLocalPort() + 100;
-        }
-        JavaSparkContext context = context(Map.of(ResidentSource.PEER_PORT, Integer.toString(firstPort)));
-        Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
-        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 3);
-        DistributedSource jobs = new DistributedSource(context, cached, 16);
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Socket> silent = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CompletableFuture<String> withoutSecret = CompletableFuture.supplyAsync(() -> {
-            // the tasks listen on firstPort and the next ones once the stage starts: knock until one answers
-            while (!stop.get()) {
-                for (int port = firstPort; port < firstPort + 3; port++) {
-                    try (Socket socket = new Socket("127.0.0.1", port)) {
-                        silent.add(new Socket("127.0.0.1", port));
-                        return tryWithoutSecret(socket);
-                    } catch (IOException notYet) {
-                        // nobody listens there (yet)
-                    }
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return "interrupted";
+    void aPeerWithoutTheSecretOrOfAnotherStageIsRefusedAndThePeerLetIn() throws Exception {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        ChannelKeys keys = new ChannelKeys(secret, new byte[0], false);
+        ResidentProtocol.Hello mine = new ResidentProtocol.Hello(42, 0, 0, 0);
+        java.util.concurrent.atomic.AtomicReferenceArray<ResidentChannel.Connection> accepted =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(2);
+        java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+        try (LogCapture log = LogCapture.start();
+             ServerSocket server = new ServerSocket(0, 50, loopback)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            Thread acceptor = new Thread(() -> PeerMesh.accept(server, keys, mine, 1 << 16, accepted, deadline));
+            acceptor.start();
+            try (Socket stranger = new Socket(loopback, server.getLocalPort())) {
+                assertEquals("refused without a word", tryWithoutSecret(stranger));
+            }
+            try (ResidentChannel.Connection otherStage = new ResidentChannel.Connection(
+                    new Socket(loopback, server.getLocalPort()))) {
+                IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                        () -> ResidentTask.handshake(otherStage, keys, new ResidentProtocol.Hello(41, 1, 0, 0), 1 << 16));
+                assertTrue(refused.getMessage().endsWith("it belongs to another stage or stage attempt"),
+                        refused.getMessage());
+            }
+            ResidentChannel.Connection peer = new ResidentChannel.Connection(new Socket(loopback, server.getLocalPort()));
+            try (peer) {
+                ResidentTask.handshake(peer, keys, new ResidentProtocol.Hello(42, 1, 0, 0), 1 << 16);
+                acceptor.join(20_000);
+                assertTrue(!acceptor.isAlive(), "the door closes once its peers are in");
+                assertNotNull(accepted.get(1), "the peer of this stage is let in");
+            } finally {
+                if (accepted.get(1) != null) {
+                    accepted.get(1).close();
                 }
             }
-            return "never reached a task";
-        });
-        try (LogCapture log = LogCapture.start();
-             ResidentSource resident = assertInstanceOf(ResidentSource.class,
-                     ResidentSource.open(context, cached, 16, architecture, jobs, BlockCache.MEMORY, Exchange.SLICED))) {
-            Trajectory viaSliced = Trajectory.of(resident, architecture, 16, 1, null);
-            assertEquals("refused without a word", withoutSecret.get(30, TimeUnit.SECONDS));
-            Trajectory.of(jobs, architecture, 16, 1, null).assertSameBits(viaSliced);
-            assertEquals(viaSliced.steps(), resident.slicedSteps(), "the tasks connected to each other despite strangers");
             assertTrue(log.lines().stream().anyMatch(line -> line.startsWith("WARN " + PeerMesh.class.getName())
                     && line.contains("refused a connection from") && line.contains("does not know this run's secret")),
                     log.lines().toString());
-        } finally {
-            stop.set(true);
-            for (Socket socket : silent) {
-                socket.close();
-            }
-            cached.release();
-            LocalSpark.stop();
         }
     }
 
@@ -228,7 +216,7 @@ class SlicedExchangeTest {
         DataOutputStream out = new DataOutputStream(socket.getOutputStream());
         DataInputStream in = new DataInputStream(socket.getInputStream());
         // a task of the right stage would name it; a stranger guesses
-        ResidentProtocol.writeHello(out, new ResidentProtocol.Hello(0, 2, 0, 0), new byte[ResidentProtocol.NONCE_BYTES]);
+        ResidentProtocol.writeHello(out, new ResidentProtocol.Hello(0, 1, 0, 0), new byte[ResidentProtocol.NONCE_BYTES]);
         in.readFully(new byte[ResidentProtocol.NONCE_BYTES + ChannelKeys.PROOF_BYTES]);
         out.write(new byte[ChannelKeys.PROOF_BYTES]);
         out.flush();
