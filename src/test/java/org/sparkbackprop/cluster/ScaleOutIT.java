@@ -64,7 +64,7 @@ class ScaleOutIT {
                 "the steps ran on resident tasks in the four executors, connected to each other for sliced steps:\n"
                         + run.output());
         assertEquals(exchange.equals("sliced"),
-                run.output().contains("the 4 resident tasks connected to each other for sliced steps"), run.output());
+                run.output().contains("sliced steps: the 4 tasks are connected to each other"), run.output());
         assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve(exchange + ".json")),
                 "--exchange " + exchange + " on four executors vs local[2]");
     }

@@ -463,7 +463,7 @@ public final class ResidentSource implements GradientSource {
                     stage = new Stage(group, job, admitted.channels(), true);
                     if (!meshFormed) {
                         meshFormed = true;
-                        LOG.info("the {} resident tasks connected to each other for sliced steps", partitions);
+                        LOG.info("sliced steps: the {} tasks are connected to each other", partitions);
                     }
                 } else {
                     LOG.warn("the resident tasks could not connect to each other ({}); the steps use --exchange star",
