@@ -40,6 +40,8 @@ class ArchitectureTest {
             Map.entry("training", List.of(OURS + "common.", OURS + "network.", OURS + "data.")),
             Map.entry("files", List.of("org.apache.hadoop.", OURS + "common.")),
             Map.entry("model", List.of("com.fasterxml.jackson.", OURS + "common.", OURS + "files.", OURS + "network.")),
+            Map.entry("onnx", List.of("ai.onnx.proto.", "com.google.protobuf.", "org.ejml.", OURS + "common.",
+                    OURS + "files.", OURS + "network.")),
             Map.entry("report", List.of("org.knowm.xchart.", "org.apache.hadoop.", OURS + "common.", OURS + "files.",
                     OURS + "network.")),
             Map.entry("checkpoint", List.of("com.fasterxml.jackson.", "org.apache.hadoop.", "org.slf4j.", OURS + "common.",
@@ -60,7 +62,8 @@ class ArchitectureTest {
                     "com.fasterxml.jackson.", OURS + "common.", OURS + "blas.", OURS + "checkpoint.", OURS + "data.", OURS + "files.",
                     OURS + "network.", OURS + "spark.", OURS + "training.")),
             Map.entry("ml", List.of("org.apache.spark.", "org.apache.hadoop.", "scala.", OURS + "common.", OURS + "blas.",
-                    OURS + "checkpoint.", OURS + "data.", OURS + "files.", OURS + "model.", OURS + "network.", OURS + "run.",
+                    OURS + "checkpoint.", OURS + "data.", OURS + "files.", OURS + "model.", OURS + "network.", OURS + "onnx.",
+                    OURS + "run.",
                     OURS + "spark.", OURS + "training.")),
             Map.entry("cli", List.of("picocli.", "org.apache.spark.", "org.apache.hadoop.",
                     "com.fasterxml.jackson.", "org.slf4j.", "scala.", OURS)));

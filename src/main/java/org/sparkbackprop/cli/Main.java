@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.common.Version;
 import org.sparkbackprop.training.TrainingDiverged;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,9 +14,9 @@ import picocli.CommandLine.Option;
 /** {@code spark-backprop COMMAND [OPTIONS]}: the entry point that spark-submit runs. */
 @Command(name = "spark-backprop",
         mixinStandardHelpOptions = true,
-        version = "spark-backprop 0.1.0",
+        version = "spark-backprop " + Version.NUMBER,
         description = "Backpropagation with cross-entropy loss, trained by mini-batch gradient descent on Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ConvertCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, ConvertCommand.class,
                 SynthCommand.class, GradcheckCommand.class, CompareCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

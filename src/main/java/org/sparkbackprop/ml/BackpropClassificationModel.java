@@ -1,9 +1,6 @@
 package org.sparkbackprop.ml;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -12,11 +9,10 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.GeneralMLWritable;
+import org.apache.spark.ml.util.GeneralMLWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.model.ModelFile;
@@ -37,10 +33,11 @@ import scala.Option;
  *
  * <p>Saved as a directory: Spark ML's {@code metadata/} (the params) and {@value
  * ModelFile#IN_MODEL_DIRECTORY}, the network2 JSON model file the command line writes, which
- * {@code network2.load()} and {@code evaluate --model} read as well.
+ * {@code network2.load()} and {@code evaluate --model} read as well; or, with
+ * {@code write().format("onnx")}, as an ONNX model for serving outside Spark.
  */
 public final class BackpropClassificationModel
-        extends ProbabilisticClassificationModel<Vector, BackpropClassificationModel> implements MLWritable {
+        extends ProbabilisticClassificationModel<Vector, BackpropClassificationModel> implements GeneralMLWritable {
     private static final long serialVersionUID = 1L;
 
     static {
@@ -183,9 +180,13 @@ public final class BackpropClassificationModel
                 + ", activation=" + network.architecture().hiddenActivation().id();
     }
 
+    /**
+     * Saves the model: {@code write().save(dir)} as the model directory that {@link #load} reads;
+     * {@code write().format("onnx").save(file)} as an ONNX model (see {@link ModelFormats.Onnx}).
+     */
     @Override
-    public MLWriter write() {
-        return new Writer(this);
+    public GeneralMLWriter write() {
+        return new GeneralMLWriter(this);
     }
 
     public static MLReader<BackpropClassificationModel> read() {
@@ -196,42 +197,13 @@ public final class BackpropClassificationModel
         return read().load(path);
     }
 
-    /** The model file in the model directory {@code path}, on the file system Spark writes the directory to. */
-    private static String modelFile(String path, Configuration hadoop) {
-        Path file = new Path(path, ModelFile.IN_MODEL_DIRECTORY);
-        try {
-            return file.getFileSystem(hadoop).makeQualified(file).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot reach its file system (" + e.getMessage() + ")", e);
-        }
-    }
-
-    /** Spark ML's params metadata, then the network as the command line's model file. */
-    private static final class Writer extends MLWriter {
-        private final BackpropClassificationModel model;
-
-        Writer(BackpropClassificationModel model) {
-            this.model = model;
-        }
-
-        @Override
-        public void saveImpl(String path) {
-            DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
-            String file = modelFile(path, sc().hadoopConfiguration());
-            try {
-                ModelFile.write(model.network, file);
-            } catch (IOException e) {
-                throw new UncheckedIOException(file + ": cannot write the model (" + e.getMessage() + ")", e);
-            }
-        }
-    }
-
     private static final class Reader extends MLReader<BackpropClassificationModel> {
         @Override
         public BackpropClassificationModel load(String path) {
             DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sc(),
                     BackpropClassificationModel.class.getName());
-            Parameters network = ModelFile.read(modelFile(path, sc().hadoopConfiguration()))
+            Parameters network = ModelFile.read(ModelFormats.qualified(new Path(path, ModelFile.IN_MODEL_DIRECTORY),
+                    sparkSession()))
                     .parameters(Output.SOFTMAX, Loss.CROSS_ENTROPY);
             BackpropClassificationModel model = new BackpropClassificationModel(metadata.uid(), network);
             metadata.getAndSetParams(model, Option.empty());

@@ -176,7 +176,12 @@ public final class ModelFile {
      */
     public static Stored read(String location) {
         if (DriverFiles.isDirectory(location)) {
-            return read(location.replaceAll("/+$", "") + "/" + IN_MODEL_DIRECTORY);
+            String inside = location.replaceAll("/+$", "") + "/" + IN_MODEL_DIRECTORY;
+            if (!DriverFiles.exists(inside)) {
+                throw new BadInputException(location + ": a directory without a model, expected a model file or a"
+                        + " saved Spark ML model's directory (which holds " + IN_MODEL_DIRECTORY + ")");
+            }
+            return read(inside);
         }
         JsonNode root;
         try (InputStream in = DriverFiles.open(location, "model file")) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,7 @@ import org.sparkbackprop.testing.Cli;
 import org.sparkbackprop.testing.KaggleCsv;
 import org.sparkbackprop.testing.LocalSpark;
 import org.sparkbackprop.testing.LogCapture;
+import org.sparkbackprop.testing.OnnxRuntime;
 
 /**
  * The estimator in Spark ML's own machinery, on a Kaggle-style MNIST CSV made from Fashion-MNIST
@@ -211,12 +213,61 @@ class BackpropClassifierTest {
         BackpropClassifier classifier = new BackpropClassifier().setLayers(new int[] {784, 20, 10}).setMaxIter(2)
                 .setBatchSize(16).setStepSize(0.3).setMomentum(0.5).setRegParam(0.1).setSeed(11).setNumPartitions(2)
                 .setBlas("ejml");
-        Dataset<Row> frame = new VectorAssembler().setInputCols(PIXELS).setOutputCol("features")
-                .transform(read(trainCsv)).select("features", "label");
-        BackpropClassificationModel model = classifier.fit(frame);
+        BackpropClassificationModel model = classifier.fit(assembled(trainCsv));
         Path saved = directory.resolve("model");
         model.save(saved.toString());
         assertArrayEquals(Files.readAllBytes(cliModel), Files.readAllBytes(saved.resolve(ModelFile.IN_MODEL_DIRECTORY)));
+    }
+
+    @Test
+    void theModelSavesAsOnnxThatServesWhatTransformGives() throws Exception {
+        BackpropClassificationModel model = new BackpropClassifier().setLayers(new int[] {784, 20, 10}).setMaxIter(1)
+                .setBatchSize(16).setStepSize(0.3).setSeed(2).setBlas("ejml").fit(assembled(trainCsv));
+        Path onnx = directory.resolve("model.onnx");
+        model.write().format("onnx").save(onnx.toString());
+
+        List<Row> rows = model.transform(assembled(testCsv)).select("features", "probability", "prediction")
+                .collectAsList();
+        float[] features = new float[rows.size() * 784];
+        for (int row = 0; row < rows.size(); row++) {
+            double[] values = ((Vector) rows.get(row).get(0)).toArray();
+            for (int i = 0; i < 784; i++) {
+                features[row * 784 + i] = (float) values[i];
+            }
+        }
+        OnnxRuntime.Outputs served = OnnxRuntime.run(onnx, features, rows.size(), 784);
+        double largestDifference = 0.0;
+        int agreeing = 0;
+        for (int row = 0; row < rows.size(); row++) {
+            double[] probability = ((Vector) rows.get(row).get(1)).toArray();
+            for (int k = 0; k < 10; k++) {
+                largestDifference = Math.max(largestDifference, Math.abs(probability[k] - served.probability()[row][k]));
+            }
+            agreeing += served.label()[row] == (long) rows.get(row).getDouble(2) ? 1 : 0;
+        }
+        assertTrue(largestDifference <= 1e-5, "probabilities within 1e-5 of transform's: " + largestDifference);
+        assertTrue(agreeing >= 0.999 * rows.size(), agreeing + " of " + rows.size() + " predictions agree");
+
+        // Spark's writer conventions: a path that exists needs overwrite(); options reach the format
+        Exception exists = assertThrows(IOException.class, () -> model.write().format("onnx").save(onnx.toString()));
+        assertTrue(exists.getMessage().contains("already exists"), exists.getMessage());
+        model.write().format("onnx").option("opset", "13").overwrite().save(onnx.toString());
+        assertEquals(13, OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx)).getOpsetImport(0).getVersion());
+
+        // the saved model's directory, exported by the command line, is the same file
+        Path saved = directory.resolve("saved-model");
+        model.write().save(saved.toString());
+        Path exported = directory.resolve("exported.onnx");
+        Cli.Result result = Cli.run("export", "--model", saved.toString(), "--out", exported.toString(),
+                "--opset", "13");
+        assertEquals(0, result.exitCode(), result.err());
+        assertArrayEquals(Files.readAllBytes(onnx), Files.readAllBytes(exported));
+    }
+
+    /** The CSV's pixels as one Vector column, features, beside its label. */
+    private static Dataset<Row> assembled(Path csv) {
+        return new VectorAssembler().setInputCols(PIXELS).setOutputCol("features").transform(read(csv))
+                .select("features", "label");
     }
 
     @Test

@@ -1,0 +1,98 @@
+package org.sparkbackprop.ml;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.MLFormatRegister;
+import org.apache.spark.sql.SparkSession;
+import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.onnx.OnnxModel;
+import scala.Option;
+import scala.collection.mutable.Map;
+
+/**
+ * The formats {@code BackpropClassificationModel.write()} saves in, as Spark's other models
+ * offer theirs ({@code LinearRegressionModel}'s {@code write.format("pmml")}): Spark's
+ * {@code GeneralMLWriter} finds them by {@code format+stageName} in
+ * {@code META-INF/services/org.apache.spark.ml.util.MLFormatRegister}.
+ */
+public final class ModelFormats {
+    private ModelFormats() {
+    }
+
+    /** {@code write().save(path)}: the model directory (Spark ML's metadata and the network2 model file). */
+    public static final class Internal implements MLFormatRegister {
+        @Override
+        public String format() {
+            return "internal";
+        }
+
+        @Override
+        public String stageName() {
+            return BackpropClassificationModel.class.getName();
+        }
+
+        @Override
+        public void write(String path, SparkSession session, Map<String, String> options, PipelineStage stage) {
+            BackpropClassificationModel model = (BackpropClassificationModel) stage;
+            DefaultParamsWriter.saveMetadata(model, path, session.sparkContext(), Option.empty(), Option.empty());
+            String file = qualified(new Path(path, ModelFile.IN_MODEL_DIRECTORY), session);
+            try {
+                ModelFile.write(model.network(), file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": cannot write the model (" + e.getMessage() + ")", e);
+            }
+        }
+    }
+
+    /**
+     * {@code write().format("onnx").save(path)}: the ONNX model, one file at {@code path}, in the
+     * opset of the option {@code opset} ({@code write().format("onnx").option("opset", "17")}),
+     * else {@value OnnxModel#DEFAULT_OPSET}.
+     */
+    public static final class Onnx implements MLFormatRegister {
+        @Override
+        public String format() {
+            return "onnx";
+        }
+
+        @Override
+        public String stageName() {
+            return BackpropClassificationModel.class.getName();
+        }
+
+        @Override
+        public void write(String path, SparkSession session, Map<String, String> options, PipelineStage stage) {
+            BackpropClassificationModel model = (BackpropClassificationModel) stage;
+            Option<String> opset = options.get("opset");
+            String file = qualified(new Path(path), session);
+            try {
+                OnnxModel.write(model.network(), opset.isDefined() ? parseOpset(opset.get()) : OnnxModel.DEFAULT_OPSET,
+                        file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": cannot write the ONNX model (" + e.getMessage() + ")", e);
+            }
+        }
+
+        private static int parseOpset(String given) {
+            try {
+                return Integer.parseInt(given.trim());
+            } catch (NumberFormatException e) {
+                throw new BadInputException("opset must be between " + OnnxModel.OLDEST_OPSET + " and "
+                        + OnnxModel.DEFAULT_OPSET + ", got '" + given + "'");
+            }
+        }
+    }
+
+    /** {@code path} on the file system Spark saves to: a path without a scheme is on the default file system. */
+    static String qualified(Path path, SparkSession session) {
+        try {
+            return path.getFileSystem(session.sparkContext().hadoopConfiguration()).makeQualified(path).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": cannot reach its file system (" + e.getMessage() + ")", e);
+        }
+    }
+}
