@@ -55,8 +55,9 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private void print(Architecture architecture, PrintWriter console) {
-        console.printf("%s: ONNX opset %d, %s, %d float32 parameters%n", out, opset,
-                Architecture.describe(architecture.sizes()), architecture.parameterCount());
+        console.printf("%s: ONNX opset %d, layers %s with %s hidden layers, %d float32 parameters%n", out, opset,
+                Architecture.describe(architecture.sizes()), architecture.hiddenActivation().id(),
+                architecture.parameterCount());
         console.printf("  input  %-12s float32 [N, %d]%n", OnnxModel.FEATURES, architecture.inputSize());
         boolean softmax = architecture.output() == Output.SOFTMAX;
         console.printf("  output %-12s float32 [N, %d]  %s%n", OnnxModel.PROBABILITY, architecture.outputSize(),

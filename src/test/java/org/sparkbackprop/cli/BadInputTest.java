@@ -32,12 +32,14 @@ import org.sparkbackprop.testing.LogCapture;
 class BadInputTest {
     private static final String EARLIER_MODEL = "{\"an\": \"earlier model\"}\n";
     private static final String EARLIER_METRICS = "{\"an\": \"earlier metrics line\"}\n";
+    private static final String EARLIER_ONNX = "an earlier ONNX file\n";
 
     @TempDir
     static Path directory;
     static Path idx;
     static Path model;
     static Path metrics;
+    static Path onnx;
 
     @BeforeAll
     static void writeData() throws Exception {
@@ -46,6 +48,7 @@ class BadInputTest {
         IdxFiles.write(idx, "t10k", 50, 2, -1, 0);
         model = directory.resolve("out-model.json");
         metrics = directory.resolve("out-metrics.jsonl");
+        onnx = directory.resolve("out-model.onnx");
     }
 
     /** A file in the temporary directory with {@code content}; its path. */
@@ -125,8 +128,8 @@ class BadInputTest {
         cases.add(on(directory.resolve("nowhere.csv").toString()).expect("nowhere.csv: no such file or directory"));
         // model files
         cases.add(train("--init-model", directory.resolve("none.json").toString()).expect("none.json: model file not found"));
-        cases.add(withModel(file("models/truncated.json", goodModel.substring(0, 40)))
-                .expect("truncated.json: not a valid JSON model file"));
+        String truncated = file("models/truncated.json", goodModel.substring(0, 40));
+        cases.add(withModel(truncated).expect("truncated.json: not a valid JSON model file"));
         cases.add(withModel(file("models/text.json", "weights, sizes and biases\n"))
                 .expect("text.json: not a valid JSON model file"));
         cases.add(withModel(file("models/array.json", "[1, 2, 3]\n"))
@@ -141,6 +144,20 @@ class BadInputTest {
                 .expect("version.json: model format \"spark-backprop-model/9\" is not supported"));
         cases.add(withModel(file("models/sizes.json", goodModel.replace("[2, 2]", "[2, -2]")))
                 .expect("sizes.json: \"sizes\"[1] is -2, expected a positive integer"));
+        // export
+        String good = file("models/good.json", goodModel);
+        cases.add(new Case(List.of("export", "--model", directory.resolve("nowhere.json").toString()))
+                .expect("nowhere.json: model file not found"));
+        Files.createDirectories(directory.resolve("empty-model-directory"));
+        cases.add(new Case(List.of("export", "--model", directory.resolve("empty-model-directory").toString()))
+                .expect("empty-model-directory: a directory without a model, expected a model file or a saved Spark ML"
+                        + " model's directory (which holds network2.json)"));
+        cases.add(new Case(List.of("export", "--model", good, "--out", directory.resolve("no-such/m.onnx").toString()))
+                .expect("--out " + directory.resolve("no-such/m.onnx") + ": the directory " + directory.resolve("no-such")
+                        + " does not exist"));
+        cases.add(new Case(List.of("export", "--model", good, "--opset", "12"))
+                .expect("opset must be between 13 and 21, got 12"));
+        cases.add(new Case(List.of("export", "--model", truncated)).expect("truncated.json: not a valid JSON model file"));
         return cases.stream().map(Case::arguments);
     }
 
@@ -208,8 +225,12 @@ class BadInputTest {
         Files.writeString(model, EARLIER_MODEL);
         Files.writeString(metrics, EARLIER_METRICS);
         List<String> args = new ArrayList<>(badCase.args());
+        Files.writeString(onnx, EARLIER_ONNX);
         if (args.get(0).equals("train")) {
             args.addAll(List.of("--model-out", model.toString(), "--metrics-out", metrics.toString()));
+        }
+        if (args.get(0).equals("export") && !args.contains("--out")) {
+            args.addAll(List.of("--out", onnx.toString()));
         }
         Cli.Result result;
         List<String> logged;
@@ -226,5 +247,11 @@ class BadInputTest {
         assertFalse(result.err().contains("\tat "), "no stack trace");
         assertEquals(EARLIER_MODEL, Files.readString(model), "the earlier model file is untouched");
         assertEquals(EARLIER_METRICS, Files.readString(metrics), "the earlier metrics file is untouched");
+        assertEquals(EARLIER_ONNX, Files.readString(onnx), "the earlier ONNX file is untouched");
+        assertFalse(Files.exists(directory.resolve("no-such")), "no directory made for an output that was refused");
+        try (Stream<Path> files = Files.list(directory)) {
+            assertEquals(List.of(), files.filter(file -> file.getFileName().toString().endsWith(".tmp")).toList(),
+                    "nothing half-written");
+        }
     }
 }

@@ -5,11 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.network.Activation;
+import org.sparkbackprop.network.Architecture;
+import org.sparkbackprop.network.Backpropagation;
+import org.sparkbackprop.network.Initialization;
+import org.sparkbackprop.network.Output;
+import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.network.Workspace;
+import org.sparkbackprop.testing.OnnxRuntime;
 
-/** The jar spark-submit runs: our classes, EJML and relocated picocli; nothing Spark provides; no Breeze or MLlib. */
+/**
+ * The jar spark-submit runs: our classes, EJML, relocated picocli and the relocated protobuf of
+ * ONNX export; nothing Spark provides; no Breeze or MLlib.
+ */
 class ApplicationJarIT {
+    @TempDir
+    Path directory;
 
     @Test
     void holdsWhatSparkDoesNotProvideAndNothingElse() throws Exception {
@@ -19,12 +36,49 @@ class ApplicationJarIT {
             for (String required : List.of("org/sparkbackprop/cli/Main.class", "org/sparkbackprop/blas/NativeProducts.class",
                     "org/sparkbackprop/ml/BackpropClassifier.class",
                     "org/ejml/dense/row/CommonOps_DDRM.class",
-                    "org/sparkbackprop/shaded/picocli/CommandLine.class")) {
+                    "org/sparkbackprop/shaded/picocli/CommandLine.class",
+                    "org/sparkbackprop/shaded/protobuf/GeneratedMessageV3.class",
+                    "org/sparkbackprop/shaded/onnx/proto/OnnxMl.class",
+                    "META-INF/services/org.apache.spark.ml.util.MLFormatRegister")) {
                 assertTrue(entries.contains(required), required);
             }
+            // Spark's jars/ has its own protobuf-java: ours must not be found in its place, or it in ours
             for (String forbidden : List.of("picocli/", "breeze/", "org/apache/spark/", "scala/", "org/apache/hadoop/",
-                    "com/fasterxml/", "org/slf4j/", "dev/ludovic/", "org/netlib/")) {
+                    "com/fasterxml/", "org/slf4j/", "dev/ludovic/", "org/netlib/", "com/google/protobuf/",
+                    "google/protobuf/", "ai/onnx/", "org/tribuo/")) {
                 assertTrue(entries.stream().noneMatch(name -> name.startsWith(forbidden)), "no " + forbidden + " inside");
+            }
+        }
+    }
+
+    /** The export of the jar (its protobuf relocated) runs in onnxruntime as the model runs here. */
+    @Test
+    void exportsThroughSparkSubmitAModelThatOnnxRuntimeRuns() throws Exception {
+        Architecture architecture = new Architecture(new int[] {784, 16, 10}, Activation.RELU, Output.SOFTMAX);
+        Parameters model = Initialization.SCALED.initialize(architecture, 8);
+        Path json = directory.resolve("model.json");
+        Path onnx = directory.resolve("model.onnx");
+        ModelFile.write(model, json.toString());
+        Scripts.Run run = Scripts.run(Map.of(), directory.resolve("export.log"), 5, "submit/local.sh", "export",
+                "--model", json.toString(), "--out", onnx.toString());
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("output label"), run.output());
+
+        int rows = 64;
+        Workspace workspace = new Workspace(architecture, rows);
+        workspace.resize(rows);
+        float[] features = new float[rows * 784];
+        SplittableRandom random = new SplittableRandom(8);
+        for (int i = 0; i < features.length; i++) {
+            features[i] = (float) random.nextDouble();
+            workspace.inputs().data[i] = features[i];
+        }
+        Backpropagation.forward(model, workspace);
+        double[] expected = workspace.activations(architecture.weightLayers()).data;
+        OnnxRuntime.Outputs served = OnnxRuntime.run(onnx, features, rows, 784);
+        for (int row = 0; row < rows; row++) {
+            for (int k = 0; k < 10; k++) {
+                assertEquals(expected[row * 10 + k], served.probability()[row][k], 1e-5);
             }
         }
     }
