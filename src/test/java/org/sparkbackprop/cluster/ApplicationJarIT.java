@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Activation;
 import org.sparkbackprop.network.Architecture;
-import org.sparkbackprop.network.Backpropagation;
 import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
-import org.sparkbackprop.network.Workspace;
 import org.sparkbackprop.testing.OnnxRuntime;
 
 /**
@@ -63,23 +60,6 @@ class ApplicationJarIT {
                 "--model", json.toString(), "--out", onnx.toString());
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("output label"), run.output());
-
-        int rows = 64;
-        Workspace workspace = new Workspace(architecture, rows);
-        workspace.resize(rows);
-        float[] features = new float[rows * 784];
-        SplittableRandom random = new SplittableRandom(8);
-        for (int i = 0; i < features.length; i++) {
-            features[i] = (float) random.nextDouble();
-            workspace.inputs().data[i] = features[i];
-        }
-        Backpropagation.forward(model, workspace);
-        double[] expected = workspace.activations(architecture.weightLayers()).data;
-        OnnxRuntime.Outputs served = OnnxRuntime.run(onnx, features, rows, 784);
-        for (int row = 0; row < rows; row++) {
-            for (int k = 0; k < 10; k++) {
-                assertEquals(expected[row * 10 + k], served.probability()[row][k], 1e-5);
-            }
-        }
+        OnnxRuntime.assertServes(onnx, model);
     }
 }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.testing.OnnxRuntime;
 
 /**
  * Runs on a real cluster keep what they write: a real HDFS and a real YARN (Hadoop's
@@ -34,8 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * bytes are those that local[2] writes from local files. Under dynamic allocation (shuffle
  * tracking, no executors at start, at most 2 of 1 core: 2 partitions), the steps on YARN run on
  * resident tasks (their channel on the application master's host); the standalone cluster-mode driver takes one of the 2 Workers' cores, so there the steps
- * fall back to jobs, saying why, with the same bits. evaluate and predict read the model back
- * from HDFS; a driver killed after a checkpoint resumes from HDFS to the same bytes; and a path
+ * fall back to jobs, saying why, with the same bits. evaluate, predict and export read the model
+ * back from HDFS (export writing its ONNX file there); a driver killed after a checkpoint resumes from HDFS to the same bytes; and a path
  * that would be lost in cluster mode is refused on YARN with exit code 2 and the driver's line.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -138,7 +140,7 @@ class HadoopClusterIT {
 
     @Test
     @Order(3)
-    void evaluateAndPredictReadTheModelFromHdfs() throws Exception {
+    void evaluatePredictAndExportReadTheModelFromHdfs() throws Exception {
         Map<String, String> local = Map.of("SPARK_MASTER", "local[2]", "SPARK_DRIVER_MEMORY", "1g");
         Scripts.Run evaluate = Scripts.run(local, STATE.resolve("evaluate.log"), 3, "submit/local.sh", "evaluate",
                 "--model", hdfs + "/out/yarn/model.json", "--data", hdfs + "/data/fashion", "--json");
@@ -154,6 +156,14 @@ class HadoopClusterIT {
         assertEquals(0, predict.exitCode(), predict.output());
         assertTrue(predict.output().contains("1000 predictions written"), predict.output());
         assertTrue(hadoop.fileSystem().exists(new org.apache.hadoop.fs.Path("/out/predictions/_SUCCESS")));
+
+        Scripts.Run export = Scripts.run(local, STATE.resolve("export.log"), 3, "submit/local.sh", "export",
+                "--model", hdfs + "/out/yarn/model.json", "--out", hdfs + "/out/yarn/model.onnx");
+        assertEquals(0, export.exitCode(), export.output());
+        Path onnx = STATE.resolve("model-from-hdfs.onnx");
+        hadoop.fileSystem().copyToLocalFile(new org.apache.hadoop.fs.Path("/out/yarn/model.onnx"),
+                new org.apache.hadoop.fs.Path(onnx.toUri()));
+        OnnxRuntime.assertServes(onnx, ModelFile.read(hdfs + "/out/yarn/model.json").parameters());
     }
 
     @Test
