@@ -23,11 +23,17 @@ public final class ModelFormats {
     private ModelFormats() {
     }
 
-    /** {@code write().save(path)}: the model directory (Spark ML's metadata and the network2 model file). */
-    public static final class Internal implements MLFormatRegister {
+    /** A format of {@code BackpropClassificationModel}, named {@code format}. */
+    private abstract static class OfTheModel implements MLFormatRegister {
+        private final String format;
+
+        OfTheModel(String format) {
+            this.format = format;
+        }
+
         @Override
         public String format() {
-            return "internal";
+            return format;
         }
 
         @Override
@@ -37,7 +43,21 @@ public final class ModelFormats {
 
         @Override
         public void write(String path, SparkSession session, Map<String, String> options, PipelineStage stage) {
-            BackpropClassificationModel model = (BackpropClassificationModel) stage;
+            write(path, session, options, (BackpropClassificationModel) stage);
+        }
+
+        abstract void write(String path, SparkSession session, Map<String, String> options,
+                            BackpropClassificationModel model);
+    }
+
+    /** {@code write().save(path)}: the model directory (Spark ML's metadata and the network2 model file). */
+    public static final class Internal extends OfTheModel {
+        public Internal() {
+            super("internal");
+        }
+
+        @Override
+        void write(String path, SparkSession session, Map<String, String> options, BackpropClassificationModel model) {
             DefaultParamsWriter.saveMetadata(model, path, session.sparkContext(), Option.empty(), Option.empty());
             String file = qualified(new Path(path, ModelFile.IN_MODEL_DIRECTORY), session);
             try {
@@ -53,20 +73,13 @@ public final class ModelFormats {
      * opset of the option {@code opset} ({@code write().format("onnx").option("opset", "17")}),
      * else {@value OnnxModel#DEFAULT_OPSET}.
      */
-    public static final class Onnx implements MLFormatRegister {
-        @Override
-        public String format() {
-            return "onnx";
+    public static final class Onnx extends OfTheModel {
+        public Onnx() {
+            super("onnx");
         }
 
         @Override
-        public String stageName() {
-            return BackpropClassificationModel.class.getName();
-        }
-
-        @Override
-        public void write(String path, SparkSession session, Map<String, String> options, PipelineStage stage) {
-            BackpropClassificationModel model = (BackpropClassificationModel) stage;
+        void write(String path, SparkSession session, Map<String, String> options, BackpropClassificationModel model) {
             Option<String> opset = options.get("opset");
             String file = qualified(new Path(path), session);
             try {
