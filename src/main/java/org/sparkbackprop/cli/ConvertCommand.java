@@ -42,7 +42,7 @@ final class ConvertCommand implements Callable<Integer> {
             throw new BadInputException("classes must be a positive integer, got " + classes);
         }
         dataSet.validate();
-        DataPaths.requireExists("--in", in);
+        dataSet.requireExists("--in", in);
         long rows = SparkRun.with("spark-backprop convert", context -> {
             SparkSession spark = SparkSession.active();
             // any width; labels checked against --classes when given (IDX's one-hot needs a count: MNIST's ten)

@@ -9,6 +9,7 @@ import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.InputFormat;
 import org.sparkbackprop.spark.input.PartitionCount;
 import org.sparkbackprop.spark.input.ReadOptions;
+import org.sparkbackprop.spark.input.SqlSource;
 import picocli.CommandLine.Option;
 
 /** The options every command that reads a data set on Spark shares (a picocli mixin). */
@@ -19,8 +20,13 @@ final class DataSetOptions {
     String config;
 
     @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = InputFormat.Names.class,
-            description = "${COMPLETION-CANDIDATES} (inferred from the path when omitted).")
-    InputFormat format;
+            description = "${COMPLETION-CANDIDATES} (inferred from the path when omitted); any other data source Spark"
+                    + " loads (orc, json, xml, avro, ...); or table: the path is a table of Spark's catalog (db.images).")
+    String format;
+
+    @Option(names = "--source-option", paramLabel = "KEY=VALUE",
+            description = "An option of the Spark data source of --format (repeatable), e.g. multiLine=true for json.")
+    Map<String, String> sourceOptions;
 
     @Option(names = "--header", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "CSV: the first line of each file names the columns (default: true; --no-header when not).")
@@ -35,8 +41,14 @@ final class DataSetOptions {
     List<String> labelCols;
 
     @Option(names = "--feature-cols", paramLabel = "NAMES", split = ",",
-            description = "CSV, Parquet: the feature columns (default: all but the label columns).")
+            description = "CSV, Parquet, Spark sources: the feature columns (default: all numeric columns but the label"
+                    + " columns).")
     List<String> featureCols;
+
+    @Option(names = "--features-col", paramLabel = "NAME",
+            description = "Spark sources: a column holding each row's features, an array of numbers or an ML Vector"
+                    + " (default: 'features' where there is one).")
+    String featuresCol;
 
     @Option(names = "--feature-scale", paramLabel = "X", defaultValue = "1",
             description = "Multiply every feature by X, e.g. 0.00392156862745098 (1/255) for raw pixels (default: 1). IDX is always scaled to [0, 1].")
@@ -56,7 +68,20 @@ final class DataSetOptions {
 
     /** How the readers read, as these options say. */
     ReadOptions readOptions() {
-        return new ReadOptions(header, labelCol, labelCols, featureCols, featureScale, numFeatures, cache);
+        return new ReadOptions(header, labelCol, labelCols, featureCols, featuresCol, featureScale, numFeatures,
+                sourceOptions == null ? Map.of() : sourceOptions, cache);
+    }
+
+    /** Whether the data is a table of Spark's catalog, named where a path would be. */
+    boolean readsTable() {
+        return SqlSource.TABLE.equalsIgnoreCase(format);
+    }
+
+    /** Fails naming {@code option} when its data does not exist (a table is looked up when read). */
+    void requireExists(String option, String path) {
+        if (!readsTable()) {
+            DataPaths.requireExists(option, path);
+        }
     }
 
     /** Checks what can be checked before Spark starts. */
@@ -75,7 +100,9 @@ final class DataSetOptions {
     /** The options that decide what the examples are, as a checkpoint's fingerprint records them. */
     Map<String, String> fingerprint() {
         Map<String, String> fingerprint = new TreeMap<>();
-        fingerprint.put("format", format == null ? "inferred" : format.id());
+        fingerprint.put("format", format == null ? "inferred" : format);
+        fingerprint.put("source-options", String.valueOf(sourceOptions == null ? Map.of() : new TreeMap<>(sourceOptions)));
+        fingerprint.put("features-col", String.valueOf(featuresCol));
         fingerprint.put("header", Boolean.toString(header));
         fingerprint.put("label-col", String.valueOf(labelCol));
         fingerprint.put("label-cols", String.valueOf(labelCols));

@@ -1,5 +1,6 @@
 package org.sparkbackprop.cli;
 
+import java.util.List;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkbackprop.data.ParsedExample;
@@ -16,8 +17,17 @@ final class DataSetReader {
     /** The examples at {@code path} as cached blocks, their width checked against {@code inputSize}. */
     static CachedExamples load(JavaSparkContext context, String path, DataSetOptions options, IdxSource.Role role,
                                int inputSize, int classes, int partitions) {
-        return formatOf(context, path, options).reader().cache(context, path, options.readOptions(),
-                new ExampleReader.Request(role, inputSize, classes, true, null, partitions));
+        return load(context, path, options, role, inputSize, classes, partitions, null);
+    }
+
+    /**
+     * As above, for labels given as names: {@code classNames} are class k's names (a training
+     * set's, for its test data), or null to take the sorted names found in this data.
+     */
+    static CachedExamples load(JavaSparkContext context, String path, DataSetOptions options, IdxSource.Role role,
+                               int inputSize, int classes, int partitions, List<String> classNames) {
+        return readerOf(context, path, options).cache(context, path, options.readOptions(),
+                new ExampleReader.Request(role, inputSize, classes, true, null, partitions, classNames));
     }
 
     /**
@@ -28,11 +38,12 @@ final class DataSetReader {
     static JavaPairRDD<Long, ParsedExample> rows(JavaSparkContext context, String path, DataSetOptions options,
                                                  IdxSource.Role role, int inputSize, int classes, boolean labelsRequired,
                                                  String idCol, int partitions) {
-        return formatOf(context, path, options).reader().rows(context, path, options.readOptions(),
+        return readerOf(context, path, options).rows(context, path, options.readOptions(),
                 new ExampleReader.Request(role, inputSize, classes, labelsRequired, idCol, partitions));
     }
 
-    static InputFormat formatOf(JavaSparkContext context, String path, DataSetOptions options) {
-        return options.format != null ? options.format : InputFormat.inferFrom(path, context.hadoopConfiguration());
+    static ExampleReader readerOf(JavaSparkContext context, String path, DataSetOptions options) {
+        return options.format != null ? InputFormat.readerOf(options.format)
+                : InputFormat.inferFrom(path, context.hadoopConfiguration()).reader();
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.IntStream;
 import java.util.concurrent.Callable;
 import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.common.BadInputException;
@@ -62,15 +64,16 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new BadInputException("evaluate: --data is required (the data to score)");
         }
         DataPaths.requireKeptInClusterMode("--report", report);
-        DataPaths.requireExists("--data", data);
+        dataSet.requireExists("--data", data);
         dataSet.validate();
-        Parameters parameters = modelOptions.load("evaluate");
+        ModelOptions.Loaded model = modelOptions.load("evaluate");
+        Parameters parameters = model.parameters();
         Blas.Selection kernel = blas.select();
         long started = System.nanoTime();
         Scores scores = SparkRun.with("spark-backprop evaluate", context -> {
             CachedExamples examples = DataSetReader.load(context, data, dataSet, IdxSource.Role.TEST,
                     parameters.architecture().inputSize(), parameters.architecture().outputSize(),
-                    dataSet.partitions(context));
+                    dataSet.partitions(context), model.classNames());
             KernelCheck.onExecutors(context, examples, kernel.kernel());
             Blas.log(kernel);
             Scores result = new DistributedSource(context, examples, SLICE_ROWS, Combine.ORDERED, kernel.kernel())
@@ -78,7 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
             examples.release();
             return result;
         });
-        print(scores, parameters.architecture().output(), spec.commandLine().getOut());
+        print(scores, parameters.architecture().output(), model.classNames(), spec.commandLine().getOut());
         if (report != null) {
             RunReport.forEvaluation(modelOptions.model, data, parameters.architecture().output(), scores,
                     (System.nanoTime() - started) / 1e9).write(report);
@@ -86,10 +89,10 @@ final class EvaluateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void print(Scores scores, Output modelOutput, PrintWriter out) {
+    private void print(Scores scores, Output modelOutput, List<String> classNames, PrintWriter out) {
         boolean multiLabel = modelOutput.multiLabel();
         if (json) {
-            out.println(toJson(scores, multiLabel));
+            out.println(toJson(scores, multiLabel, classNames));
             out.flush();
             return;
         }
@@ -103,12 +106,22 @@ final class EvaluateCommand implements Callable<Integer> {
         } else {
             out.printf("accuracy        %.6f%n", scores.accuracy());
         }
-        out.printf("%n%-7s %9s %9s %9s %9s%n", multiLabel ? "label" : "class", "precision", "recall", "F1", "support");
+        int width = 7;
+        for (int k = 0; k < scores.classes(); k++) {
+            width = Math.max(width, name(k, classNames).length());
+        }
+        out.printf("%n%-" + width + "s %9s %9s %9s %9s%n", multiLabel ? "label" : "class", "precision", "recall", "F1",
+                "support");
         for (int k = 0; k < scores.classes(); k++) {
             Scores.ClassScores c = scores.classScores(k);
-            out.printf("%-7d %9.4f %9.4f %9.4f %9d%n", k, c.precision(), c.recall(), c.f1(), c.support());
+            out.printf("%-" + width + "s %9.4f %9.4f %9.4f %9d%n", name(k, classNames), c.precision(), c.recall(), c.f1(),
+                    c.support());
         }
         if (!multiLabel) {
+            if (classNames != null) {
+                out.printf("%nclasses: %s%n", String.join(", ", IntStream.range(0, classNames.size())
+                        .mapToObj(k -> k + " " + classNames.get(k)).toList()));
+            }
             out.printf("%nconfusion matrix (rows: actual class, columns: predicted class)%n");
             for (int actual = 0; actual < scores.classes(); actual++) {
                 StringBuilder row = new StringBuilder(String.format("%-4d", actual));
@@ -121,7 +134,12 @@ final class EvaluateCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static ObjectNode toJson(Scores scores, boolean multiLabel) {
+    /** Class k's name: its name where the labels were names, else k. */
+    private static String name(int k, List<String> classNames) {
+        return classNames != null ? classNames.get(k) : Integer.toString(k);
+    }
+
+    private static ObjectNode toJson(Scores scores, boolean multiLabel, List<String> classNames) {
         ObjectNode node = new ObjectMapper().createObjectNode();
         node.put("examples", scores.examples());
         node.put("loss", scores.loss());
@@ -135,8 +153,11 @@ final class EvaluateCommand implements Callable<Integer> {
         ArrayNode perClass = node.putArray(multiLabel ? "per_label" : "per_class");
         for (int k = 0; k < scores.classes(); k++) {
             Scores.ClassScores c = scores.classScores(k);
-            perClass.addObject().put(multiLabel ? "label" : "class", k).put("precision", c.precision())
-                    .put("recall", c.recall()).put("f1", c.f1()).put("support", c.support());
+            ObjectNode entry = perClass.addObject().put(multiLabel ? "label" : "class", k);
+            if (classNames != null) {
+                entry.put("name", classNames.get(k));
+            }
+            entry.put("precision", c.precision()).put("recall", c.recall()).put("f1", c.f1()).put("support", c.support());
         }
         if (!multiLabel) {
             ArrayNode matrix = node.putArray("confusion_matrix");

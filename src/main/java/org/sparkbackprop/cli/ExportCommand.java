@@ -8,7 +8,6 @@ import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.files.DriverFiles;
 import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Output;
-import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.onnx.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,9 +47,9 @@ final class ExportCommand implements Callable<Integer> {
             throw new BadInputException("--out " + out + ": the directory "
                     + (DriverFiles.hasScheme(out) ? directory : directory.toUri().getPath()) + " does not exist");
         }
-        Parameters model = modelOptions.load("export");
-        OnnxModel.write(model, opset, out);
-        print(model.architecture(), spec.commandLine().getOut());
+        ModelOptions.Loaded model = modelOptions.load("export");
+        OnnxModel.write(model.parameters(), model.classNames(), opset, out);
+        print(model.parameters().architecture(), spec.commandLine().getOut());
         return ExitCodes.OK;
     }
 

@@ -1,5 +1,6 @@
 package org.sparkbackprop.cli;
 
+import java.util.List;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Output;
@@ -15,12 +16,16 @@ final class ModelOptions {
             description = "For a model file that does not state its output: softmax (default) or sigmoid.")
     Output output;
 
+    /** A saved model: its parameters, and class k's name where its labels were names (else null). */
+    record Loaded(Parameters parameters, List<String> classNames) {
+    }
+
     /** Reads and checks the model file; fails naming the file when it is missing or malformed. */
-    Parameters load(String command) {
+    Loaded load(String command) {
         if (model == null) {
             throw new BadInputException(command + ": --model is required (the model file)");
         }
         ModelFile.Stored stored = ModelFile.read(model);
-        return output != null ? stored.parameters(output) : stored.parameters();
+        return new Loaded(output != null ? stored.parameters(output) : stored.parameters(), stored.classNames());
     }
 }

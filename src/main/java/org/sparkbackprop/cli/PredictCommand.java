@@ -60,8 +60,9 @@ final class PredictCommand implements Callable<Integer> {
             throw new BadInputException("threshold must be in (0, 1), got " + threshold);
         }
         dataSet.validate();
-        DataPaths.requireExists("--data", data);
-        Parameters parameters = modelOptions.load("predict");
+        dataSet.requireExists("--data", data);
+        ModelOptions.Loaded model = modelOptions.load("predict");
+        Parameters parameters = model.parameters();
         Blas.Selection kernel = blas.select();
         long rows = SparkRun.with("spark-backprop predict", context -> {
             SparkSession spark = SparkSession.active();
@@ -70,7 +71,7 @@ final class PredictCommand implements Callable<Integer> {
             JavaPairRDD<Long, ParsedExample> examples = DataSetReader.rows(context, data, dataSet, IdxSource.Role.TEST,
                     inputSize, parameters.architecture().outputSize(), false, idCol,
                     dataSet.partitions(context));
-            return Predictions.write(spark, examples, parameters, kernel.kernel(), threshold, idCol != null, out, outFormat);
+            return Predictions.write(spark, examples, parameters, model.classNames(), kernel.kernel(), threshold, idCol != null, out, outFormat);
         });
         LOG.info("{} predictions written to {}", rows, out);
         Blas.log(kernel);

@@ -3,10 +3,13 @@ package org.sparkbackprop.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbackprop.blas.Blas;
@@ -139,9 +142,9 @@ final class TrainCommand implements Callable<Integer> {
         DataPaths.requireKeptInClusterMode("--metrics-out", metricsOut);
         DataPaths.requireKeptInClusterMode("--report", report);
         DataPaths.requireKeptInClusterMode("--checkpoint-dir", checkpointDir);
-        DataPaths.requireExists("--train", train);
+        dataSet.requireExists("--train", train);
         if (test != null) {
-            DataPaths.requireExists("--test", test);
+            dataSet.requireExists("--test", test);
         }
         dataSet.validate();
         TrainingRun.Checkpointing checkpointing = new TrainingRun.Checkpointing(checkpointDir == null ? null
@@ -164,15 +167,22 @@ final class TrainCommand implements Callable<Integer> {
         }
         startValues.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
         TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, exchange, kernel, dataSet.cache);
+        AtomicReference<List<String>> classNames = new AtomicReference<>();
         TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
             PartitionCount.Choice partitions = dataSet.partitionChoice(context);
             int partitionCount = partitions.count();
             CachedExamples loaded = DataSetReader.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
+            // labels given as names: the test data's are the training data's classes
             CachedExamples testExamples = test == null ? null : DataSetReader.load(context, test, dataSet,
-                    IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount);
+                    IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount,
+                    loaded.classNames());
+            classNames.set(loaded.classNames());
             Map<String, String> dataFingerprint = new TreeMap<>(dataSet.fingerprint());
-            dataFingerprint.put("train files", DataFingerprint.of(train, context.hadoopConfiguration()));
+            dataFingerprint.put("train files", dataSet.readsTable()
+                    ? DataFingerprint.ofFiles("table " + train, List.of(SparkSession.active().table(train).inputFiles()),
+                            context.hadoopConfiguration())
+                    : DataFingerprint.of(train, context.hadoopConfiguration()));
             try (TrainingRun run = TrainingRun.split(loaded, testExamples, holdOut, dataSet.cache)) {
                 if (dataSet.partitions == null) {
                     partitions.log();
@@ -184,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
         Parameters trained = finished.state().model();
         if (modelOut != null) {
             try {
-                ModelFile.write(trained, modelOut);
+                ModelFile.write(trained, classNames.get(), modelOut);
             } catch (IOException e) {
                 throw new UncheckedIOException(modelOut + ": cannot write the model (" + e.getMessage() + ")", e);
             }

@@ -83,7 +83,7 @@ public final class ModelFormats {
             Option<String> opset = options.get("opset");
             String file = qualified(new Path(path), session);
             try {
-                OnnxModel.write(model.network(), opset.isDefined() ? parseOpset(opset.get()) : OnnxModel.DEFAULT_OPSET,
+                OnnxModel.write(model.network(), null, opset.isDefined() ? parseOpset(opset.get()) : OnnxModel.DEFAULT_OPSET,
                         file);
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": cannot write the ONNX model (" + e.getMessage() + ")", e);

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.files.AtomicFiles;
 import org.sparkbackprop.files.DriverFiles;
@@ -24,11 +26,13 @@ import org.sparkbackprop.network.Parameters;
  *  "weights": [W^l as n_l × n_{l−1} nested lists, per layer],
  *  "biases": [b^l as n_l × 1 nested lists, per layer],
  *  "cost": "CrossEntropyCost",
- *  "output": "softmax", "activation": "sigmoid", "format": "spark-backprop-model/1"}
+ *  "output": "softmax", "activation": "sigmoid", "format": "spark-backprop-model/1",
+ *  "classes": ["sandal", "shirt", ...]}
  * </pre>
  * {@code "cost"} names the {@link Loss} by network2's class ({@code CrossEntropyCost} or
- * {@code QuadraticCost}). The last three keys are ours; a file with network2's keys alone also
- * loads, its output then being whatever the caller chooses. Doubles are written in the shortest form that reads back
+ * {@code QuadraticCost}). The last keys are ours; a file with network2's keys alone also
+ * loads, its output then being whatever the caller chooses. {@code "classes"}, present when the
+ * labels were names, gives class k's name. Doubles are written in the shortest form that reads back
  * to the same bits.
  */
 public final class ModelFile {
@@ -46,7 +50,7 @@ public final class ModelFile {
      * null), and its numbers.
      */
     public record Stored(String source, int[] sizes, Output output, Loss loss, Activation activation,
-                         double[][][] weights, double[][] biases) {
+                         double[][][] weights, double[][] biases, List<String> classNames) {
 
         /**
          * Checks that a network of {@code architecture} can start from this model: the same layer
@@ -120,9 +124,14 @@ public final class ModelFile {
 
     /** Writes {@code parameters} atomically to {@code location}: a local path or any Hadoop file system's URI. */
     public static void write(Parameters parameters, String location) throws IOException {
+        write(parameters, null, location);
+    }
+
+    /** As above, with class k's name {@code classNames[k]} (null when the labels were indices). */
+    public static void write(Parameters parameters, List<String> classNames, String location) throws IOException {
         AtomicFiles.write(location, out -> {
             try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
-                writeJson(parameters, json);
+                writeJson(parameters, classNames, json);
                 json.writeRaw('\n');
             }
         });
@@ -130,6 +139,12 @@ public final class ModelFile {
 
     /** Writes {@code parameters} as one JSON object (the model file's content) to {@code json}. */
     public static void writeJson(Parameters parameters, JsonGenerator json) throws IOException {
+        writeJson(parameters, null, json);
+    }
+
+    /** As above, with the class names (null: none). */
+    public static void writeJson(Parameters parameters, List<String> classNames, JsonGenerator json)
+            throws IOException {
         Architecture architecture = parameters.architecture();
         int layers = architecture.weightLayers();
         json.writeStartObject();
@@ -166,6 +181,13 @@ public final class ModelFile {
         json.writeStringField("output", architecture.output().id());
         json.writeStringField("activation", architecture.hiddenActivation().id());
         json.writeStringField("format", FORMAT);
+        if (classNames != null) {
+            json.writeArrayFieldStart("classes");
+            for (String name : classNames) {
+                json.writeString(name);
+            }
+            json.writeEndArray();
+        }
         json.writeEndObject();
     }
 
@@ -236,7 +258,28 @@ public final class ModelFile {
                 biases[l - 1][neuron] = column[neuron][0];
             }
         }
-        return new Stored(source, sizes, output, loss, activation, weights, biases);
+        return new Stored(source, sizes, output, loss, activation, weights, biases, readClasses(source, root, sizes));
+    }
+
+    /** The class names, when the file has them: distinct strings, one per output. */
+    private static List<String> readClasses(String source, JsonNode root, int[] sizes) {
+        JsonNode node = root.get("classes");
+        if (node == null) {
+            return null;
+        }
+        int classes = sizes[sizes.length - 1];
+        if (!node.isArray() || node.size() != classes) {
+            throw new BadInputException(source + ": \"classes\" must be an array of " + classes
+                    + " names to match \"sizes\"");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode name : node) {
+            if (!name.isTextual() || names.contains(name.asText())) {
+                throw new BadInputException(source + ": \"classes\" holds " + name + ", expected distinct names");
+            }
+            names.add(name.asText());
+        }
+        return List.copyOf(names);
     }
 
     private static int[] readSizes(String path, JsonNode root) {

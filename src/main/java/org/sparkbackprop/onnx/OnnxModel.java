@@ -14,7 +14,10 @@ import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.ejml.data.DMatrixRMaj;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.common.Version;
@@ -65,14 +68,18 @@ public final class OnnxModel {
         }
     }
 
-    /** Writes the ONNX model of {@code network} atomically to {@code location} (a local path or any Hadoop URI). */
-    public static void write(Parameters network, int opset, String location) throws IOException {
-        ModelProto model = of(network, opset);
+    /**
+     * Writes the ONNX model of {@code network} atomically to {@code location} (a local path or any
+     * Hadoop URI); {@code classNames}, class k's name where the labels were names, else null.
+     */
+    public static void write(Parameters network, List<String> classNames, int opset, String location)
+            throws IOException {
+        ModelProto model = of(network, classNames, opset);
         AtomicFiles.write(location, model::writeTo);
     }
 
-    /** The ONNX model of {@code network} in {@code opset}. */
-    public static ModelProto of(Parameters network, int opset) {
+    /** The ONNX model of {@code network} in {@code opset}, its metadata naming the classes where they have names. */
+    public static ModelProto of(Parameters network, List<String> classNames, int opset) {
         checkOpset(opset);
         Architecture architecture = network.architecture();
         long weightBytes = architecture.parameterCount() * Float.BYTES;
@@ -129,14 +136,34 @@ public final class OnnxModel {
                 .setModelVersion(1)
                 .setDocString(describe(architecture))
                 .setGraph(graph);
-        Map<String, String> metadata = Map.of(
+        Map<String, String> metadata = new TreeMap<>(Map.of(
                 "layers", Architecture.describe(architecture.sizes()),
                 "activation", architecture.hiddenActivation().id(),
                 "output", output.id(),
-                "loss", architecture.loss().id());
-        metadata.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> model.addMetadataProps(
-                StringStringEntryProto.newBuilder().setKey(entry.getKey()).setValue(entry.getValue())));
+                "loss", architecture.loss().id()));
+        if (classNames != null) {
+            // a JSON array of strings: names may hold commas
+            metadata.put("classes", classNames.stream().map(OnnxModel::jsonString)
+                    .collect(Collectors.joining(", ", "[", "]")));
+        }
+        metadata.forEach((key, value) -> model.addMetadataProps(
+                StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
         return model.build();
+    }
+
+    /** {@code text} as a JSON string: quoted, with quotes, backslashes and control characters escaped. */
+    private static String jsonString(String text) {
+        StringBuilder json = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append('"').toString();
     }
 
     private static String describe(Architecture architecture) {

@@ -72,7 +72,8 @@ class BadInputTest {
         cases.add(train("--epochs", "-3").expect("epochs must be a positive integer, got -3"));
         cases.add(train("--partitions", "0").expect("partitions must be a positive integer, got 0"));
         cases.add(train("--output", "relu").expect("unknown output 'relu', expected one of: softmax, sigmoid"));
-        cases.add(train("--format", "xml").expect("unknown format 'xml'"));
+        cases.add(train("--format", "xls").expect("unknown format 'xls': not one of idx, csv, libsvm, parquet, table, nor a data"
+                + " source Spark can load (is its package on the classpath?)"));
         cases.add(train("--cache", "tape").expect("unknown cache 'tape', expected one of: memory, disk"));
         cases.add(train("--combine", "sideways").expect("unknown combine 'sideways', expected one of: ordered, tree"));
         cases.add(train("--exchange", "mesh").expect("unknown exchange 'mesh', expected one of: star, sliced, auto"));

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.sparkbackprop.common.BadInputException;
@@ -12,13 +13,25 @@ import org.sparkbackprop.data.HoldOut;
 
 /**
  * A data set read and cached by the executors: blocks of examples sorted by global index, a
- * partition holding ascending, disjoint ranges. The driver keeps only the shape and count.
+ * partition holding ascending, disjoint ranges. The driver keeps only the shape and count, and,
+ * for labels given as names, {@code classNames}: class k's name (null for labels given as indices).
  */
 public record CachedExamples(String source, JavaRDD<ExampleBlock> blocks, long exampleCount, int featureCount,
-                             int targetCount) {
+                             int targetCount, List<String> classNames) {
+
+    /** Examples whose labels were class indices. */
+    public CachedExamples(String source, JavaRDD<ExampleBlock> blocks, long exampleCount, int featureCount,
+                          int targetCount) {
+        this(source, blocks, exampleCount, featureCount, targetCount, null);
+    }
 
     /** A data set split into the examples training keeps and those held out to validate on. */
     public record Split(CachedExamples kept, CachedExamples heldOut) {
+    }
+
+    /** These examples, their labels having been the names {@code names} (null: indices). */
+    public CachedExamples withClassNames(List<String> names) {
+        return new CachedExamples(source, blocks, exampleCount, featureCount, targetCount, names);
     }
 
     public int partitions() {
@@ -93,6 +106,6 @@ public record CachedExamples(String source, JavaRDD<ExampleBlock> blocks, long e
         if (loaded != count) {
             throw new IllegalStateException(name + ": cached " + loaded + " of " + count + " examples");
         }
-        return new CachedExamples(name, partBlocks, count, featureCount, targetCount);
+        return new CachedExamples(name, partBlocks, count, featureCount, targetCount, classNames);
     }
 }

@@ -20,8 +20,8 @@ public enum InputFormat {
     CSV("csv", new CsvReader()),
     /** LIBSVM's {@code label index:value ...}, through Spark's text source. */
     LIBSVM("libsvm", new LibSvmReader()),
-    /** Parquet, through Spark's Parquet source. */
-    PARQUET("parquet", new ParquetReader());
+    /** Parquet, through Spark's Parquet source, read as any Spark SQL source is. */
+    PARQUET("parquet", new SqlSource("parquet"));
 
     private final String id;
     private final ExampleReader reader;
@@ -41,6 +41,19 @@ public enum InputFormat {
 
     public static InputFormat fromId(String id) {
         return Ids.find(values(), InputFormat::id, "format", id);
+    }
+
+    /**
+     * The reader of {@code format}: this list's, or, for any other name, Spark SQL's source of that
+     * name ({@code orc}, {@code json}, ...) or, for {@value SqlSource#TABLE}, the catalog's table.
+     */
+    public static ExampleReader readerOf(String format) {
+        for (InputFormat known : values()) {
+            if (known.id().equalsIgnoreCase(format)) {
+                return known.reader();
+            }
+        }
+        return new SqlSource(format);
     }
 
     /** The formats' ids, for picocli's {@code ${COMPLETION-CANDIDATES}} in the help. */

@@ -11,6 +11,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbackprop.common.BadInputException;
@@ -27,8 +28,9 @@ import scala.Tuple2;
 /**
  * Predictions computed on the executors and written by Spark: for each input row, in input
  * order, its {@code index}, the {@code id} column when one is carried, the {@code prediction}
- * (softmax: the argmax class; sigmoid: the classes with probability ≥ the threshold) and the
- * {@code probability} of every class. Written whole or not at all ({@link ParquetOutput}).
+ * (softmax: the argmax class; sigmoid: the classes with probability ≥ the threshold; by name
+ * where the model's labels were names) and the {@code probability} of every class. Written whole
+ * or not at all ({@link ParquetOutput}).
  */
 public final class Predictions {
     /** Rows forwarded through the network at a time. */
@@ -40,39 +42,43 @@ public final class Predictions {
     /**
      * Writes the predictions for {@code examples} to {@code out} as {@code format} (parquet or
      * csv; CSV holds the probabilities, and a multi-label prediction, as ';'-separated lists).
-     * Fails, writing nothing, when {@code out} exists.
+     * Fails, writing nothing, when {@code out} exists. {@code classNames}: class k's name, written
+     * as the prediction (null: the index is).
      */
     public static long write(SparkSession spark, JavaPairRDD<Long, ParsedExample> examples, Parameters parameters,
-                             Kernel kernel, double threshold, boolean withIds, String out, String format) {
+                             List<String> classNames, Kernel kernel, double threshold, boolean withIds, String out,
+                             String format) {
         boolean csv = format.equals("csv");
         Broadcast<Parameters> broadcast = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
                 .broadcast(parameters);
         try {
             JavaRDD<Row> rows = examples.mapPartitions(
-                    BadInputInTasks.of(spark.sparkContext()).guard(new Predict(broadcast, kernel, threshold, withIds, csv)));
-            return ParquetOutput.write(spark,
-                    spark.createDataFrame(rows, schema(parameters.architecture().output(), withIds, csv)), out, format);
+                    BadInputInTasks.of(spark.sparkContext()).guard(new Predict(broadcast, classNames, kernel, threshold, withIds,
+                            csv)));
+            return ParquetOutput.write(spark, spark.createDataFrame(rows,
+                    schema(parameters.architecture().output(), classNames != null, withIds, csv)), out, format);
         } finally {
             broadcast.destroy();
         }
     }
 
-    private static StructType schema(Output output, boolean withIds, boolean csv) {
+    private static StructType schema(Output output, boolean named, boolean withIds, boolean csv) {
         StructType schema = new StructType().add("index", DataTypes.LongType, false);
         if (withIds) {
             schema = schema.add("id", DataTypes.StringType);
         }
+        DataType label = named ? DataTypes.StringType : DataTypes.IntegerType;
         if (csv) {
-            return schema.add("prediction", !output.multiLabel() ? DataTypes.IntegerType : DataTypes.StringType)
+            return schema.add("prediction", !output.multiLabel() ? label : DataTypes.StringType)
                     .add("probability", DataTypes.StringType);
         }
-        return schema.add("prediction", !output.multiLabel() ? DataTypes.IntegerType
-                        : DataTypes.createArrayType(DataTypes.IntegerType))
+        return schema.add("prediction", !output.multiLabel() ? label : DataTypes.createArrayType(label))
                 .add("probability", DataTypes.createArrayType(DataTypes.DoubleType));
     }
 
     /** Forwards a partition's rows a slice at a time and turns the outputs into rows. */
-    private record Predict(Broadcast<Parameters> parameters, Kernel kernel, double threshold, boolean withIds,
+    private record Predict(Broadcast<Parameters> parameters, List<String> classNames, Kernel kernel, double threshold,
+                           boolean withIds,
                            boolean csv)
             implements FlatMapFunction<Iterator<Tuple2<Long, ParsedExample>>, Row> {
 
@@ -111,6 +117,11 @@ public final class Predictions {
             });
         }
 
+        /** Class k as written: its name, or k. */
+        private Object label(int k) {
+            return classNames != null ? classNames.get(k) : (Object) k;
+        }
+
         private Row row(Tuple2<Long, ParsedExample> example, double[] probability, Output output) {
             List<Object> values = new ArrayList<>();
             values.add(example._1());
@@ -119,16 +130,16 @@ public final class Predictions {
             }
             Object prediction;
             if (!output.multiLabel()) {
-                prediction = Scores.argmax(probability, 0, probability.length);
+                prediction = label(Scores.argmax(probability, 0, probability.length));
             } else {
-                List<Integer> labels = new ArrayList<>();
+                List<Object> labels = new ArrayList<>();
                 for (int k = 0; k < probability.length; k++) {
                     if (probability[k] >= threshold) {
-                        labels.add(k);
+                        labels.add(label(k));
                     }
                 }
                 prediction = csv ? String.join(";", labels.stream().map(String::valueOf).toList())
-                        : labels.toArray(Integer[]::new);
+                        : labels.toArray(classNames != null ? String[]::new : Integer[]::new);
             }
             values.add(prediction);
             if (csv) {

@@ -1,0 +1,233 @@
+package org.sparkbackprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.sparkbackprop.model.ModelFile;
+import org.sparkbackprop.testing.Cli;
+import org.sparkbackprop.testing.LocalSpark;
+import org.sparkbackprop.testing.LogCapture;
+
+/**
+ * Issue 26: any Spark SQL source or catalog table, with class names as labels. ORC, JSON and a
+ * table saved with saveAsTable, holding string labels and array features, train to the model
+ * bytes of the same rows in Parquet with the labels as indices in sorted-name order (the model
+ * file recording the names besides); predict writes the names; evaluate names them; bad input
+ * is one line each.
+ */
+class SqlSourcesTest {
+    /** Sorted: class k is the k-th. */
+    private static final List<String> NAMES = List.of("sandal", "shirt", "sneaker");
+    private static final int FEATURES = 12;
+
+    @TempDir
+    static Path directory;
+    static Path reference;
+
+    @BeforeAll
+    static void writeSources() throws IOException {
+        SparkSession spark = session();
+        List<Row> named = new ArrayList<>();
+        List<Row> indexed = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(26);
+        for (int i = 0; i < 600; i++) {
+            List<Double> pixels = new ArrayList<>();
+            double[] sums = new double[NAMES.size()];
+            for (int f = 0; f < FEATURES; f++) {
+                double value = Math.round(random.nextDouble() * 1000) / 1000.0;
+                pixels.add(value);
+                sums[f % NAMES.size()] += value;
+            }
+            int label = sums[0] > sums[1] ? (sums[0] > sums[2] ? 0 : 2) : (sums[1] > sums[2] ? 1 : 2);
+            named.add(RowFactory.create("img-" + i, NAMES.get(label), pixels));
+            indexed.add(RowFactory.create(label, pixels));
+        }
+        StructType namedSchema = new StructType().add("id", DataTypes.StringType).add("kind", DataTypes.StringType)
+                .add("pixels", DataTypes.createArrayType(DataTypes.DoubleType));
+        Dataset<Row> frame = spark.createDataFrame(named, namedSchema).coalesce(1);
+        frame.write().json(directory.resolve("images.json").toString());
+        frame.write().orc(directory.resolve("images.orc").toString());
+        spark.createDataFrame(indexed, new StructType().add("label", DataTypes.IntegerType)
+                        .add("features", DataTypes.createArrayType(DataTypes.DoubleType)))
+                .coalesce(1).write().parquet(directory.resolve("indexed.parquet").toString());
+        reference = directory.resolve("reference.json");
+        LocalSpark.stop();
+        Cli.Result trained = train("--train", directory.resolve("indexed.parquet").toString(), "--model-out",
+                reference.toString());
+        assertEquals(0, trained.exitCode(), trained.err());
+    }
+
+    private static SparkSession session() {
+        return SparkSession.builder().sparkContext(LocalSpark.context("local[2]",
+                Map.of("spark.sql.warehouse.dir", directory.resolve("warehouse").toString())).sc()).getOrCreate();
+    }
+
+    private static Cli.Result train(String... options) {
+        List<String> args = new ArrayList<>(List.of("train", "--layers", FEATURES + ",8,3", "--epochs", "3",
+                "--batch-size", "16", "--learning-rate", "1.0", "--seed", "4", "--partitions", "2", "--blas", "ejml"));
+        args.addAll(List.of(options));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    static Stream<Arguments> sources() {
+        return Stream.of(Arguments.of("json", "images.json"), Arguments.of("orc", "images.orc"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sources")
+    void namedLabelsAndArrayFeaturesTrainToTheBitsOfIndicesInParquet(String format, String file) throws IOException {
+        Path model = directory.resolve(format + "-model.json");
+        Cli.Result trained = train("--format", format, "--train", directory.resolve(file).toString(),
+                "--test", directory.resolve(file).toString(), "--label-col", "kind", "--features-col", "pixels",
+                "--model-out", model.toString());
+        assertEquals(0, trained.exitCode(), trained.err());
+        assertSameModelWithNames(model);
+    }
+
+    @Test
+    void aCatalogTableTrainsToTheSameBits() throws IOException {
+        SparkSession spark = session();
+        spark.sql("CREATE DATABASE IF NOT EXISTS shop");
+        spark.read().json(directory.resolve("images.json").toString()).select("id", "kind", "pixels").coalesce(1)
+                .write().saveAsTable("shop.images");
+        // the command runs in this application, whose catalog holds the table
+        Path model = directory.resolve("table-model.json");
+        Cli.Result trained = train("--format", "table", "--train", "shop.images", "--label-col", "kind",
+                "--features-col", "pixels", "--model-out", model.toString());
+        assertEquals(0, trained.exitCode(), trained.err());
+        assertSameModelWithNames(model);
+    }
+
+    /** The model file is the reference's, with the class names added. */
+    private static void assertSameModelWithNames(Path model) throws IOException {
+        String expected = Files.readString(reference).replace("\"format\":\"spark-backprop-model/1\"",
+                "\"format\":\"spark-backprop-model/1\",\"classes\":[\"sandal\",\"shirt\",\"sneaker\"]");
+        assertEquals(expected, Files.readString(model));
+        assertEquals(NAMES, ModelFile.read(model.toString()).classNames());
+    }
+
+    @Test
+    void predictWritesTheNamesAndEvaluateNamesTheClasses() throws IOException {
+        Path model = directory.resolve("named-model.json");
+        String json = directory.resolve("images.json").toString();
+        assertEquals(0, train("--format", "json", "--train", json, "--label-col", "kind", "--features-col", "pixels",
+                "--model-out", model.toString()).exitCode());
+
+        Path predictions = directory.resolve("predictions");
+        Cli.Result predicted = Cli.run("predict", "--model", model.toString(), "--format", "json", "--data", json,
+                "--features-col", "pixels", "--id-col", "id", "--out", predictions.toString(), "--out-format", "csv");
+        assertEquals(0, predicted.exitCode(), predicted.err());
+        List<String> lines;
+        try (Stream<Path> files = Files.list(predictions)) {
+            Path csv = files.filter(path -> path.toString().endsWith(".csv")).findFirst().orElseThrow();
+            lines = Files.readAllLines(csv);
+        }
+        assertEquals("index,id,prediction,probability", lines.get(0));
+        assertEquals(601, lines.size());
+        int right = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            assertTrue(NAMES.contains(cells[2]), line);
+            right += cells[2].equals(kindOf(Integer.parseInt(cells[1].substring(4)))) ? 1 : 0;
+        }
+
+        Cli.Result scored = Cli.run("evaluate", "--model", model.toString(), "--format", "json", "--data", json,
+                "--label-col", "kind", "--features-col", "pixels", "--json");
+        assertEquals(0, scored.exitCode(), scored.err());
+        double accuracy = new ObjectMapper().readTree(scored.out()).get("accuracy").asDouble();
+        assertEquals(Math.round(accuracy * 600), right, "the names predict writes are the classes evaluate scores");
+        assertTrue(right > 300, right + " of 600 predicted names right");
+
+        Cli.Result evaluated = Cli.run("evaluate", "--model", model.toString(), "--format", "json", "--data", json,
+                "--label-col", "kind", "--features-col", "pixels");
+        assertEquals(0, evaluated.exitCode(), evaluated.err());
+        assertTrue(evaluated.out().contains("\nsneaker ") && evaluated.out().contains("classes: 0 sandal, 1 shirt, 2 sneaker"),
+                evaluated.out());
+    }
+
+    private static String kindOf(int row) throws IOException {
+        for (String line : Files.readAllLines(jsonPart())) {
+            if (line.contains("\"img-" + row + "\"")) {
+                return NAMES.stream().filter(name -> line.contains("\"kind\":\"" + name + "\"")).findFirst().orElseThrow();
+            }
+        }
+        throw new AssertionError("no row " + row);
+    }
+
+    private static Path jsonPart() throws IOException {
+        try (Stream<Path> files = Files.list(directory.resolve("images.json"))) {
+            return files.filter(path -> path.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+        }
+    }
+
+    static Stream<Arguments> badInputs() throws IOException {
+        Path unseen = directory.resolve("unseen.json");
+        Files.writeString(unseen, "{\"kind\": \"boot\", \"pixels\": [" + "0.5, ".repeat(FEATURES - 1) + "0.5]}\n");
+        Path words = directory.resolve("words.json");
+        Files.writeString(words, "{\"kind\": \"shirt\", \"pixels\": [" + "\"a\", ".repeat(FEATURES - 1) + "\"b\"]}\n");
+        Path nullLabel = directory.resolve("null-label.json");
+        StringBuilder rows = new StringBuilder();
+        for (String kind : List.of("\"sandal\"", "\"shirt\"", "\"sneaker\"", "null")) {
+            rows.append("{\"kind\": ").append(kind).append(", \"pixels\": [").append("0.5, ".repeat(FEATURES - 1))
+                    .append("0.5]}\n");
+        }
+        Files.writeString(nullLabel, rows.toString());
+        String json = directory.resolve("images.json").toString();
+        return Stream.of(
+                Arguments.of(List.of("--format", "xlsx", "--train", json),
+                        "unknown format 'xlsx': not one of idx, csv, libsvm, parquet, table, nor a data source Spark can"
+                                + " load (is its package on the classpath?)"),
+                Arguments.of(List.of("--format", "json", "--train", json, "--label-col", "kind", "--features-col",
+                        "pixel"), "features-col: " + json + " has no column 'pixel'"),
+                Arguments.of(List.of("--format", "json", "--train", json, "--label-col", "digit"),
+                        "label-col: " + json + " has no column 'digit'"),
+                Arguments.of(List.of("--format", "json", "--train", words.toString(), "--label-col", "kind",
+                        "--features-col", "pixels"), words + ": column pixels is array<string>, expected an array of"
+                        + " numbers or an ML Vector"),
+                Arguments.of(List.of("--format", "json", "--train", nullLabel.toString(), "--label-col", "kind",
+                        "--features-col", "pixels"), nullLabel + " row 3: kind is null, expected a class"),
+                Arguments.of(List.of("--format", "json", "--train", json, "--test", unseen.toString(), "--label-col",
+                        "kind", "--features-col", "pixels"), unseen + " row 0: label 'boot' is not one of the 3 classes"
+                        + " of the training data"),
+                Arguments.of(List.of("--format", "table", "--train", "shop.nothing"),
+                        "table shop.nothing: no such table or view in the catalog"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("badInputs")
+    void badInputIsOneLine(List<String> options, String expected) {
+        LocalSpark.stop();
+        Cli.Result result;
+        List<String> logged;
+        try (LogCapture log = LogCapture.start()) {
+            result = train(options.toArray(String[]::new));
+            logged = log.lines();
+        }
+        assertEquals(2, result.exitCode(), result.err());
+        assertEquals(List.of(), logged, "nothing logged beside the error line");
+        assertEquals(List.of("error: " + expected), result.errLines());
+        assertFalse(result.err().contains("\tat "));
+    }
+}
