@@ -1,6 +1,7 @@
 package org.sparkbackprop.ml;
 
 import java.util.Arrays;
+import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -50,19 +51,32 @@ public final class BackpropClassificationModel
     /** A one-row workspace per thread that predicts: rows are transformed one call at a time. */
     private transient volatile ThreadLocal<Workspace> workspaces;
 
+    /** Class k's name, where the labels the model was fitted on were names; else null. */
+    private final List<String> classNames;
+
     /** A model of {@code network}, which must have the softmax output of a classifier. */
     public BackpropClassificationModel(String uid, Parameters network) {
-        this(PendingUid.hold(uid), network, true);
+        this(uid, network, null);
     }
 
-    private BackpropClassificationModel(String uid, Parameters network, boolean held) {
+    /** As above, class k being named {@code classNames[k]} (null: the classes are indices only). */
+    public BackpropClassificationModel(String uid, Parameters network, List<String> classNames) {
+        this(PendingUid.hold(uid), network, classNames, true);
+    }
+
+    private BackpropClassificationModel(String uid, Parameters network, List<String> classNames, boolean held) {
         this.uid = uid;
         PendingUid.release();
         if (network.architecture().output() != Output.SOFTMAX) {
             throw new BadInputException(uid + ": a classifier's network has a softmax output, not "
                     + network.architecture().output().id());
         }
+        if (classNames != null && classNames.size() != network.architecture().outputSize()) {
+            throw new BadInputException(uid + ": " + classNames.size() + " class names for "
+                    + network.architecture().outputSize() + " classes");
+        }
         this.network = network;
+        this.classNames = classNames == null ? null : List.copyOf(classNames);
     }
 
     /**
@@ -70,8 +84,18 @@ public final class BackpropClassificationModel
      * path or any Hadoop file system's URI), or in a saved model's directory.
      */
     public static BackpropClassificationModel fromModelFile(String location) {
+        ModelFile.Stored stored = ModelFile.read(location);
         return new BackpropClassificationModel(Identifiable$.MODULE$.randomUID("backpropClassificationModel"),
-                ModelFile.read(location).parameters(Output.SOFTMAX, Loss.CROSS_ENTROPY));
+                stored.parameters(Output.SOFTMAX, Loss.CROSS_ENTROPY), stored.classNames());
+    }
+
+    /**
+     * Class k's name, for a model fitted on a label column of names (the sorted distinct names):
+     * {@code prediction} k is {@code classNames().get(k)}, as {@code IndexToString} maps it with
+     * these labels. Null where the labels were indices.
+     */
+    public List<String> classNames() {
+        return classNames;
     }
 
     @Override
@@ -170,7 +194,7 @@ public final class BackpropClassificationModel
 
     @Override
     public BackpropClassificationModel copy(ParamMap extra) {
-        BackpropClassificationModel copied = copyValues(new BackpropClassificationModel(uid, network), extra);
+        BackpropClassificationModel copied = copyValues(new BackpropClassificationModel(uid, network, classNames), extra);
         return copied.setParent(parent());
     }
 
@@ -202,10 +226,10 @@ public final class BackpropClassificationModel
         public BackpropClassificationModel load(String path) {
             DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sc(),
                     BackpropClassificationModel.class.getName());
-            Parameters network = ModelFile.read(ModelFormats.qualified(new Path(path, ModelFile.IN_MODEL_DIRECTORY),
-                    sparkSession()))
-                    .parameters(Output.SOFTMAX, Loss.CROSS_ENTROPY);
-            BackpropClassificationModel model = new BackpropClassificationModel(metadata.uid(), network);
+            ModelFile.Stored stored = ModelFile.read(ModelFormats.qualified(new Path(path, ModelFile.IN_MODEL_DIRECTORY),
+                    sparkSession()));
+            BackpropClassificationModel model = new BackpropClassificationModel(metadata.uid(),
+                    stored.parameters(Output.SOFTMAX, Loss.CROSS_ENTROPY), stored.classNames());
             metadata.getAndSetParams(model, Option.empty());
             return model;
         }

@@ -1,7 +1,9 @@
 package org.sparkbackprop.ml;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -18,8 +20,13 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.checkpoint.CheckpointStore;
@@ -37,6 +44,7 @@ import org.sparkbackprop.spark.ExecutorLossLog;
 import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.PartitionCount;
+import org.sparkbackprop.spark.input.SqlSource;
 import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.StepMode;
@@ -481,12 +489,65 @@ public final class BackpropClassifier
                 .earlyStopPatience(getEarlyStopPatience()).build();
     }
 
+    /**
+     * Checks the columns a fit reads, as Spark's classifiers do; a label column of strings (class
+     * names) is checked as the class indices {@link #fit} makes of it.
+     */
     @Override
     public StructType transformSchema(StructType schema) {
-        StructType checked = super.transformSchema(schema);
-        Columns.checkFit(schema, getFeaturesCol(), getLabelCol(),
+        boolean named = namesLabels(schema);
+        StructType numeric = !named ? schema : new StructType(Arrays.stream(schema.fields())
+                .map(field -> field.name().equals(getLabelCol())
+                        ? new StructField(field.name(), DataTypes.DoubleType, true, field.metadata()) : field)
+                .toArray(StructField[]::new));
+        StructType checked = super.transformSchema(numeric);
+        Columns.checkFit(numeric, getFeaturesCol(), getLabelCol(),
                 isDefined(validationIndicatorCol) ? getValidationIndicatorCol() : null, getLayers());
-        return checked;
+        if (!named) {
+            return checked;
+        }
+        StructType output = schema;
+        for (StructField field : checked.fields()) {
+            if (!Arrays.asList(schema.fieldNames()).contains(field.name())) {
+                output = output.add(field);
+            }
+        }
+        return output;
+    }
+
+    private boolean namesLabels(StructType schema) {
+        return Arrays.asList(schema.fieldNames()).contains(getLabelCol())
+                && schema.apply(getLabelCol()).dataType().equals(DataTypes.StringType);
+    }
+
+    /**
+     * Fits on {@code dataset}. A label column of strings needs no StringIndexer: the classes are
+     * the sorted distinct names, class k the k-th, which the model keeps
+     * ({@link BackpropClassificationModel#classNames()}); the last layer needs one output per name.
+     */
+    @Override
+    public BackpropClassificationModel fit(Dataset<?> dataset) {
+        if (!namesLabels(dataset.schema())) {
+            return super.fit(dataset);
+        }
+        Column label = functions.col(getLabelCol());
+        List<String> names = new ArrayList<>();
+        for (Row row : dataset.select(label).where(label.isNotNull()).distinct().collectAsList()) {
+            names.add(row.getString(0));
+        }
+        names.sort(null);
+        int classes = getLayers()[getLayers().length - 1];
+        if (names.size() != classes) {
+            throw new BadInputException("label column '" + getLabelCol() + "' names " + names.size() + " classes "
+                    + SqlSource.shown(names) + ", but layers end in " + classes + " (" + Architecture.describe(getLayers())
+                    + "): the last layer needs one output per class");
+        }
+        // class k for the k-th name; a null label stays null, for the row check to name it
+        Column index = functions.array_position(functions.array(names.stream().map(functions::lit)
+                .toArray(Column[]::new)), label).minus(1).cast(DataTypes.DoubleType);
+        BackpropClassificationModel fitted = super.fit(dataset.withColumn(getLabelCol(), index));
+        return copyValues(new BackpropClassificationModel(fitted.uid(), fitted.network(), names), ParamMap.empty())
+                .setParent(this);
     }
 
     /** Trains on {@code dataset}, whose label column Spark has cast to double. */

@@ -61,7 +61,7 @@ public final class ModelFormats {
             DefaultParamsWriter.saveMetadata(model, path, session.sparkContext(), Option.empty(), Option.empty());
             String file = qualified(new Path(path, ModelFile.IN_MODEL_DIRECTORY), session);
             try {
-                ModelFile.write(model.network(), file);
+                ModelFile.write(model.network(), model.classNames(), file);
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": cannot write the model (" + e.getMessage() + ")", e);
             }
@@ -83,7 +83,7 @@ public final class ModelFormats {
             Option<String> opset = options.get("opset");
             String file = qualified(new Path(path), session);
             try {
-                OnnxModel.write(model.network(), null, opset.isDefined() ? parseOpset(opset.get()) : OnnxModel.DEFAULT_OPSET,
+                OnnxModel.write(model.network(), model.classNames(), opset.isDefined() ? parseOpset(opset.get()) : OnnxModel.DEFAULT_OPSET,
                         file);
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": cannot write the ONNX model (" + e.getMessage() + ")", e);

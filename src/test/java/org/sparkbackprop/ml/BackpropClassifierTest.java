@@ -19,6 +19,7 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.testing.Cli;
 import org.sparkbackprop.testing.KaggleCsv;
@@ -262,6 +264,53 @@ class BackpropClassifierTest {
                 "--opset", "13");
         assertEquals(0, result.exitCode(), result.err());
         assertArrayEquals(Files.readAllBytes(onnx), Files.readAllBytes(exported));
+    }
+
+    @Test
+    void aLabelColumnOfNamesNeedsNoStringIndexer() throws Exception {
+        List<String> names = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                "Sneaker", "Bag", "Ankle boot");
+        List<String> sorted = names.stream().sorted().toList();
+        Column byIndex = functions.array(names.stream().map(functions::lit).toArray(Column[]::new));
+        Dataset<Row> named = assembled(trainCsv).withColumn("label",
+                functions.element_at(byIndex, functions.col("label").plus(1)));
+        // the same rows with the label k' of each name in sorted order, as the fit numbers them
+        Column sortedIndex = functions.array_position(functions.array(sorted.stream().map(functions::lit)
+                .toArray(Column[]::new)), functions.col("label")).minus(1).cast(DataTypes.DoubleType);
+        Dataset<Row> indexed = named.withColumn("label", sortedIndex);
+        BackpropClassifier classifier = new BackpropClassifier().setLayers(new int[] {784, 16, 10}).setMaxIter(1)
+                .setBatchSize(32).setStepSize(0.5).setSeed(6).setBlas("ejml");
+
+        // in a Pipeline, the names mapped back by IndexToString with the model's names
+        PipelineModel pipeline = new Pipeline().setStages(new PipelineStage[] {classifier,
+                new IndexToString().setInputCol("prediction").setOutputCol("predictedName")
+                        .setLabels(sorted.toArray(String[]::new))}).fit(named);
+        long right = pipeline.transform(named).where("predictedName = label").count();
+        assertTrue(right > 0.6 * named.count(), right + " names predicted right");
+
+        BackpropClassificationModel fromNames = (BackpropClassificationModel) pipeline.stages()[0];
+        BackpropClassificationModel fromIndices = classifier.fit(indexed);
+        assertTrue(fromNames.network().bitwiseEquals(fromIndices.network()), "the bits of the sorted-name indices");
+        assertEquals(sorted, fromNames.classNames());
+        assertEquals(null, fromIndices.classNames());
+        assertEquals(classifier, fromNames.parent());
+
+        // kept when saved, in the model file and in the ONNX model's metadata
+        Path saved = directory.resolve("named-model");
+        fromNames.write().save(saved.toString());
+        assertEquals(sorted, BackpropClassificationModel.load(saved.toString()).classNames());
+        assertEquals(sorted, ModelFile.read(saved.toString()).classNames());
+        Path onnx = directory.resolve("named.onnx");
+        fromNames.write().format("onnx").save(onnx.toString());
+        String classes = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx)).getMetadataPropsList().stream()
+                .filter(entry -> entry.getKey().equals("classes")).findFirst().orElseThrow().getValue();
+        assertEquals("[\"Ankle boot\", \"Bag\", \"Coat\", \"Dress\", \"Pullover\", \"Sandal\", \"Shirt\", \"Sneaker\","
+                + " \"T-shirt/top\", \"Trouser\"]", classes);
+
+        BadInputException tooFew = assertThrows(BadInputException.class,
+                () -> classifier.copy(ParamMap.empty()).setLayers(new int[] {784, 16, 9}).fit(named));
+        assertEquals("label column 'label' names 10 classes ('Ankle boot', 'Bag', 'Coat', 'Dress', 'Pullover', ...),"
+                + " but layers end in 9 (784,16,9): the last layer needs one output per class", tooFew.getMessage());
     }
 
     /** The CSV's pixels as one Vector column, features, beside its label. */

@@ -288,7 +288,7 @@ public final class SqlSource implements ExampleReader {
     }
 
     /** The first names of {@code names}, for a message. */
-    static String shown(List<String> names) {
+    public static String shown(List<String> names) {
         List<String> quoted = names.stream().limit(5).map(name -> "'" + name + "'").toList();
         return "(" + String.join(", ", quoted) + (names.size() > 5 ? ", ..." : "") + ")";
     }
