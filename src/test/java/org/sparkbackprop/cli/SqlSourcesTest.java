@@ -21,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,9 +77,17 @@ class SqlSourcesTest {
         Dataset<Row> frame = spark.createDataFrame(named, namedSchema).coalesce(1);
         frame.write().json(directory.resolve("images.json").toString());
         frame.write().orc(directory.resolve("images.orc").toString());
-        spark.createDataFrame(indexed, new StructType().add("label", DataTypes.IntegerType)
-                        .add("features", DataTypes.createArrayType(DataTypes.DoubleType)))
-                .coalesce(1).write().parquet(directory.resolve("indexed.parquet").toString());
+        Dataset<Row> indexedFrame = spark.createDataFrame(indexed, new StructType().add("label", DataTypes.IntegerType)
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType))).coalesce(1);
+        indexedFrame.write().parquet(directory.resolve("indexed.parquet").toString());
+        // the same features as ML Vectors, and the same rows as one multi-line JSON array
+        indexedFrame.select(functions.col("label"), org.apache.spark.ml.functions.array_to_vector(functions.col("features"))
+                .as("vector")).write().parquet(directory.resolve("vectors.parquet").toString());
+        List<String> objects = new ArrayList<>();
+        for (String line : Files.readAllLines(partOf(directory.resolve("images.json")))) {
+            objects.add("  " + line);
+        }
+        Files.writeString(directory.resolve("images-array.json"), "[\n" + String.join(",\n", objects) + "\n]\n");
         reference = directory.resolve("reference.json");
         LocalSpark.stop();
         Cli.Result trained = train("--train", directory.resolve("indexed.parquet").toString(), "--model-out",
@@ -99,18 +108,79 @@ class SqlSourcesTest {
     }
 
     static Stream<Arguments> sources() {
-        return Stream.of(Arguments.of("json", "images.json"), Arguments.of("orc", "images.orc"));
+        return Stream.of(Arguments.of("json", "images.json", List.of()), Arguments.of("orc", "images.orc", List.of()),
+                Arguments.of("json", "images-array.json", List.of("--source-option", "multiLine=true")));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{1} {2}")
     @MethodSource("sources")
-    void namedLabelsAndArrayFeaturesTrainToTheBitsOfIndicesInParquet(String format, String file) throws IOException {
-        Path model = directory.resolve(format + "-model.json");
-        Cli.Result trained = train("--format", format, "--train", directory.resolve(file).toString(),
+    void namedLabelsAndArrayFeaturesTrainToTheBitsOfIndicesInParquet(String format, String file, List<String> options)
+            throws IOException {
+        Path model = directory.resolve(file + "-model.json");
+        List<String> args = new ArrayList<>(List.of("--format", format, "--train", directory.resolve(file).toString(),
                 "--test", directory.resolve(file).toString(), "--label-col", "kind", "--features-col", "pixels",
-                "--model-out", model.toString());
+                "--model-out", model.toString()));
+        args.addAll(options);
+        Cli.Result trained = train(args.toArray(String[]::new));
         assertEquals(0, trained.exitCode(), trained.err());
         assertSameModelWithNames(model);
+    }
+
+    @Test
+    void aVectorColumnTrainsAsTheArrayOfItsValues() throws IOException {
+        Path model = directory.resolve("vectors-model.json");
+        Cli.Result trained = train("--train", directory.resolve("vectors.parquet").toString(), "--features-col",
+                "vector", "--model-out", model.toString());
+        assertEquals(0, trained.exitCode(), trained.err());
+        assertEquals(Files.readString(reference), Files.readString(model));
+    }
+
+    @Test
+    void multiLabelArraysOfNamesTrainAsArraysOfSortedIndices() throws IOException {
+        SparkSession spark = session();
+        List<Row> named = new ArrayList<>();
+        List<Row> indexed = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(7);
+        List<String> tags = List.of("blue", "cotton", "summer");
+        for (int i = 0; i < 300; i++) {
+            List<Double> x = new ArrayList<>();
+            List<String> on = new ArrayList<>();
+            List<Integer> indices = new ArrayList<>();
+            for (int k = 0; k < 6; k++) {
+                x.add(Math.round(random.nextDouble() * 100) / 100.0);
+            }
+            for (int k = 0; k < tags.size(); k++) {
+                if (x.get(k) + x.get(k + 3) > 1) {
+                    // unsorted in the row: the order of a row's names does not matter
+                    on.add(0, tags.get(k));
+                    indices.add(k);
+                }
+            }
+            named.add(RowFactory.create(on, x));
+            indexed.add(RowFactory.create(indices, x));
+        }
+        spark.createDataFrame(named, new StructType().add("tags", DataTypes.createArrayType(DataTypes.StringType))
+                .add("x", DataTypes.createArrayType(DataTypes.DoubleType))).coalesce(1).write()
+                .json(directory.resolve("tags.json").toString());
+        spark.createDataFrame(indexed, new StructType().add("labels", DataTypes.createArrayType(DataTypes.IntegerType))
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType))).coalesce(1).write()
+                .parquet(directory.resolve("tags.parquet").toString());
+        LocalSpark.stop();
+        Path fromNames = directory.resolve("tags-names.json");
+        Path fromIndices = directory.resolve("tags-indices.json");
+        String[] common = {"train", "--layers", "6,8,3", "--output", "sigmoid", "--epochs", "2", "--batch-size", "10",
+                "--seed", "2", "--partitions", "2", "--blas", "ejml"};
+        List<String> names = new ArrayList<>(List.of(common));
+        names.addAll(List.of("--format", "json", "--train", directory.resolve("tags.json").toString(), "--label-col",
+                "tags", "--features-col", "x", "--model-out", fromNames.toString()));
+        assertEquals(0, Cli.run(names.toArray(String[]::new)).exitCode());
+        List<String> indices = new ArrayList<>(List.of(common));
+        indices.addAll(List.of("--train", directory.resolve("tags.parquet").toString(), "--model-out",
+                fromIndices.toString()));
+        assertEquals(0, Cli.run(indices.toArray(String[]::new)).exitCode());
+        assertEquals(Files.readString(fromIndices).replace("\"format\":\"spark-backprop-model/1\"",
+                        "\"format\":\"spark-backprop-model/1\",\"classes\":[\"blue\",\"cotton\",\"summer\"]"),
+                Files.readString(fromNames));
     }
 
     @Test
@@ -262,7 +332,12 @@ class SqlSourcesTest {
     }
 
     private static Path jsonPart() throws IOException {
-        try (Stream<Path> files = Files.list(directory.resolve("images.json"))) {
+        return partOf(directory.resolve("images.json"));
+    }
+
+    /** The one part file Spark wrote into {@code output}. */
+    private static Path partOf(Path output) throws IOException {
+        try (Stream<Path> files = Files.list(output)) {
             return files.filter(path -> path.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
         }
     }
