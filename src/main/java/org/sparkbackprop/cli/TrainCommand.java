@@ -173,6 +173,12 @@ final class TrainCommand implements Callable<Integer> {
             int partitionCount = partitions.count();
             CachedExamples loaded = DataSetReader.load(context, train, dataSet, IdxSource.Role.TRAIN,
                     architecture.inputSize(), architecture.outputSize(), partitionCount);
+            if (stored != null && stored.classNames() != null
+                    && !stored.classNames().equals(loaded.classNames())) {
+                throw new BadInputException("--init-model " + initModel + ": its classes " + stored.classNames()
+                        + " are not those of " + train + ", " + (loaded.classNames() == null ? "whose labels are indices"
+                        : loaded.classNames()));
+            }
             // labels given as names: the test data's are the training data's classes
             CachedExamples testExamples = test == null ? null : DataSetReader.load(context, test, dataSet,
                     IdxSource.Role.TEST, architecture.inputSize(), architecture.outputSize(), partitionCount,
