@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbackprop.testing.Cli;
+import org.sparkbackprop.testing.Network2;
 
 /**
  * Fashion-MNIST, 60k training and 10k test images, through the train command with the
@@ -47,19 +46,9 @@ class FashionMnistEndToEndTest {
         double accuracy = last.get("test_accuracy").asDouble();
         assertTrue(accuracy >= 0.80, "test accuracy " + accuracy);
 
-        String[] counts = network2Accuracy(model, DATA.resolve("t10k-images-idx3-ubyte.gz")).trim().split("\\s+");
-        assertEquals("10000", counts[1]);
-        double network2 = Integer.parseInt(counts[0]) / 10000.0;
+        int[] counts = Network2.accuracy(model, DATA.resolve("t10k-images-idx3-ubyte.gz"));
+        assertEquals(10000, counts[1]);
+        double network2 = counts[0] / 10000.0;
         assertEquals(accuracy, network2, 0.0, "network2's accuracy on the saved model");
-    }
-
-    private static String network2Accuracy(Path model, Path images) throws IOException, InterruptedException {
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        Process process = new ProcessBuilder(python, "src/test/python/network2_accuracy.py", model.toString(),
-                images.toString()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "network2 check timed out");
-        assertEquals(0, process.exitValue(), "network2 check failed: " + output);
-        return output;
     }
 }

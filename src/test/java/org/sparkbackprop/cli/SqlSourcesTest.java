@@ -37,6 +37,7 @@ import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.testing.Cli;
 import org.sparkbackprop.testing.LocalSpark;
 import org.sparkbackprop.testing.LogCapture;
+import org.sparkbackprop.testing.Network2;
 
 /**
  * Issue 26: any Spark SQL source or catalog table, with class names as labels. ORC, JSON and a
@@ -271,6 +272,8 @@ class SqlSourcesTest {
                 "--model-out", model.toString());
         assertEquals(0, trained.exitCode(), trained.err());
         assertEquals(names.stream().sorted().toList(), ModelFile.read(model.toString()).classNames());
+        // network2's load() reads the file with its classes; its class k is the k-th sorted name, not the IDX label
+        assertEquals(10000, Network2.accuracy(model, Path.of("data/fashion-mnist/t10k-images-idx3-ubyte.gz"))[1]);
 
         Cli.Result evaluated = Cli.run("evaluate", "--model", model.toString(), "--format", "json", "--data",
                 json.toString(), "--label-col", "digit", "--features-col", "pixels", "--json");

@@ -47,6 +47,7 @@ import org.sparkbackprop.testing.Cli;
 import org.sparkbackprop.testing.KaggleCsv;
 import org.sparkbackprop.testing.LocalSpark;
 import org.sparkbackprop.testing.LogCapture;
+import org.sparkbackprop.testing.Network2;
 import org.sparkbackprop.testing.OnnxRuntime;
 
 /**
@@ -152,9 +153,9 @@ class BackpropClassifierTest {
         assertTrue(Files.exists(stageDirectory.resolve("metadata")), "Spark's params metadata");
         assertArrayEquals(new int[] {784, 30, 10}, ModelFile.read(weights.toString()).sizes());
         // network2's own load() reads it and classifies Fashion-MNIST's test images with it
-        String[] counts = network2Accuracy(weights).trim().split("\\s+");
-        assertEquals("10000", counts[1]);
-        assertTrue(Integer.parseInt(counts[0]) >= 7000, "network2: " + counts[0] + " of 10000 right");
+        int[] counts = Network2.accuracy(weights, KaggleCsv.FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz"));
+        assertEquals(10000, counts[1]);
+        assertTrue(counts[0] >= 7000, "network2: " + counts[0] + " of 10000 right");
 
         // evaluate reads the saved directory, and counts the same correct predictions on the same rows
         LocalSpark.stop();
@@ -162,20 +163,6 @@ class BackpropClassifierTest {
                 "--format", "csv", "--feature-scale", Double.toString(KaggleCsv.PIXEL_SCALE), "--blas", "ejml");
         assertEquals(0, evaluated.exitCode(), evaluated.err());
         assertTrue(evaluated.out().contains(String.format("accuracy        %.6f%n", accuracy)), evaluated.out());
-    }
-
-    private static String network2Accuracy(Path model) throws IOException {
-        Process process = new ProcessBuilder("python3", "src/test/python/network2_accuracy.py", model.toString(),
-                KaggleCsv.FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz").toString()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            assertTrue(process.waitFor(5, TimeUnit.MINUTES), "network2 check timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        assertEquals(0, process.exitValue(), "network2 check failed: " + output);
-        return output;
     }
 
     @Test
