@@ -28,6 +28,33 @@ export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
 # driver, the local cluster's Workers and executors, and a standalone cluster-mode driver.
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 
+# A standalone master that cannot be reached, named in one line with exit code 2 before spark-submit
+# tries (its client retries for a minute, printing stack traces); the same words as the driver's own
+# check (org.sparkbackprop.spark.MasterReach), which covers spark-submit without these scripts.
+check_standalone_master() {
+  local master=$1 address host port status problems=()
+  IFS=, read -ra addresses <<< "${master#spark://}"
+  for address in "${addresses[@]}"; do
+    host=${address%:*} port=${address##*:}
+    [ "$host" = "$address" ] && port=7077
+    if ! getent ahosts "$host" > /dev/null; then
+      problems+=("the host $host does not resolve")
+      continue
+    fi
+    status=0
+    timeout 5 bash -c ": < /dev/tcp/$host/$port" 2> /dev/null || status=$?
+    case $status in
+      0) return 0 ;;
+      124) problems+=("$host:$port did not answer within 5 s") ;;
+      *) problems+=("nothing listens at $host:$port (connection refused)") ;;
+    esac
+  done
+  local joined
+  joined=$(printf '%s; ' "${problems[@]}")
+  echo "error: master $master: ${joined%; } (the master URL: SPARK_MASTER, or spark-submit's --master)" >&2
+  exit 2
+}
+
 # OpenBLAS picks its CPU kernel by OPENBLAS_CORETYPE (and its blocking by OPENBLAS_L2_SIZE) when they
 # are set, and the bits of --blas native depend on that kernel. YARN and Kubernetes containers do not
 # inherit the submitter's environment, so the submitter's values go along as Spark settings: with

@@ -29,6 +29,7 @@ case "$deploy_mode" in
   *) echo "error: DEPLOY_MODE must be client or cluster, got '$deploy_mode'" >&2; exit 2 ;;
 esac
 
+check_standalone_master "$SPARK_MASTER"
 ensure_jar
 choose_spark_submit "$driver_memory"
 args=("${spark_submit[@]}" --master "$SPARK_MASTER" --deploy-mode "$deploy_mode"

@@ -1,10 +1,12 @@
 package org.sparkbackprop.cli;
 
 import java.util.function.Function;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkbackprop.spark.ExecutorLossLog;
 import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
+import org.sparkbackprop.spark.MasterReach;
 import org.sparkbackprop.spark.SparkDefaults;
 
 /**
@@ -17,6 +19,9 @@ final class SparkRun {
     }
 
     static <T> T with(String appName, Function<JavaSparkContext, T> work) {
+        if (SparkSession.getActiveSession().isEmpty()) {
+            MasterReach.check(new SparkConf().get("spark.master", null));
+        }
         SparkSession session = SparkDefaults.apply(SparkSession.builder().appName(appName)).getOrCreate();
         session.sparkContext().addSparkListener(new ExecutorLossLog());
         HadoopConfigurationOfSpark.follow();
