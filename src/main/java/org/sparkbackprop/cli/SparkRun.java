@@ -8,6 +8,7 @@ import org.sparkbackprop.spark.ExecutorLossLog;
 import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
 import org.sparkbackprop.spark.MasterReach;
 import org.sparkbackprop.spark.SparkDefaults;
+import org.sparkbackprop.spark.StandaloneFit;
 
 /**
  * Starts Spark for one command and stops it afterwards. The master and every other Spark
@@ -26,6 +27,7 @@ final class SparkRun {
         session.sparkContext().addSparkListener(new ExecutorLossLog());
         HadoopConfigurationOfSpark.follow();
         try {
+            StandaloneFit.check(session.sparkContext());
             return work.apply(JavaSparkContext.fromSparkContext(session.sparkContext()));
         } finally {
             session.stop();

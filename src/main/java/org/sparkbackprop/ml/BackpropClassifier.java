@@ -42,6 +42,7 @@ import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.run.TrainingRun;
 import org.sparkbackprop.spark.ExecutorLossLog;
 import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
+import org.sparkbackprop.spark.StandaloneFit;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.PartitionCount;
 import org.sparkbackprop.spark.input.SqlSource;
@@ -572,6 +573,7 @@ public final class BackpropClassifier
                 : TrainingRun.Checkpointing.NONE;
 
         SparkSession spark = dataset.sparkSession();
+        StandaloneFit.check(spark.sparkContext());
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = isDefined(numPartitions) ? getNumPartitions() : PartitionCount.chosen(context).count();
         ExecutorLossLog executorLoss = new ExecutorLossLog();

@@ -5,21 +5,57 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 27, the master half: a standalone master URL that cannot be reached (a port where
- * nothing listens, a host that does not resolve) is answered in one line naming the URL and
- * what answered, exit code 2, within seconds, in client and cluster deploy mode alike.
+ * Cluster mistakes answered in one line, exit code 2: a standalone master URL that cannot be
+ * reached (a port where nothing listens, a host that does not resolve), within seconds, in client
+ * and cluster deploy mode alike; executors larger than any Worker of a loopback cluster (its own
+ * Master and one Worker of 1 core and 1 GB, ports 57077/58080), in memory and in cores, as soon as
+ * the application has registered.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterMistakesIT {
+    private static final Path STATE = Path.of("target/it-cluster-mistakes").toAbsolutePath();
+    private final ClusterRuns.Standalone cluster = new ClusterRuns.Standalone(STATE, 57077, 58080);
     @TempDir
     Path directory;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        ClusterRuns.deleteRecursively(STATE);
+        Files.createDirectories(STATE);
+        cluster.start(1);
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        cluster.stop();
+    }
+
+    @Test
+    void executorsOfMoreMemoryThanAnyWorkerAreNamedInOneLine() throws Exception {
+        assertOneLine(Map.of("SPARK_MASTER", cluster.master(), "EXECUTOR_MEMORY", "8g"), 120,
+                "error: spark.executor.memory 8g (EXECUTOR_MEMORY): no Worker of " + cluster.master() + " can ever start"
+                        + " such an executor: the largest offers 1024 MB (1 Worker alive)");
+    }
+
+    @Test
+    void executorsOfMoreCoresThanAnyWorkerAreNamedInOneLine() throws Exception {
+        assertOneLine(Map.of("SPARK_MASTER", cluster.master(), "EXECUTOR_CORES", "4", "EXECUTOR_MEMORY", "512m"), 120,
+                "error: spark.executor.cores 4 (EXECUTOR_CORES): no Worker of " + cluster.master() + " can ever start"
+                        + " such an executor: the most cores one offers is 1 (1 Worker alive)");
+    }
 
     @ParameterizedTest(name = "{0} mode")
     @ValueSource(strings = {"client", "cluster"})
@@ -39,14 +75,18 @@ class ClusterMistakesIT {
     }
 
     private void assertOneLine(String deployMode, String master, String expected) throws Exception {
+        assertOneLine(Map.of("SPARK_MASTER", master, "DEPLOY_MODE", deployMode), 30, expected);
+    }
+
+    /** submit/standalone.sh train in {@code environment}: exit code 2 and {@code expected} alone, within {@code seconds}. */
+    private void assertOneLine(Map<String, String> environment, int seconds, String expected) throws Exception {
         long started = System.nanoTime();
-        Scripts.Run run = Scripts.run(Map.of("SPARK_MASTER", master, "DEPLOY_MODE", deployMode),
-                directory.resolve(deployMode + ".log"), 2, "submit/standalone.sh", "train", "--train",
-                "data/fashion-mnist", "--epochs", "1");
-        double seconds = (System.nanoTime() - started) / 1e9;
+        Scripts.Run run = Scripts.run(environment, directory.resolve("run.log"), 4, "submit/standalone.sh", "train",
+                "--train", "data/fashion-mnist", "--epochs", "1");
+        double elapsed = (System.nanoTime() - started) / 1e9;
         assertEquals(2, run.exitCode(), run.output());
         assertEquals(List.of(expected), run.output().lines().toList());
-        assertTrue(seconds < 30, "answered in " + seconds + " s");
+        assertTrue(elapsed < seconds, "answered in " + elapsed + " s");
     }
 
     private static int freePort() throws IOException {
