@@ -6,6 +6,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkbackprop.spark.ExecutorLossLog;
 import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
+import org.sparkbackprop.spark.LostExecutors;
 import org.sparkbackprop.spark.MasterReach;
 import org.sparkbackprop.spark.SparkDefaults;
 import org.sparkbackprop.spark.StandaloneFit;
@@ -26,10 +27,19 @@ final class SparkRun {
         SparkSession session = SparkDefaults.apply(SparkSession.builder().appName(appName)).getOrCreate();
         session.sparkContext().addSparkListener(new ExecutorLossLog());
         HadoopConfigurationOfSpark.follow();
+        LostExecutors lost = LostExecutors.watch(session.sparkContext());
         try {
             StandaloneFit.check(session.sparkContext());
             return work.apply(JavaSparkContext.fromSparkContext(session.sparkContext()));
+        } catch (Exception e) {
+            // Spark throws its SparkException undeclared
+            LostExecutors.LostForGood verdict = lost.verdict(e);
+            if (verdict != null) {
+                throw verdict;
+            }
+            throw e;
         } finally {
+            lost.close();
             session.stop();
         }
     }

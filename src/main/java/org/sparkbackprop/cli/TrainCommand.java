@@ -27,6 +27,7 @@ import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.run.TrainingRun;
 import org.sparkbackprop.spark.input.CachedExamples;
 import org.sparkbackprop.spark.input.IdxSource;
+import org.sparkbackprop.spark.LostExecutors;
 import org.sparkbackprop.spark.input.PartitionCount;
 import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.step.Combine;
@@ -168,7 +169,35 @@ final class TrainCommand implements Callable<Integer> {
         startValues.put("validation-fraction", validationFraction == null ? "none" : validationFraction.toString());
         TrainingRun.Execution how = new TrainingRun.Execution(stepMode, combine, exchange, kernel, dataSet.cache);
         AtomicReference<List<String>> classNames = new AtomicReference<>();
-        TrainingRun.Result finished = SparkRun.with("spark-backprop train", context -> {
+        TrainingRun.Result finished;
+        try {
+            finished = train(checkpointing, architecture, settings, initial, startValues, how, classNames, stored,
+                    holdOut);
+        } catch (LostExecutors.LostForGood lost) {
+            throw new BadInputException(lost.getMessage() + "; " + resumeHint(checkpointing), lost);
+        }
+        Parameters trained = finished.state().model();
+        if (modelOut != null) {
+            try {
+                ModelFile.write(trained, classNames.get(), modelOut);
+            } catch (IOException e) {
+                throw new UncheckedIOException(modelOut + ": cannot write the model (" + e.getMessage() + ")", e);
+            }
+            LOG.info("model written to {}", DriverFiles.resolve(modelOut));
+        }
+        finished.metrics().write();
+        if (report != null) {
+            writeReport(finished, architecture, kernel, (System.nanoTime() - started) / 1e9);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Loads the data and trains on Spark, which starts and stops here; class names, where the labels are names, to {@code classNames}. */
+    private TrainingRun.Result train(TrainingRun.Checkpointing checkpointing, Architecture architecture,
+                                     TrainingSettings settings, Parameters initial, Map<String, String> startValues,
+                                     TrainingRun.Execution how, AtomicReference<List<String>> classNames,
+                                     ModelFile.Stored stored, HoldOut holdOut) {
+        return SparkRun.with("spark-backprop train", context -> {
             PartitionCount.Choice partitions = dataSet.partitionChoice(context);
             int partitionCount = partitions.count();
             CachedExamples loaded = DataSetReader.load(context, train, dataSet, IdxSource.Role.TRAIN,
@@ -197,20 +226,21 @@ final class TrainCommand implements Callable<Integer> {
                         checkpointing, metricsOut, report != null));
             }
         });
-        Parameters trained = finished.state().model();
-        if (modelOut != null) {
-            try {
-                ModelFile.write(trained, classNames.get(), modelOut);
-            } catch (IOException e) {
-                throw new UncheckedIOException(modelOut + ": cannot write the model (" + e.getMessage() + ")", e);
-            }
-            LOG.info("model written to {}", DriverFiles.resolve(modelOut));
+    }
+
+    /** Where a run whose cluster was lost goes on from. */
+    private static String resumeHint(TrainingRun.Checkpointing checkpointing) {
+        if (checkpointing.store() == null) {
+            return "no checkpoints were written (--checkpoint-dir), so the run starts again from the beginning";
         }
-        finished.metrics().write();
-        if (report != null) {
-            writeReport(finished, architecture, kernel, (System.nanoTime() - started) / 1e9);
+        try {
+            return checkpointing.store().newest().map(checkpoint -> "the last checkpoint in " + checkpointing.store()
+                    + " has " + checkpoint.position().epochsDone() + " epochs and " + checkpoint.position().stepsDone()
+                    + " steps done: run the same command with --resume to go on from it")
+                    .orElse("no checkpoint was written yet in " + checkpointing.store());
+        } catch (IOException e) {
+            return "the checkpoints in " + checkpointing.store() + " cannot be read (" + e.getMessage() + ")";
         }
-        return ExitCodes.OK;
     }
 
     private void writeReport(TrainingRun.Result finished, Architecture architecture, Blas.Selection kernel,

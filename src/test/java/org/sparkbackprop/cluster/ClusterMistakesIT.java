@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,9 +25,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * reached (a port where nothing listens, a host that does not resolve), within seconds, in client
  * and cluster deploy mode alike; executors larger than any Worker of a loopback cluster (its own
  * Master and one Worker of 1 core and 1 GB, ports 57077/58080), in memory and in cores, as soon as
- * the application has registered.
+ * the application has registered; and, last, every executor lost for good (the one Worker killed
+ * mid-run), in one line naming the loss and the checkpoint to resume from.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterMistakesIT {
     private static final Path STATE = Path.of("target/it-cluster-mistakes").toAbsolutePath();
     private final ClusterRuns.Standalone cluster = new ClusterRuns.Standalone(STATE, 57077, 58080);
@@ -44,6 +49,7 @@ class ClusterMistakesIT {
     }
 
     @Test
+    @Order(1)
     void executorsOfMoreMemoryThanAnyWorkerAreNamedInOneLine() throws Exception {
         assertOneLine(Map.of("SPARK_MASTER", cluster.master(), "EXECUTOR_MEMORY", "8g"), 120,
                 "error: spark.executor.memory 8g (EXECUTOR_MEMORY): no Worker of " + cluster.master() + " can ever start"
@@ -51,6 +57,7 @@ class ClusterMistakesIT {
     }
 
     @Test
+    @Order(1)
     void executorsOfMoreCoresThanAnyWorkerAreNamedInOneLine() throws Exception {
         assertOneLine(Map.of("SPARK_MASTER", cluster.master(), "EXECUTOR_CORES", "4", "EXECUTOR_MEMORY", "512m"), 120,
                 "error: spark.executor.cores 4 (EXECUTOR_CORES): no Worker of " + cluster.master() + " can ever start"
@@ -72,6 +79,46 @@ class ClusterMistakesIT {
         String master = "spark://no-such-master.invalid:7077";
         assertOneLine(deployMode, master, "error: master " + master + ": the host no-such-master.invalid does not"
                 + " resolve (the master URL: SPARK_MASTER, or spark-submit's --master)");
+    }
+
+    /** Kills the cluster's only Worker: the last test. */
+    @Test
+    @Order(9)
+    void everyExecutorLostForGoodEndsTheRunInOneLineNamingTheCheckpoint() throws Exception {
+        Path data = ClusterRuns.subset(STATE.resolve("fashion-subset"));
+        Path conf = STATE.resolve("lost.conf");
+        Files.writeString(conf, Files.readString(Path.of("conf/spark-cluster.conf"))
+                + "\nspark.backprop.executorsLostTimeout 10s\n");
+        Path checkpoints = STATE.resolve("checkpoints");
+        Path output = STATE.resolve("lost.log");
+        String[] command = ClusterRuns.through("submit/standalone.sh", ClusterRuns.train(data.toString(),
+                "--epochs", "200", "--partitions", "1", "--checkpoint-dir", checkpoints.toString(),
+                "--checkpoint-every", "20"));
+        Process run = Scripts.start(Map.of("SPARK_MASTER", cluster.master(), "EXECUTOR_MEMORY", "512m",
+                "SPARK_CONF", conf.toString()), output, command);
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (!Files.readString(output).contains("epoch 2/200: train loss") && run.isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(run.isAlive(), "training ended before its second epoch:\n" + Files.readString(output));
+        long worker = Long.parseLong(Files.readString(STATE.resolve("worker-1.pid")).trim());
+        assertTrue(ProcessHandle.of(worker).orElseThrow().destroyForcibly(), "SIGKILL to the only Worker");
+        long killed = System.nanoTime();
+
+        Scripts.Run finished = Scripts.await(run, output, 3, command);
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        assertEquals(2, finished.exitCode(), finished.output());
+        List<String> lines = finished.output().lines().toList();
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.startsWith("error: every executor was lost (1 loss, the last executor 0: ")
+                && last.contains(") and none came back within 10 s (spark.backprop.executorsLostTimeout): no Worker or"
+                + " node is left to start one; the last checkpoint in ")
+                && last.endsWith(" steps done: run the same command with --resume to go on from it"), last);
+        assertEquals(1, lines.stream().filter(line -> line.startsWith("error: ")).count(), finished.output());
+        assertTrue(lines.stream().noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception")),
+                "no stack trace:\n" + finished.output());
+        assertTrue(seconds < 60, "ended " + seconds + " s after the loss");
     }
 
     private void assertOneLine(String deployMode, String master, String expected) throws Exception {
