@@ -28,30 +28,77 @@ export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
 # driver, the local cluster's Workers and executors, and a standalone cluster-mode driver.
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 
+# Why HOST:PORT cannot be reached (printed), or nothing when it accepts a connection within 5 s.
+unreachable() {
+  local host=$1 port=$2 status=0
+  if ! getent ahosts "$host" > /dev/null; then
+    echo "the host $host does not resolve"
+    return
+  fi
+  timeout 5 bash -c ": < /dev/tcp/$host/$port" 2> /dev/null || status=$?
+  case $status in
+    0) ;;
+    124) echo "$host:$port did not answer within 5 s" ;;
+    *) echo "nothing listens at $host:$port (connection refused)" ;;
+  esac
+}
+
 # A standalone master that cannot be reached, named in one line with exit code 2 before spark-submit
 # tries (its client retries for a minute, printing stack traces); the same words as the driver's own
 # check (org.sparkbackprop.spark.MasterReach), which covers spark-submit without these scripts.
 check_standalone_master() {
-  local master=$1 address host port status problems=()
+  local master=$1 address host port problem problems=()
   IFS=, read -ra addresses <<< "${master#spark://}"
   for address in "${addresses[@]}"; do
     host=${address%:*} port=${address##*:}
     [ "$host" = "$address" ] && port=7077
-    if ! getent ahosts "$host" > /dev/null; then
-      problems+=("the host $host does not resolve")
-      continue
-    fi
-    status=0
-    timeout 5 bash -c ": < /dev/tcp/$host/$port" 2> /dev/null || status=$?
-    case $status in
-      0) return 0 ;;
-      124) problems+=("$host:$port did not answer within 5 s") ;;
-      *) problems+=("nothing listens at $host:$port (connection refused)") ;;
-    esac
+    problem=$(unreachable "$host" "$port")
+    [ -z "$problem" ] && return 0
+    problems+=("$problem")
   done
   local joined
   joined=$(printf '%s; ' "${problems[@]}")
   echo "error: master $master: ${joined%; } (the master URL: SPARK_MASTER, or spark-submit's --master)" >&2
+  exit 2
+}
+
+# The YARN ResourceManager of the configuration directory $1 (its yarn-site.xml) that cannot be
+# reached, named in one line with exit code 2: YARN's client would retry for minutes. With HA, one
+# answering ResourceManager is enough.
+check_yarn_resource_manager() {
+  local site="$1/yarn-site.xml" entry setting address problem problems=()
+  [ -f "$site" ] || return 0
+  while read -r setting address; do
+    problem=$(unreachable "${address%:*}" "${address##*:}")
+    [ -z "$problem" ] && return 0
+    problems+=("$problem ($setting in $site)")
+  done < <(python3 - "$site" <<'PY'
+import re, sys, xml.etree.ElementTree as tree
+settings = {p.findtext("name"): (p.findtext("value") or "").strip() for p in tree.parse(sys.argv[1]).getroot().iter("property")}
+def value(name, default=None):
+    found = settings.get(name, default)
+    for _ in range(10):
+        if found is None or "${" not in found:
+            break
+        found = re.sub(r"\$\{([^}]+)\}", lambda m: settings.get(m.group(1), ""), found)
+    return found
+def address(suffix=""):
+    given = value("yarn.resourcemanager.address" + suffix)
+    if given:
+        return "yarn.resourcemanager.address" + suffix, given
+    return "yarn.resourcemanager.hostname" + suffix, value("yarn.resourcemanager.hostname" + suffix, "0.0.0.0") + ":8032"
+if value("yarn.resourcemanager.ha.enabled", "false").lower() == "true":
+    for rm in (value("yarn.resourcemanager.ha.rm-ids") or "").split(","):
+        if rm.strip():
+            print(*address("." + rm.strip()))
+else:
+    print(*address())
+PY
+)
+  [ ${#problems[@]} -eq 0 ] && return 0
+  local joined
+  joined=$(printf '%s; ' "${problems[@]}")
+  echo "error: YARN ResourceManager: ${joined%; }" >&2
   exit 2
 }
 

@@ -43,6 +43,8 @@ if [ -z "${HADOOP_CONF_DIR:-}${YARN_CONF_DIR:-}" ] && [ -z "${DRY_RUN:-}" ]; the
   exit 2
 fi
 
+[ -z "${DRY_RUN:-}" ] && check_yarn_resource_manager "${YARN_CONF_DIR:-$HADOOP_CONF_DIR}"
+
 deploy_mode=${DEPLOY_MODE:-cluster}
 case "$deploy_mode" in
   client|cluster) ;;
@@ -88,6 +90,18 @@ if [ "$status" -eq 0 ]; then
   echo "application ${application:-?} finished" >&2
   rm -f "$submit_log"
   exit 0
+fi
+# a container larger than any YARN allocates: YARN's client refuses it before the application starts
+too_large=$(grep -o 'Required [A-Za-z]* memory .* is above the max threshold ([0-9]* MB) of this cluster' "$submit_log" \
+  | head -n 1 || true)
+if [ -n "$too_large" ]; then
+  case "$too_large" in
+    "Required executor"*) setting="spark.executor.memory ${EXECUTOR_MEMORY:-2g} (EXECUTOR_MEMORY)" ;;
+    *) setting="spark.driver.memory $driver_memory (DRIVER_MEMORY)" ;;
+  esac
+  echo "error: $setting: YARN can never start such a container: $too_large (yarn.scheduler.maximum-allocation-mb)" >&2
+  rm -f "$submit_log"
+  exit 2
 fi
 failure=$(grep -o 'exit code [0-9]*: error: .*' "$submit_log" | tail -n 1 || true)
 if [ -n "$failure" ]; then

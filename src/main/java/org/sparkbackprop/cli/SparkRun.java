@@ -4,6 +4,7 @@ import java.util.function.Function;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.sparkbackprop.spark.ContainerLimit;
 import org.sparkbackprop.spark.ExecutorLossLog;
 import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
 import org.sparkbackprop.spark.LostExecutors;
@@ -24,7 +25,12 @@ final class SparkRun {
         if (SparkSession.getActiveSession().isEmpty()) {
             MasterReach.check(new SparkConf().get("spark.master", null));
         }
-        SparkSession session = SparkDefaults.apply(SparkSession.builder().appName(appName)).getOrCreate();
+        SparkSession session;
+        try {
+            session = SparkDefaults.apply(SparkSession.builder().appName(appName)).getOrCreate();
+        } catch (IllegalArgumentException e) {
+            throw ContainerLimit.named(e, new SparkConf());
+        }
         session.sparkContext().addSparkListener(new ExecutorLossLog());
         HadoopConfigurationOfSpark.follow();
         LostExecutors lost = LostExecutors.watch(session.sparkContext());

@@ -229,6 +229,51 @@ class HadoopClusterIT {
         assertEquals(List.of(), hidden, where + ": no temporary file left");
     }
 
+    @Test
+    @Order(6)
+    void aResourceManagerWhereNothingListensIsNamedInOneLine() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        Path conf = STATE.resolve("unreachable-conf");
+        Files.createDirectories(conf);
+        Path configured = Path.of(hadoop.yarnEnvironment().get("HADOOP_CONF_DIR"));
+        Files.copy(configured.resolve("core-site.xml"), conf.resolve("core-site.xml"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        org.apache.hadoop.conf.Configuration yarn = new org.apache.hadoop.conf.Configuration(false);
+        yarn.set("yarn.resourcemanager.address", "127.0.0.1:" + closed);
+        try (java.io.OutputStream out = Files.newOutputStream(conf.resolve("yarn-site.xml"))) {
+            yarn.writeXml(out);
+        }
+        for (String deployMode : List.of("cluster", "client")) {
+            long started = System.nanoTime();
+            Scripts.Run run = Scripts.run(Map.of("HADOOP_CONF_DIR", conf.toString(), "DEPLOY_MODE", deployMode),
+                    STATE.resolve("unreachable-" + deployMode + ".log"), 2, "submit/yarn.sh", "train", "--train",
+                    hdfs + "/data/fashion");
+            assertEquals(2, run.exitCode(), run.output());
+            assertEquals(List.of("error: YARN ResourceManager: nothing listens at 127.0.0.1:" + closed + " (connection"
+                    + " refused) (yarn.resourcemanager.address in " + conf.resolve("yarn-site.xml") + ")"),
+                    run.output().lines().toList());
+            assertTrue(System.nanoTime() - started < 30_000_000_000L, deployMode + " mode answered within 30 s");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aContainerLargerThanYarnAllocatesIsNamedInOneLine() throws Exception {
+        Map<String, String> environment = new HashMap<>(yarnEnvironment());
+        environment.put("EXECUTOR_MEMORY", "16g");
+        Scripts.Run run = Scripts.run(environment, STATE.resolve("too-large.log"), 3, "submit/yarn.sh", "train",
+                "--train", hdfs + "/data/fashion");
+        assertEquals(2, run.exitCode(), run.output());
+        List<String> lines = run.output().lines().toList();
+        assertEquals(1, lines.size(), run.output());
+        assertTrue(lines.get(0).startsWith("error: spark.executor.memory 16g (EXECUTOR_MEMORY): YARN can never start such"
+                + " a container: Required executor memory (16384 MB)") && lines.get(0).endsWith(" is above the max"
+                + " threshold (4096 MB) of this cluster (yarn.scheduler.maximum-allocation-mb)"), lines.get(0));
+    }
+
     private Map<String, String> yarnEnvironment() {
         Map<String, String> environment = new HashMap<>(hadoop.yarnEnvironment());
         environment.putAll(Map.of("NUM_EXECUTORS", "2", "EXECUTOR_CORES", "1", "EXECUTOR_MEMORY", "512m",
