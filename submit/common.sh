@@ -62,6 +62,24 @@ check_standalone_master() {
   exit 2
 }
 
+# The Kubernetes API server of a k8s:// master URL that cannot be reached, in one line with exit code 2.
+check_kubernetes_api() {
+  local master=$1 address host port problem
+  address=${master#k8s://}
+  case "$address" in
+    http://*) port=80 ;;
+    *) port=443 ;;
+  esac
+  address=${address#*://}
+  address=${address%%/*}
+  host=${address%:*}
+  [ "$host" != "$address" ] && port=${address##*:}
+  problem=$(unreachable "$host" "$port")
+  [ -z "$problem" ] && return 0
+  echo "error: Kubernetes API server $master: $problem (the master URL: K8S_MASTER, or spark-submit's --master)" >&2
+  exit 2
+}
+
 # The YARN ResourceManager of the configuration directory $1 (its yarn-site.xml) that cannot be
 # reached, named in one line with exit code 2: YARN's client would retry for minutes. With HA, one
 # answering ResourceManager is enough.

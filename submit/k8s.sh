@@ -33,6 +33,7 @@ if [ -z "${SPARK_HOME:-}" ] && [ -z "${DRY_RUN:-}" ]; then
 fi
 
 : "${K8S_MASTER:?set K8S_MASTER to the API server, e.g. k8s://https://127.0.0.1:6443}"
+[ -z "${DRY_RUN:-}" ] && check_kubernetes_api "$K8S_MASTER"
 : "${SPARK_IMAGE:?set SPARK_IMAGE to a Spark $spark_line image (Scala $scala_binary) holding the application jar}"
 driver_memory=${DRIVER_MEMORY:-1g}
 ensure_jar

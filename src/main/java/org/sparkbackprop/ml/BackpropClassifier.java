@@ -42,6 +42,7 @@ import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.run.TrainingRun;
 import org.sparkbackprop.spark.ExecutorLossLog;
 import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
+import org.sparkbackprop.spark.LostExecutors;
 import org.sparkbackprop.spark.StandaloneFit;
 import org.sparkbackprop.spark.input.BlockCache;
 import org.sparkbackprop.spark.input.PartitionCount;
@@ -578,6 +579,7 @@ public final class BackpropClassifier
         int partitions = isDefined(numPartitions) ? getNumPartitions() : PartitionCount.chosen(context).count();
         ExecutorLossLog executorLoss = new ExecutorLossLog();
         context.sc().addSparkListener(executorLoss);
+        LostExecutors lost = LostExecutors.watch(context.sc());
         try {
             DatasetExamples.Loaded loaded = DatasetExamples.cache(dataset, getFeaturesCol(), getLabelCol(),
                     validationCol, architecture.inputSize(), architecture.outputSize(), partitions, blockCache);
@@ -593,7 +595,15 @@ public final class BackpropClassifier
                         startValues(validationCol), dataFingerprint, checkpointing, null, false));
                 return new BackpropClassificationModel(uid(), result.state().model());
             }
+        } catch (Exception e) {
+            // Spark throws its SparkException undeclared; a cluster lost for good is said as such
+            LostExecutors.LostForGood verdict = lost.verdict(e);
+            if (verdict != null) {
+                throw verdict;
+            }
+            throw e;
         } finally {
+            lost.close();
             context.sc().removeSparkListener(executorLoss);
         }
     }

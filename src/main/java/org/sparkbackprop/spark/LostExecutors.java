@@ -128,7 +128,8 @@ public final class LostExecutors extends SparkListener implements AutoCloseable 
             return;
         }
         verdict = "every executor was lost (" + lost + (lost == 1 ? " loss" : " losses") + ", the last " + lastLoss
-                + ") and none came back within " + timeoutMillis / 1000 + " s (" + TIMEOUT + "): no Worker or node is"
+                + ") and none came back within " + (timeoutMillis % 1000 == 0 ? timeoutMillis / 1000 + " s"
+                : timeoutMillis + " ms") + " (" + TIMEOUT + "): no Worker or node is"
                 + " left to start one";
         context.cancelAllJobs();
     }

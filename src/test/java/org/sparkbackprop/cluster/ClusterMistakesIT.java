@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Cluster mistakes answered in one line, exit code 2: a standalone master URL that cannot be
  * reached (a port where nothing listens, a host that does not resolve), within seconds, in client
- * and cluster deploy mode alike; executors larger than any Worker of a loopback cluster (its own
+ * and cluster deploy mode alike, and a Kubernetes API server where nothing listens; executors larger than any Worker of a loopback cluster (its own
  * Master and one Worker of 1 core and 1 GB, ports 57077/58080), in memory and in cores, as soon as
  * the application has registered; and, last, every executor lost for good (the one Worker killed
  * mid-run), in one line naming the loss and the checkpoint to resume from.
@@ -46,6 +46,19 @@ class ClusterMistakesIT {
     @AfterAll
     void stopCluster() throws Exception {
         cluster.stop();
+    }
+
+    @Test
+    void aKubernetesApiServerWhereNothingListensIsNamedInOneLine() throws Exception {
+        int port = freePort();
+        String master = "k8s://https://127.0.0.1:" + port;
+        Scripts.Run run = Scripts.run(Map.of("K8S_MASTER", master, "SPARK_IMAGE", "spark:4.2.0", "SPARK_HOME",
+                directory.toString()), directory.resolve("k8s.log"), 1, "submit/k8s.sh", "train", "--train",
+                "hdfs:///data/fashion");
+        assertEquals(2, run.exitCode(), run.output());
+        assertEquals(List.of("error: Kubernetes API server " + master + ": nothing listens at 127.0.0.1:" + port
+                + " (connection refused) (the master URL: K8S_MASTER, or spark-submit's --master)"),
+                run.output().lines().toList());
     }
 
     @Test
