@@ -1,6 +1,7 @@
 package org.sparkbackprop.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,14 +28,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.ml.BackpropClassifier;
 
 /**
  * Cluster mistakes answered in one line, exit code 2: a standalone master URL that cannot be
  * reached (a port where nothing listens, a host that does not resolve), within seconds, in client
- * and cluster deploy mode alike, and a Kubernetes API server where nothing listens; executors larger than any Worker of a loopback cluster (its own
- * Master and one Worker of 1 core and 1 GB, ports 57077/58080), in memory and in cores, as soon as
- * the application has registered; and, last, every executor lost for good (the one Worker killed
- * mid-run), in one line naming the loss and the checkpoint to resume from.
+ * and cluster deploy mode alike, and a Kubernetes API server where nothing listens; executors
+ * larger than any Worker of a loopback cluster (its own Master and one Worker of 1 core and 1 GB,
+ * ports 57077/58080), in memory and in cores, as soon as the application has registered (and
+ * raised to the estimator's caller); and, last, every executor lost for good (the one Worker
+ * killed mid-run), in one line naming the loss and the checkpoint to resume from.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -92,6 +104,26 @@ class ClusterMistakesIT {
         String master = "spark://no-such-master.invalid:7077";
         assertOneLine(deployMode, master, "error: master " + master + ": the host no-such-master.invalid does not"
                 + " resolve (the master URL: SPARK_MASTER, or spark-submit's --master)");
+    }
+
+    /** The estimator raises the same message to its caller, from the caller's own session on the cluster. */
+    @Test
+    @Order(2)
+    void theEstimatorRaisesExecutorsThatCanNeverStart() {
+        SparkSession spark = SparkSession.builder().master(cluster.master()).appName("estimator on a cluster")
+                .config("spark.executor.memory", "8g").config("spark.ui.enabled", "false").getOrCreate();
+        try {
+            StructType schema = new StructType().add("features", SQLDataTypes.VectorType())
+                    .add("label", DataTypes.DoubleType);
+            Dataset<Row> frame = spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(0.5, 0.5), 1.0),
+                    RowFactory.create(Vectors.dense(0.1, 0.9), 0.0)), schema);
+            BadInputException refused = assertThrows(BadInputException.class,
+                    () -> new BackpropClassifier().setLayers(new int[] {2, 3, 2}).setMaxIter(1).fit(frame));
+            assertEquals("spark.executor.memory 8g (EXECUTOR_MEMORY): no Worker of " + cluster.master() + " can ever"
+                    + " start such an executor: the largest offers 1024 MB (1 Worker alive)", refused.getMessage());
+        } finally {
+            spark.stop();
+        }
     }
 
     /** Kills the cluster's only Worker: the last test. */

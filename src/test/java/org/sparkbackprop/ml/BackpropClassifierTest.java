@@ -369,8 +369,15 @@ class BackpropClassifierTest {
 
         Dataset<Row> textLabels = frame(new StructType().add("features", SQLDataTypes.VectorType())
                 .add("label", DataTypes.StringType), RowFactory.create(Vectors.dense(0.1, 0.2, 0.3), "cat"));
-        IllegalArgumentException text = assertThrows(IllegalArgumentException.class, () -> classifier.fit(textLabels));
-        assertTrue(text.getMessage().contains("label") && text.getMessage().contains("numeric"), text.getMessage());
+        // names are classes: one name for two outputs is a mismatch of the layers
+        assertFails("label column 'label' names 1 classes ('cat'), but layers end in 2 (3,4,2): the last layer needs"
+                + " one output per class", classifier, textLabels);
+        Dataset<Row> booleanLabels = frame(new StructType().add("features", SQLDataTypes.VectorType())
+                .add("label", DataTypes.BooleanType), RowFactory.create(Vectors.dense(0.1, 0.2, 0.3), true));
+        IllegalArgumentException notNumeric = assertThrows(IllegalArgumentException.class,
+                () -> classifier.fit(booleanLabels));
+        assertTrue(notNumeric.getMessage().contains("label") && notNumeric.getMessage().contains("numeric"),
+                notNumeric.getMessage());
 
         Dataset<Row> elevenClasses = new StringIndexer().setInputCol("label").setOutputCol("indexed")
                 .fit(frame(new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.StringType),
