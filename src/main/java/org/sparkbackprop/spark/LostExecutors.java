@@ -26,7 +26,8 @@ import org.sparkbackprop.common.BadInputException;
 public final class LostExecutors extends SparkListener implements AutoCloseable {
     /** How long every executor may be gone, while a job waits, before the run stops. */
     public static final String TIMEOUT = "spark.backprop.executorsLostTimeout";
-    static final long DEFAULT_TIMEOUT_SECONDS = 120;
+    // long enough for a busy YARN queue or a spot fleet to start a replacement; a stuck run still ends
+    static final long DEFAULT_TIMEOUT_SECONDS = 300;
 
     private final SparkContext context;
     private final long timeoutMillis;
