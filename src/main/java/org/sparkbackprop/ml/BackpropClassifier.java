@@ -1,6 +1,5 @@
 package org.sparkbackprop.ml;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -532,12 +530,7 @@ public final class BackpropClassifier
         if (!namesLabels(dataset.schema())) {
             return super.fit(dataset);
         }
-        Column label = functions.col(getLabelCol());
-        List<String> names = new ArrayList<>();
-        for (Row row : dataset.select(label).where(label.isNotNull()).distinct().collectAsList()) {
-            names.add(row.getString(0));
-        }
-        names.sort(null);
+        List<String> names = SqlSource.classNames(dataset, getLabelCol(), false);
         int classes = getLayers()[getLayers().length - 1];
         if (names.size() != classes) {
             throw new BadInputException("label column '" + getLabelCol() + "' names " + names.size() + " classes "
@@ -546,7 +539,7 @@ public final class BackpropClassifier
         }
         // class k for the k-th name; a null label stays null, for the row check to name it
         Column index = functions.array_position(functions.array(names.stream().map(functions::lit)
-                .toArray(Column[]::new)), label).minus(1).cast(DataTypes.DoubleType);
+                .toArray(Column[]::new)), functions.col(getLabelCol())).minus(1).cast(DataTypes.DoubleType);
         BackpropClassificationModel fitted = super.fit(dataset.withColumn(getLabelCol(), index));
         return copyValues(new BackpropClassificationModel(fitted.uid(), fitted.network(), names), ParamMap.empty())
                 .setParent(this);

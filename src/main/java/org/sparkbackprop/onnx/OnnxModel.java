@@ -10,14 +10,16 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.ejml.data.DMatrixRMaj;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.common.Version;
@@ -143,27 +145,25 @@ public final class OnnxModel {
                 "loss", architecture.loss().id()));
         if (classNames != null) {
             // a JSON array of strings: names may hold commas
-            metadata.put("classes", classNames.stream().map(OnnxModel::jsonString)
-                    .collect(Collectors.joining(", ", "[", "]")));
+            metadata.put("classes", jsonArray(classNames));
         }
         metadata.forEach((key, value) -> model.addMetadataProps(
                 StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
         return model.build();
     }
 
-    /** {@code text} as a JSON string: quoted, with quotes, backslashes and control characters escaped. */
-    private static String jsonString(String text) {
-        StringBuilder json = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                json.append('\\').append(c);
-            } else if (c < 0x20) {
-                json.append(String.format("\\u%04x", (int) c));
-            } else {
-                json.append(c);
+    /** {@code names} as a JSON array, {@code ["a", "b"]}, each name quoted and escaped by Jackson. */
+    private static String jsonArray(List<String> names) {
+        ObjectMapper json = new ObjectMapper();
+        List<String> quoted = new ArrayList<>();
+        try {
+            for (String name : names) {
+                quoted.add(json.writeValueAsString(name));
             }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a string always writes as JSON", e);
         }
-        return json.append('"').toString();
+        return "[" + String.join(", ", quoted) + "]";
     }
 
     private static String describe(Architecture architecture) {

@@ -265,15 +265,25 @@ public final class SqlSource implements ExampleReader {
 
     /** The distinct class names of the data's label column, sorted: class k is the k-th. */
     private static List<String> namesIn(String source, Dataset<Row> data, Layout layout) {
-        Column label = functions.col(quoted(layout.labelColumn()));
-        Column name = layout.labels() == Labels.NAMES ? functions.explode(label) : label;
+        List<String> names = classNames(data, layout.labelColumn(), layout.labels() == Labels.NAMES);
+        if (names.isEmpty()) {
+            throw new BadInputException(source + ": column " + layout.labelColumn() + " holds no class name");
+        }
+        return names;
+    }
+
+    /**
+     * The distinct non-null names of {@code data}'s string column {@code column} (of its elements,
+     * for an array of strings: {@code arrays}), sorted: the classes that labels given as names
+     * stand for, class k the k-th.
+     */
+    public static List<String> classNames(Dataset<?> data, String column, boolean arrays) {
+        Column label = functions.col(quoted(column));
+        Column name = arrays ? functions.explode(label) : label;
         List<String> names = new ArrayList<>();
         for (Row row : data.select(name.as("name")).where(functions.col("name").isNotNull()).distinct()
                 .collectAsList()) {
             names.add(row.getString(0));
-        }
-        if (names.isEmpty()) {
-            throw new BadInputException(source + ": column " + layout.labelColumn() + " holds no class name");
         }
         names.sort(null);
         return names;
