@@ -1,8 +1,5 @@
 package org.sparkbackprop.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -12,6 +9,7 @@ import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
+import org.sparkbackprop.run.ScoresJson;
 import org.sparkbackprop.spark.input.CachedExamples;
 import org.sparkbackprop.spark.input.IdxSource;
 import org.sparkbackprop.spark.step.Combine;
@@ -28,9 +26,6 @@ import picocli.CommandLine.Spec;
         description = "Scores a saved model on a data set: loss, accuracy, per-class precision, recall and F1, "
                 + "the confusion matrix; for multi-label models subset accuracy, Hamming loss, micro- and macro-F1.")
 final class EvaluateCommand implements Callable<Integer> {
-    /** Rows scored per slice on an executor. */
-    private static final int SLICE_ROWS = 1024;
-
     @Spec
     CommandSpec spec;
 
@@ -76,7 +71,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     dataSet.partitions(context), model.classNames());
             KernelCheck.onExecutors(context, examples, kernel.kernel());
             Blas.log(kernel);
-            Scores result = new DistributedSource(context, examples, SLICE_ROWS, Combine.ORDERED, kernel.kernel())
+            Scores result = new DistributedSource(context, examples, DistributedSource.SCORING_ROWS, Combine.ORDERED, kernel.kernel())
                     .score(parameters);
             examples.release();
             return result;
@@ -92,7 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private void print(Scores scores, Output modelOutput, List<String> classNames, PrintWriter out) {
         boolean multiLabel = modelOutput.multiLabel();
         if (json) {
-            out.println(toJson(scores, multiLabel, classNames));
+            out.println(ScoresJson.of(scores, multiLabel, classNames));
             out.flush();
             return;
         }
@@ -137,37 +132,5 @@ final class EvaluateCommand implements Callable<Integer> {
     /** Class k's name: its name where the labels were names, else k. */
     private static String name(int k, List<String> classNames) {
         return classNames != null ? classNames.get(k) : Integer.toString(k);
-    }
-
-    private static ObjectNode toJson(Scores scores, boolean multiLabel, List<String> classNames) {
-        ObjectNode node = new ObjectMapper().createObjectNode();
-        node.put("examples", scores.examples());
-        node.put("loss", scores.loss());
-        node.put("accuracy", scores.accuracy());
-        if (multiLabel) {
-            node.put("subset_accuracy", scores.accuracy());
-            node.put("hamming_loss", scores.hammingLoss());
-            node.put("micro_f1", scores.microF1());
-        }
-        node.put("macro_f1", scores.macroF1());
-        ArrayNode perClass = node.putArray(multiLabel ? "per_label" : "per_class");
-        for (int k = 0; k < scores.classes(); k++) {
-            Scores.ClassScores c = scores.classScores(k);
-            ObjectNode entry = perClass.addObject().put(multiLabel ? "label" : "class", k);
-            if (classNames != null) {
-                entry.put("name", classNames.get(k));
-            }
-            entry.put("precision", c.precision()).put("recall", c.recall()).put("f1", c.f1()).put("support", c.support());
-        }
-        if (!multiLabel) {
-            ArrayNode matrix = node.putArray("confusion_matrix");
-            for (int actual = 0; actual < scores.classes(); actual++) {
-                ArrayNode row = matrix.addArray();
-                for (int predicted = 0; predicted < scores.classes(); predicted++) {
-                    row.add(scores.confusion(actual, predicted));
-                }
-            }
-        }
-        return node;
     }
 }

@@ -8,13 +8,19 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.GeneralMLWritable;
 import org.apache.spark.ml.util.GeneralMLWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkbackprop.blas.Blas;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.network.Architecture;
@@ -24,6 +30,12 @@ import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Workspace;
 import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
+import org.sparkbackprop.spark.input.BlockCache;
+import org.sparkbackprop.spark.input.CachedExamples;
+import org.sparkbackprop.spark.input.PartitionCount;
+import org.sparkbackprop.spark.step.Combine;
+import org.sparkbackprop.spark.step.DistributedSource;
+import org.sparkbackprop.spark.step.KernelCheck;
 import scala.Option;
 
 /**
@@ -38,7 +50,8 @@ import scala.Option;
  * {@code write().format("onnx")}, as an ONNX model for serving outside Spark.
  */
 public final class BackpropClassificationModel
-        extends ProbabilisticClassificationModel<Vector, BackpropClassificationModel> implements GeneralMLWritable {
+        extends ProbabilisticClassificationModel<Vector, BackpropClassificationModel>
+        implements BackpropParams, GeneralMLWritable {
     private static final long serialVersionUID = 1L;
 
     static {
@@ -47,12 +60,20 @@ public final class BackpropClassificationModel
     }
 
     private final String uid;
+    private final TrainingParams trainingParams = new TrainingParams(this);
     private final Parameters network;
+    /** A DMatrixRMaj's object on a 64-bit JVM with compressed references: header, numRows, numCols, data. */
+    private static final int MATRIX_HEADER_BYTES = 24;
+    private static final int ARRAY_HEADER_BYTES = 16;
+    private static final int STRING_HEADER_BYTES = 24;
+
     /** A one-row workspace per thread that predicts: rows are transformed one call at a time. */
     private transient volatile ThreadLocal<Workspace> workspaces;
 
     /** Class k's name, where the labels the model was fitted on were names; else null. */
     private final List<String> classNames;
+    /** What the fit did; null for a model made of a model file. Not shipped with the model into tasks. */
+    private transient BackpropTrainingSummary summary;
 
     /** A model of {@code network}, which must have the softmax output of a classifier. */
     public BackpropClassificationModel(String uid, Parameters network) {
@@ -77,6 +98,9 @@ public final class BackpropClassificationModel
         }
         this.network = network;
         this.classNames = classNames == null ? null : List.copyOf(classNames);
+        // what the network itself tells; a fit sets every training param (trainedWith)
+        setDefault(layers(), network.architecture().sizes());
+        setDefault(activation(), network.architecture().hiddenActivation().id());
     }
 
     /**
@@ -103,14 +127,14 @@ public final class BackpropClassificationModel
         return uid != null ? uid : PendingUid.held();
     }
 
+    @Override
+    public TrainingParams trainingParams() {
+        return trainingParams;
+    }
+
     /** The trained weights and biases. */
     public Parameters network() {
         return network;
-    }
-
-    /** Layer sizes, input first. */
-    public int[] getLayers() {
-        return network.architecture().sizes().clone();
     }
 
     @Override
@@ -195,7 +219,104 @@ public final class BackpropClassificationModel
     @Override
     public BackpropClassificationModel copy(ParamMap extra) {
         BackpropClassificationModel copied = copyValues(new BackpropClassificationModel(uid, network, classNames), extra);
+        copied.summary = summary;
         return copied.setParent(parent());
+    }
+
+    /** This model with class k named {@code classNames[k]}: the same params and summary. */
+    BackpropClassificationModel withClassNames(List<String> names) {
+        BackpropClassificationModel named = copyValues(new BackpropClassificationModel(uid, network, names),
+                ParamMap.empty());
+        named.summary = summary;
+        return named.setParent(parent());
+    }
+
+    /**
+     * Takes the value of every training param that {@code estimator} has (set or by default) as
+     * this model's own, and {@code summary} as what the fit did. Modifies this.
+     */
+    BackpropClassificationModel trainedWith(BackpropClassifier estimator, BackpropTrainingSummary fitSummary) {
+        for (Param<?> param : estimator.trainingParams().all()) {
+            if (estimator.isDefined(param)) {
+                set(param.name(), estimator.getOrDefault(param));
+            }
+        }
+        this.summary = fitSummary;
+        return this;
+    }
+
+    /** Whether the model has a training summary: after {@code fit}, and after loading a fitted model. */
+    public boolean hasSummary() {
+        return summary != null;
+    }
+
+    /**
+     * What the fit did, epoch by epoch. Kept when the model is saved and loaded (MLlib's models
+     * drop theirs on load); a model made of a model file ({@link #fromModelFile}) has none.
+     */
+    public BackpropTrainingSummary summary() {
+        if (summary == null) {
+            throw new IllegalStateException(uid() + ": no training summary: the model was not fitted by"
+                    + " BackpropClassifier, nor loaded from a fitted model's directory");
+        }
+        return summary;
+    }
+
+    /**
+     * The model's scores on {@code dataset}: the numbers {@code evaluate} prints for the same rows
+     * (loss, accuracy, per-class precision, recall, F1, the confusion matrix), computed on the
+     * executors as it computes them, with the kernel of {@code blas} (auto when unset) in Spark's
+     * default parallelism. The label column holds class indices, or, for a model fitted on names,
+     * the names. A bad row is named as {@code fit} names it.
+     */
+    public BackpropClassificationSummary evaluate(Dataset<?> dataset) {
+        StructType schema = dataset.schema();
+        Columns.checkFeatures(schema, getFeaturesCol(), network.architecture().sizes());
+        Dataset<?> labelled = dataset;
+        if (!schema.apply(getLabelCol()).dataType().equals(DataTypes.StringType)) {
+            labelled = dataset.withColumn(getLabelCol(), functions.col(getLabelCol()).cast(DataTypes.DoubleType));
+        } else if (classNames == null) {
+            throw new BadInputException(uid() + ": label column '" + getLabelCol() + "' holds strings, but the model"
+                    + " was fitted on class indices, not names");
+        }
+        Blas.Selection kernel = Blas.select(Blas.Choice.fromId(isDefined(blas()) ? getBlas() : Blas.Choice.AUTO.id()));
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        Architecture architecture = network.architecture();
+        CachedExamples examples = DatasetExamples.cache(labelled, getFeaturesCol(), getLabelCol(), null,
+                architecture.inputSize(), architecture.outputSize(), PartitionCount.chosen(context).count(),
+                BlockCache.MEMORY, classNames).train();
+        try {
+            KernelCheck.onExecutors(context, examples, kernel.kernel());
+            return new BackpropClassificationSummary(new DistributedSource(context, examples,
+                    DistributedSource.SCORING_ROWS, Combine.ORDERED, kernel.kernel()).score(network), classNames);
+        } finally {
+            examples.release();
+        }
+    }
+
+    /**
+     * The model's size in memory, in bytes: its weights and biases (8 bytes each) and their
+     * matrices, and its class names. Spark Connect plans its model cache by it (Spark 4's
+     * {@code Model.estimatedSize}); {@link BackpropClassifier#estimateModelSize} tells it before the fit.
+     */
+    public long estimatedSize() {
+        return sizeInBytes(network.architecture(), classNames);
+    }
+
+    /**
+     * The bytes a model of {@code architecture} takes: per weight layer two EJML matrices, each
+     * an object of {@value #MATRIX_HEADER_BYTES} bytes and an array of 8-byte numbers with a
+     * {@value #ARRAY_HEADER_BYTES}-byte header; and per class name its characters.
+     */
+    static long sizeInBytes(Architecture architecture, List<String> classNames) {
+        long bytes = 8L * architecture.parameterCount()
+                + 2L * architecture.weightLayers() * (MATRIX_HEADER_BYTES + ARRAY_HEADER_BYTES);
+        if (classNames != null) {
+            for (String name : classNames) {
+                bytes += STRING_HEADER_BYTES + ARRAY_HEADER_BYTES + name.length();
+            }
+        }
+        return bytes;
     }
 
     @Override
@@ -231,6 +352,7 @@ public final class BackpropClassificationModel
             BackpropClassificationModel model = new BackpropClassificationModel(metadata.uid(),
                     stored.parameters(Output.SOFTMAX, Loss.CROSS_ENTROPY), stored.classNames());
             metadata.getAndSetParams(model, Option.empty());
+            model.summary = ModelFormats.readSummary(path, sparkSession());
             return model;
         }
     }

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -48,7 +47,9 @@ import org.sparkbackprop.spark.input.SqlSource;
 import org.sparkbackprop.spark.resident.Exchange;
 import org.sparkbackprop.spark.step.Combine;
 import org.sparkbackprop.spark.step.StepMode;
+import org.sparkbackprop.training.BestEpoch;
 import org.sparkbackprop.training.LearningRateDecay;
+import org.sparkbackprop.training.TrainingDiverged;
 import org.sparkbackprop.training.TrainingSettings;
 
 /**
@@ -68,7 +69,7 @@ import org.sparkbackprop.training.TrainingSettings;
  */
 public final class BackpropClassifier
         extends ProbabilisticClassifier<Vector, BackpropClassifier, BackpropClassificationModel>
-        implements DefaultParamsWritable {
+        implements BackpropParams, DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
 
     static {
@@ -78,61 +79,20 @@ public final class BackpropClassifier
 
     private final String uid;
 
-    private final IntArrayParam layers = new IntArrayParam(this, "layers",
-            "layer sizes, input size first, the number of classes last", new LayerSizes(uid()));
-    private final IntParam maxIter = new IntParam(this, "maxIter", "epochs: passes over the training data (>= 1)",
-            ParamValidators.gtEq(1));
-    private final IntParam batchSize = new IntParam(this, "batchSize", "examples per mini-batch (>= 1)",
-            ParamValidators.gtEq(1));
-    private final DoubleParam stepSize = new DoubleParam(this, "stepSize",
-            "learning rate η of W ← W − (η/m) Σ ∂J/∂W (> 0)", ParamValidators.gt(0));
-    private final DoubleParam momentum = new DoubleParam(this, "momentum",
-            "μ of classical momentum v ← μv + g, W ← W − ηv, in [0, 1); 0 is plain gradient descent",
-            ParamValidators.inRange(0, 1, true, false));
-    private final DoubleParam regParam = new DoubleParam(this, "regParam",
-            "λ of network2's L2 weight decay, (λ/n)W added to the weights' gradient (>= 0)", ParamValidators.gtEq(0));
-    private final LongParam seed = new LongParam(this, "seed", "seed of the initial weights and of every epoch's order");
-    private final Param<String> initMode = new Param<>(this, "initMode",
-            "initial weights: " + ids(Initialization.values(), Initialization::id),
-            ParamValidators.inArray(ids(Initialization.values(), Initialization::id)));
-    private final Param<String> activation = new Param<>(this, "activation",
-            "the hidden layers' activation: " + ids(Activation.values(), Activation::id),
-            ParamValidators.inArray(ids(Activation.values(), Activation::id)));
-    private final Param<String> stepSizeDecay = new Param<>(this, "stepSizeDecay",
-            "learning-rate schedule: " + ids(LearningRateDecay.Schedule.values(), LearningRateDecay.Schedule::id),
-            ParamValidators.inArray(ids(LearningRateDecay.Schedule.values(), LearningRateDecay.Schedule::id)));
-    private final DoubleParam stepSizeDecayRate = new DoubleParam(this, "stepSizeDecayRate",
-            "γ of the schedule, in (0, 1]; unset: 0.5 for step, 0.9 for exponential",
-            ParamValidators.inRange(0, 1, false, true));
-    private final IntParam stepSizeDecayEvery = new IntParam(this, "stepSizeDecayEvery",
-            "epochs between step decays (>= 1)", ParamValidators.gtEq(1));
-    private final IntParam earlyStopPatience = new IntParam(this, "earlyStopPatience",
-            "stop once this many epochs in a row have not lowered the validation loss; 0: off (>= 0)",
-            ParamValidators.gtEq(0));
-    private final Param<String> validationIndicatorCol = new Param<>(this, "validationIndicatorCol",
-            "boolean column: rows that are true are not trained on but scored after every epoch (early stopping watches"
-                    + " their loss)");
-    private final Param<String> initialModel = new Param<>(this, "initialModel",
-            "start from this model instead of initMode: a network2 JSON model file or a saved"
-                    + " BackpropClassificationModel's directory (a local path or any Hadoop file system's URI)");
+    private final TrainingParams trainingParams = new TrainingParams(this);
     private final Param<String> stepMode = new Param<>(this, "stepMode",
             "resident: one long-lived task per partition for each epoch's steps; job: a Spark job per step; the same"
-                    + " bits either way", ParamValidators.inArray(ids(StepMode.values(), StepMode::id)));
-    private final Param<String> blas = new Param<>(this, "blas",
-            "what runs the matrix products: native (BLAS dgemm), ejml (Java), or auto; the bits depend on it",
-            ParamValidators.inArray(ids(Blas.Choice.values(), Blas.Choice::id)));
+                    + " bits either way", ParamValidators.inArray(TrainingParams.ids(StepMode.values(), StepMode::id)));
     private final Param<String> combine = new Param<>(this, "combine",
             "how the partitions' gradient sums are added: ordered (on the driver) or tree (through a shuffle)",
-            ParamValidators.inArray(ids(Combine.values(), Combine::id)));
+            ParamValidators.inArray(TrainingParams.ids(Combine.values(), Combine::id)));
     private final Param<String> exchange = new Param<>(this, "exchange",
             "how resident steps move weights and sums on a cluster: star (through the driver), sliced (each task owns a"
                     + " slice, the tasks pass slices to each other), or auto (whichever ran the first steps faster); the"
-                    + " same bits all three", ParamValidators.inArray(ids(Exchange.values(), Exchange::id)));
+                    + " same bits all three", ParamValidators.inArray(TrainingParams.ids(Exchange.values(), Exchange::id)));
     private final Param<String> cache = new Param<>(this, "cache",
             "where the executors keep the examples: memory (Spark's cache) or disk (memory-mapped local files)",
-            ParamValidators.inArray(ids(BlockCache.values(), BlockCache::id)));
-    private final IntParam numPartitions = new IntParam(this, "numPartitions",
-            "partitions of the cached examples (>= 1); unset: Spark's default parallelism", ParamValidators.gtEq(1));
+            ParamValidators.inArray(TrainingParams.ids(BlockCache.values(), BlockCache::id)));
     private final Param<String> checkpointDir = new Param<>(this, "checkpointDir",
             "write checkpoints here (any Hadoop file system's URI) and resume from the newest valid one");
     private final IntParam checkpointInterval = new IntParam(this, "checkpointInterval",
@@ -154,20 +114,20 @@ public final class BackpropClassifier
         // the defaults of train's options
         TrainingSettings defaults = TrainingSettings.of(new Architecture(Architecture.defaultSizes(), Activation.SIGMOID,
                 Output.SOFTMAX, Loss.CROSS_ENTROPY)).build();
-        setDefault(layers, Architecture.defaultSizes());
-        setDefault(maxIter, defaults.epochs());
-        setDefault(batchSize, defaults.batchSize());
-        setDefault(stepSize, defaults.learningRate());
-        setDefault(momentum, defaults.momentum());
-        setDefault(regParam, defaults.l2());
-        setDefault(seed, defaults.seed());
-        setDefault(initMode, defaults.initialization().id());
-        setDefault(activation, defaults.architecture().hiddenActivation().id());
-        setDefault(stepSizeDecay, defaults.learningRateDecay().schedule().id());
-        setDefault(stepSizeDecayEvery, LearningRateDecay.DEFAULT_EVERY);
-        setDefault(earlyStopPatience, defaults.earlyStopPatience());
+        setDefault(layers(), Architecture.defaultSizes());
+        setDefault(maxIter(), defaults.epochs());
+        setDefault(batchSize(), defaults.batchSize());
+        setDefault(stepSize(), defaults.learningRate());
+        setDefault(momentum(), defaults.momentum());
+        setDefault(regParam(), defaults.l2());
+        setDefault(seed(), defaults.seed());
+        setDefault(initMode(), defaults.initialization().id());
+        setDefault(activation(), defaults.architecture().hiddenActivation().id());
+        setDefault(stepSizeDecay(), defaults.learningRateDecay().schedule().id());
+        setDefault(stepSizeDecayEvery(), LearningRateDecay.DEFAULT_EVERY);
+        setDefault(earlyStopPatience(), defaults.earlyStopPatience());
         setDefault(stepMode, StepMode.RESIDENT.id());
-        setDefault(blas, Blas.Choice.AUTO.id());
+        setDefault(blas(), Blas.Choice.AUTO.id());
         setDefault(combine, Combine.ORDERED.id());
         setDefault(exchange, Exchange.AUTO.id());
         setDefault(cache, BlockCache.MEMORY.id());
@@ -176,82 +136,19 @@ public final class BackpropClassifier
     }
 
     @Override
+    public TrainingParams trainingParams() {
+        return trainingParams;
+    }
+
+    @Override
     public String uid() {
         return uid != null ? uid : PendingUid.held();
     }
 
-    private static <T> String[] ids(T[] values, Function<T, String> id) {
-        return Arrays.stream(values).map(id).toArray(String[]::new);
-    }
-
     // Spark finds a stage's params by its public no-argument methods that return a Param.
-
-    public IntArrayParam layers() {
-        return layers;
-    }
-
-    public IntParam maxIter() {
-        return maxIter;
-    }
-
-    public IntParam batchSize() {
-        return batchSize;
-    }
-
-    public DoubleParam stepSize() {
-        return stepSize;
-    }
-
-    public DoubleParam momentum() {
-        return momentum;
-    }
-
-    public DoubleParam regParam() {
-        return regParam;
-    }
-
-    public LongParam seed() {
-        return seed;
-    }
-
-    public Param<String> initMode() {
-        return initMode;
-    }
-
-    public Param<String> activation() {
-        return activation;
-    }
-
-    public Param<String> stepSizeDecay() {
-        return stepSizeDecay;
-    }
-
-    public DoubleParam stepSizeDecayRate() {
-        return stepSizeDecayRate;
-    }
-
-    public IntParam stepSizeDecayEvery() {
-        return stepSizeDecayEvery;
-    }
-
-    public IntParam earlyStopPatience() {
-        return earlyStopPatience;
-    }
-
-    public Param<String> validationIndicatorCol() {
-        return validationIndicatorCol;
-    }
-
-    public Param<String> initialModel() {
-        return initialModel;
-    }
 
     public Param<String> stepMode() {
         return stepMode;
-    }
-
-    public Param<String> blas() {
-        return blas;
     }
 
     public Param<String> combine() {
@@ -264,10 +161,6 @@ public final class BackpropClassifier
 
     public Param<String> cache() {
         return cache;
-    }
-
-    public IntParam numPartitions() {
-        return numPartitions;
     }
 
     public Param<String> checkpointDir() {
@@ -283,63 +176,63 @@ public final class BackpropClassifier
     }
 
     public BackpropClassifier setLayers(int[] value) {
-        return (BackpropClassifier) set(layers, value);
+        return (BackpropClassifier) set(layers(), value);
     }
 
     public BackpropClassifier setMaxIter(int value) {
-        return (BackpropClassifier) set(maxIter, value);
+        return (BackpropClassifier) set(maxIter(), value);
     }
 
     public BackpropClassifier setBatchSize(int value) {
-        return (BackpropClassifier) set(batchSize, value);
+        return (BackpropClassifier) set(batchSize(), value);
     }
 
     public BackpropClassifier setStepSize(double value) {
-        return (BackpropClassifier) set(stepSize, value);
+        return (BackpropClassifier) set(stepSize(), value);
     }
 
     public BackpropClassifier setMomentum(double value) {
-        return (BackpropClassifier) set(momentum, value);
+        return (BackpropClassifier) set(momentum(), value);
     }
 
     public BackpropClassifier setRegParam(double value) {
-        return (BackpropClassifier) set(regParam, value);
+        return (BackpropClassifier) set(regParam(), value);
     }
 
     public BackpropClassifier setSeed(long value) {
-        return (BackpropClassifier) set(seed, value);
+        return (BackpropClassifier) set(seed(), value);
     }
 
     public BackpropClassifier setInitMode(String value) {
-        return (BackpropClassifier) set(initMode, value);
+        return (BackpropClassifier) set(initMode(), value);
     }
 
     public BackpropClassifier setActivation(String value) {
-        return (BackpropClassifier) set(activation, value);
+        return (BackpropClassifier) set(activation(), value);
     }
 
     public BackpropClassifier setStepSizeDecay(String value) {
-        return (BackpropClassifier) set(stepSizeDecay, value);
+        return (BackpropClassifier) set(stepSizeDecay(), value);
     }
 
     public BackpropClassifier setStepSizeDecayRate(double value) {
-        return (BackpropClassifier) set(stepSizeDecayRate, value);
+        return (BackpropClassifier) set(stepSizeDecayRate(), value);
     }
 
     public BackpropClassifier setStepSizeDecayEvery(int value) {
-        return (BackpropClassifier) set(stepSizeDecayEvery, value);
+        return (BackpropClassifier) set(stepSizeDecayEvery(), value);
     }
 
     public BackpropClassifier setEarlyStopPatience(int value) {
-        return (BackpropClassifier) set(earlyStopPatience, value);
+        return (BackpropClassifier) set(earlyStopPatience(), value);
     }
 
     public BackpropClassifier setValidationIndicatorCol(String value) {
-        return (BackpropClassifier) set(validationIndicatorCol, value);
+        return (BackpropClassifier) set(validationIndicatorCol(), value);
     }
 
     public BackpropClassifier setInitialModel(String value) {
-        return (BackpropClassifier) set(initialModel, value);
+        return (BackpropClassifier) set(initialModel(), value);
     }
 
     public BackpropClassifier setStepMode(String value) {
@@ -347,7 +240,7 @@ public final class BackpropClassifier
     }
 
     public BackpropClassifier setBlas(String value) {
-        return (BackpropClassifier) set(blas, value);
+        return (BackpropClassifier) set(blas(), value);
     }
 
     public BackpropClassifier setCombine(String value) {
@@ -363,7 +256,7 @@ public final class BackpropClassifier
     }
 
     public BackpropClassifier setNumPartitions(int value) {
-        return (BackpropClassifier) set(numPartitions, value);
+        return (BackpropClassifier) set(numPartitions(), value);
     }
 
     public BackpropClassifier setCheckpointDir(String value) {
@@ -378,72 +271,8 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(keepCheckpoints, value);
     }
 
-    public int[] getLayers() {
-        return $(layers).clone();
-    }
-
-    public int getMaxIter() {
-        return (Integer) $(maxIter);
-    }
-
-    public int getBatchSize() {
-        return (Integer) $(batchSize);
-    }
-
-    public double getStepSize() {
-        return (Double) $(stepSize);
-    }
-
-    public double getMomentum() {
-        return (Double) $(momentum);
-    }
-
-    public double getRegParam() {
-        return (Double) $(regParam);
-    }
-
-    public long getSeed() {
-        return (Long) $(seed);
-    }
-
-    public String getInitMode() {
-        return $(initMode);
-    }
-
-    public String getActivation() {
-        return $(activation);
-    }
-
-    public String getStepSizeDecay() {
-        return $(stepSizeDecay);
-    }
-
-    public double getStepSizeDecayRate() {
-        return (Double) $(stepSizeDecayRate);
-    }
-
-    public int getStepSizeDecayEvery() {
-        return (Integer) $(stepSizeDecayEvery);
-    }
-
-    public int getEarlyStopPatience() {
-        return (Integer) $(earlyStopPatience);
-    }
-
-    public String getValidationIndicatorCol() {
-        return $(validationIndicatorCol);
-    }
-
-    public String getInitialModel() {
-        return $(initialModel);
-    }
-
     public String getStepMode() {
         return $(stepMode);
-    }
-
-    public String getBlas() {
-        return $(blas);
     }
 
     public String getCombine() {
@@ -456,10 +285,6 @@ public final class BackpropClassifier
 
     public String getCache() {
         return $(cache);
-    }
-
-    public int getNumPartitions() {
-        return (Integer) $(numPartitions);
     }
 
     public String getCheckpointDir() {
@@ -482,7 +307,7 @@ public final class BackpropClassifier
         Architecture architecture = new Architecture(getLayers(), Activation.fromId(getActivation()), Output.SOFTMAX,
                 Loss.CROSS_ENTROPY);
         LearningRateDecay decay = LearningRateDecay.of(LearningRateDecay.Schedule.fromId(getStepSizeDecay()),
-                isDefined(stepSizeDecayRate) ? getStepSizeDecayRate() : null, getStepSizeDecayEvery());
+                isDefined(stepSizeDecayRate()) ? getStepSizeDecayRate() : null, getStepSizeDecayEvery());
         return TrainingSettings.of(architecture).initialization(Initialization.fromId(getInitMode()))
                 .epochs(getMaxIter()).batchSize(getBatchSize()).learningRate(getStepSize()).seed(getSeed())
                 .momentum(getMomentum()).l2(getRegParam()).learningRateDecay(decay)
@@ -502,7 +327,7 @@ public final class BackpropClassifier
                 .toArray(StructField[]::new));
         StructType checked = super.transformSchema(numeric);
         Columns.checkFit(numeric, getFeaturesCol(), getLabelCol(),
-                isDefined(validationIndicatorCol) ? getValidationIndicatorCol() : null, getLayers());
+                isDefined(validationIndicatorCol()) ? getValidationIndicatorCol() : null, getLayers());
         if (!named) {
             return checked;
         }
@@ -540,9 +365,7 @@ public final class BackpropClassifier
         // class k for the k-th name; a null label stays null, for the row check to name it
         Column index = functions.array_position(functions.array(names.stream().map(functions::lit)
                 .toArray(Column[]::new)), functions.col(getLabelCol())).minus(1).cast(DataTypes.DoubleType);
-        BackpropClassificationModel fitted = super.fit(dataset.withColumn(getLabelCol(), index));
-        return copyValues(new BackpropClassificationModel(fitted.uid(), fitted.network(), names), ParamMap.empty())
-                .setParent(this);
+        return super.fit(dataset.withColumn(getLabelCol(), index)).withClassNames(names);
     }
 
     /** Trains on {@code dataset}, whose label column Spark has cast to double. */
@@ -550,7 +373,7 @@ public final class BackpropClassifier
     public BackpropClassificationModel train(Dataset<?> dataset) {
         TrainingSettings settings = trainingSettings();
         Architecture architecture = settings.architecture();
-        String validationCol = isDefined(validationIndicatorCol) ? getValidationIndicatorCol() : null;
+        String validationCol = isDefined(validationIndicatorCol()) ? getValidationIndicatorCol() : null;
         if (settings.earlyStopping() && validationCol == null) {
             throw new BadInputException(uid() + ": earlyStopPatience needs validationIndicatorCol, the rows whose loss"
                     + " it watches");
@@ -569,7 +392,7 @@ public final class BackpropClassifier
         SparkSession spark = dataset.sparkSession();
         StandaloneFit.check(spark.sparkContext());
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int partitions = isDefined(numPartitions) ? getNumPartitions() : PartitionCount.chosen(context).count();
+        int partitions = isDefined(numPartitions()) ? getNumPartitions() : PartitionCount.chosen(context).count();
         ExecutorLossLog executorLoss = new ExecutorLossLog();
         context.sc().addSparkListener(executorLoss);
         LostExecutors lost = LostExecutors.watch(context.sc());
@@ -586,8 +409,13 @@ public final class BackpropClassifier
                 }
                 TrainingRun.Result result = run.train(context, new TrainingRun.Request(settings, how, initial,
                         startValues(validationCol), dataFingerprint, checkpointing, null, false));
-                return new BackpropClassificationModel(uid(), result.state().model());
+                BestEpoch best = result.state().best();
+                return new BackpropClassificationModel(uid(), result.state().model()).trainedWith(this,
+                        new BackpropTrainingSummary(result.metrics().epochs(), best == null ? 0 : best.epoch(),
+                                loaded.train().partitions()));
             }
+        } catch (TrainingDiverged e) {
+            throw e.namingSettings(new TrainingDiverged.SettingNames("stepSize", "stepSizeDecay"));
         } catch (Exception e) {
             // Spark throws its SparkException undeclared; a cluster lost for good is said as such
             LostExecutors.LostForGood verdict = lost.verdict(e);
@@ -604,7 +432,7 @@ public final class BackpropClassifier
     /** What the settings do not hold but the bits depend on: the start and the validation rows. */
     private Map<String, String> startValues(String validationCol) {
         Map<String, String> values = new LinkedHashMap<>();
-        if (isDefined(initialModel)) {
+        if (isDefined(initialModel())) {
             values.put("init", "model " + DriverFiles.resolve(getInitialModel()));
         }
         values.put("validation", validationCol == null ? "none" : "column " + validationCol);
@@ -613,12 +441,22 @@ public final class BackpropClassifier
 
     private Parameters initialParameters(TrainingSettings settings) {
         Architecture architecture = settings.architecture();
-        if (!isDefined(initialModel)) {
+        if (!isDefined(initialModel())) {
             return settings.initialization().initialize(architecture, settings.seed());
         }
         ModelFile.Stored stored = ModelFile.read(getInitialModel());
         stored.checkStartsFrom(architecture, uid() + ": ", "initialModel " + getInitialModel());
         return stored.parameters(architecture.output(), architecture.loss());
+    }
+
+    /**
+     * The size in bytes of the model a fit would make ({@link BackpropClassificationModel#estimatedSize}),
+     * from {@code layers} alone: Spark Connect plans its model cache by it (Spark 4's
+     * {@code Estimator.estimateModelSize}). A label column of names adds the names' bytes, which
+     * only the fit reads.
+     */
+    public long estimateModelSize(Dataset<?> dataset) {
+        return BackpropClassificationModel.sizeInBytes(trainingSettings().architecture(), null);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.sparkbackprop.ml;
 
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -38,9 +40,18 @@ final class DatasetExamples {
 
     static Loaded cache(Dataset<?> dataset, String featuresCol, String labelCol, String validationCol, int inputSize,
                         int classes, int partitions, BlockCache cache) {
+        return cache(dataset, featuresCol, labelCol, validationCol, inputSize, classes, partitions, cache, null);
+    }
+
+    /**
+     * As above; where {@code classNames} is given the label column holds class names, class k
+     * being {@code classNames[k]}, else class indices as doubles.
+     */
+    static Loaded cache(Dataset<?> dataset, String featuresCol, String labelCol, String validationCol, int inputSize,
+                        int classes, int partitions, BlockCache cache, List<String> classNames) {
         Column[] columns = {functions.col(featuresCol), functions.col(labelCol)};
         if (validationCol == null) {
-            return new Loaded(cache("the DataFrame", dataset.select(columns), inputSize, classes, partitions, cache),
+            return new Loaded(cache("the DataFrame", dataset.select(columns), inputSize, classes, partitions, cache, classNames),
                     null);
         }
         Column indicator = functions.col(validationCol);
@@ -50,10 +61,11 @@ final class DatasetExamples {
                     + " rows, expected true (validate on the row) or false (train on it)");
         }
         CachedExamples train = cache("the DataFrame's training rows",
-                dataset.filter(functions.not(indicator)).select(columns), inputSize, classes, partitions, cache);
+                dataset.filter(functions.not(indicator)).select(columns), inputSize, classes, partitions, cache,
+                classNames);
         try {
             CachedExamples validation = cache("the DataFrame's validation rows",
-                    dataset.filter(indicator).select(columns), inputSize, classes, partitions, cache);
+                    dataset.filter(indicator).select(columns), inputSize, classes, partitions, cache, classNames);
             return new Loaded(train, validation);
         } catch (RuntimeException e) {
             train.release();
@@ -66,21 +78,30 @@ final class DatasetExamples {
      * kept while they are numbered and cached, so the DataFrame's plan runs once.
      */
     private static CachedExamples cache(String source, Dataset<Row> selected, int inputSize, int classes,
-                                        int partitions, BlockCache cache) {
+                                        int partitions, BlockCache cache, List<String> classNames) {
         JavaRDD<Row> rows = selected.javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
         try {
             // a bad row ends its partition's reading; cacheNumbered reports the lowest partition's
             JavaPairRDD<Long, ParsedExample> numbered = JavaPairRDD.fromJavaRDD(rows.zipWithIndex().mapPartitions(
                     BadInputInTasks.of(selected.sparkSession().sparkContext()).guard(
-                            new ParseRows(source, inputSize, classes))));
+                            new ParseRows(source, inputSize, classes, classNames == null ? null : indexOf(classNames)))));
             return Examples.cacheNumbered(source, numbered, inputSize, classes, partitions, cache);
         } finally {
             rows.unpersist(false);
         }
     }
 
+    /** Name → class index. */
+    private static HashMap<String, Integer> indexOf(List<String> classNames) {
+        HashMap<String, Integer> index = new HashMap<>();
+        for (int k = 0; k < classNames.size(); k++) {
+            index.put(classNames.get(k), k);
+        }
+        return index;
+    }
+
     /** Row (features, label) with its index → (index, example); fails naming the row. */
-    private record ParseRows(String source, int inputSize, int classes)
+    private record ParseRows(String source, int inputSize, int classes, HashMap<String, Integer> classIndex)
             implements FlatMapFunction<Iterator<Tuple2<Row, Long>>, Tuple2<Long, ParsedExample>> {
 
         @Override
@@ -127,22 +148,26 @@ final class DatasetExamples {
         }
 
         private static float feature(double value, String where, int i) {
-            if (!Double.isFinite(value)) {
-                throw new BadInputException(where + ": features[" + i + "] is " + value + ", expected a finite number");
-            }
-            return (float) value;
+            return Cells.feature(value, 1.0, Cells.shown(value), where, "features[" + i + "]");
         }
 
         private int label(Row row, String where) {
             if (row.isNullAt(1)) {
-                throw new BadInputException(where + ": label is null, expected a class index in [0, " + classes + ")");
+                throw new BadInputException(where + ": label is null, expected " + (classIndex != null
+                        ? "one of the model's " + classes + " class names" : "a class index in [0, " + classes + ")"));
             }
+            if (classIndex != null) {
+                String name = row.getString(1);
+                Integer index = classIndex.get(name);
+                if (index == null) {
+                    throw new BadInputException(where + ": label '" + name + "' is not one of the model's " + classes
+                            + " classes");
+                }
+                return index;
+            }
+            // Spark has cast the column to double: named as that double, never as a long made of it
             double label = row.getDouble(1);
-            if (label != Math.rint(label)) {
-                throw new BadInputException(where + ": label " + label + " is not a class index (an integer in [0, "
-                        + classes + "))");
-            }
-            return Cells.checkLabel((long) label, classes, where);
+            return Cells.label(label, Cells.shown(label), classes, where);
         }
     }
 }

@@ -1,6 +1,8 @@
 package org.sparkbackprop.ml;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineStage;
@@ -8,6 +10,8 @@ import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLFormatRegister;
 import org.apache.spark.sql.SparkSession;
 import org.sparkbackprop.common.BadInputException;
+import org.sparkbackprop.files.AtomicFiles;
+import org.sparkbackprop.files.DriverFiles;
 import org.sparkbackprop.model.ModelFile;
 import org.sparkbackprop.onnx.OnnxModel;
 import scala.Option;
@@ -65,6 +69,29 @@ public final class ModelFormats {
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": cannot write the model (" + e.getMessage() + ")", e);
             }
+            if (model.hasSummary()) {
+                String summaryFile = qualified(new Path(path, BackpropTrainingSummary.IN_MODEL_DIRECTORY), session);
+                try {
+                    AtomicFiles.write(summaryFile, out -> out.write(
+                            (model.summary().toJson() + "\n").getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(summaryFile + ": cannot write the training summary ("
+                            + e.getMessage() + ")", e);
+                }
+            }
+        }
+    }
+
+    /** The training summary saved in the model directory {@code path}; null when it has none. */
+    static BackpropTrainingSummary readSummary(String path, SparkSession session) {
+        String file = qualified(new Path(path, BackpropTrainingSummary.IN_MODEL_DIRECTORY), session);
+        if (!DriverFiles.exists(file)) {
+            return null;
+        }
+        try (InputStream in = DriverFiles.open(file, "training summary")) {
+            return BackpropTrainingSummary.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read the training summary (" + e.getMessage() + ")", e);
         }
     }
 

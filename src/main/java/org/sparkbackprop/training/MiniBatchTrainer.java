@@ -68,7 +68,7 @@ public final class MiniBatchTrainer {
             for (long step = resumed ? position.stepsDone() : 0; step < steps; step++) {
                 train.stepStarting(epoch + 1, step + 1, steps);
                 Gradients sums = train.sumGradients(parameters, order.batch(step, settings.batchSize()));
-                checkFinite(sums, epoch + 1, step + 1, steps, learningRate);
+                checkFinite(sums, lossSum, epoch + 1, step + 1, steps, learningRate);
                 descent.apply(sums, parameters);
                 int layer = parameters.firstNonFiniteLayer();
                 if (layer != 0) {
@@ -104,11 +104,20 @@ public final class MiniBatchTrainer {
         return epochsDone - best.epoch() >= settings.earlyStopPatience();
     }
 
-    /** Stops training, before the update, at a batch whose loss or gradient is not finite. */
-    private void checkFinite(Gradients sums, int epoch, long step, long steps, double learningRate) {
+    /**
+     * Stops training, before the update, at a batch whose loss or gradient is not finite, or whose
+     * loss takes the epoch's summed loss ({@code epochLossSum} before it) past the largest double:
+     * batch losses near 1e307 are a divergence too, and an infinite epoch loss has no metrics line.
+     */
+    private void checkFinite(Gradients sums, double epochLossSum, int epoch, long step, long steps,
+                             double learningRate) {
         if (!Double.isFinite(sums.lossSum())) {
             throw new TrainingDiverged(epoch, step, steps, "the batch loss is " + sums.lossSum(),
                     settings.learningRate(), learningRate);
+        }
+        if (!Double.isFinite(epochLossSum + sums.lossSum())) {
+            throw new TrainingDiverged(epoch, step, steps, "the batch loss, " + sums.lossSum()
+                    + ", takes the epoch's summed loss past the largest double", settings.learningRate(), learningRate);
         }
         int layer = sums.firstNonFiniteLayer();
         if (layer != 0) {

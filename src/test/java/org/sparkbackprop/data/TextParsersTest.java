@@ -47,11 +47,11 @@ class TextParsersTest {
         assertBad(() -> layout.parse("1,2", "d.csv line 5", 10), "d.csv line 5: 2 columns, expected 3");
         assertBad(() -> layout.parse("1,2,3,4", "d.csv line 5", 10), "d.csv line 5: 4 columns, expected 3");
         assertBad(() -> layout.parse("1,x,3", "d.csv line 6", 10), "d.csv line 6: column p0 holds 'x', expected a number");
-        assertBad(() -> layout.parse("1,NaN,3", "d.csv line 7", 10), "d.csv line 7: column p0 holds NaN, expected a finite number");
-        assertBad(() -> layout.parse("1,2,Infinity", "d.csv line 7", 10), "column p1 holds Infinity, expected a finite number");
+        assertBad(() -> layout.parse("1,NaN,3", "d.csv line 7", 10), "d.csv line 7: column p0 is NaN, expected a finite number");
+        assertBad(() -> layout.parse("1,2,Infinity", "d.csv line 7", 10), "column p1 is Infinity, expected a finite number");
         assertBad(() -> layout.parse("10,2,3", "d.csv line 8", 10), "d.csv line 8: label 10 is outside [0, 10)");
         assertBad(() -> layout.parse("-1,2,3", "d.csv line 8", 10), "label -1 is outside [0, 10)");
-        assertBad(() -> layout.parse("1.5,2,3", "d.csv line 9", 10), "label '1.5' is not a class index");
+        assertBad(() -> layout.parse("1.5,2,3", "d.csv line 9", 10), "label 1.5 is not a class index");
         assertBad(() -> CsvLayout.resolve("d.csv", "label,p0", true, "target", null, null, 1),
                 "label-col: d.csv has no column 'target'");
     }
@@ -74,7 +74,7 @@ class TextParsersTest {
         assertBad(() -> parser.parse("1 6:1", "s.svm line 3", 10), "feature index 6 is outside [1, 5]");
         assertBad(() -> parser.parse("1 3:1 2:1", "s.svm line 4", 10), "feature index 2 follows 3");
         assertBad(() -> parser.parse("1 2:abc", "s.svm line 4", 10), "feature 2 holds 'abc', expected a number");
-        assertBad(() -> parser.parse("1 2:NaN", "s.svm line 4", 10), "feature 2 holds NaN, expected a finite number");
+        assertBad(() -> parser.parse("1 2:NaN", "s.svm line 4", 10), "feature 2 is NaN, expected a finite number");
         assertBad(() -> parser.parse("12 2:1", "s.svm line 5", 10), "s.svm line 5: label 12 is outside [0, 10)");
         assertBad(() -> parser.parse("1 2", "s.svm line 6", 10), "'2' is not index:value");
     }

@@ -358,10 +358,7 @@ public final class SqlSource implements ExampleReader {
         }
 
         private float feature(double number, String where, String column) {
-            if (!Double.isFinite(number)) {
-                throw new BadInputException(where + ": " + column + " is " + number + ", expected a finite number");
-            }
-            return (float) (number * layout.featureScale());
+            return Cells.feature(number, layout.featureScale(), Cells.shown(number), where, column);
         }
 
         private int[] labels(Row row, String where) {
@@ -384,12 +381,9 @@ public final class SqlSource implements ExampleReader {
             if (value == null) {
                 throw new BadInputException(where + ": " + layout.labelColumn() + " holds a null, expected classes");
             }
-            double number = ((Number) value).doubleValue();
             if (value instanceof Double || value instanceof Float || value instanceof java.math.BigDecimal) {
-                if (number != Math.rint(number) || Math.abs(number) > Integer.MAX_VALUE) {
-                    throw new BadInputException(where + ": label " + value + " is not a class index (a whole number"
-                            + " in [0, " + (classes > 0 ? classes + ")" : "∞)") + ")");
-                }
+                // named as the column holds it: a cast to long would make 1e19 and Infinity Long.MAX_VALUE
+                return Cells.label(((Number) value).doubleValue(), value.toString(), classes, where);
             }
             return Cells.checkLabel(((Number) value).longValue(), classes, where);
         }

@@ -39,6 +39,11 @@ import scala.Tuple2;
  */
 public final class DistributedSource implements GradientSource, ScoreSource {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedSource.class);
+    /**
+     * Rows an executor scores at a time where no batch size is given ({@code evaluate}, and the
+     * Spark ML model's): the grouping of the loss sums, so the same for both.
+     */
+    public static final int SCORING_ROWS = 1024;
     /** False once this JVM's Spark lacked the cleaner's call ({@link #removeShuffle}). */
     private static volatile boolean cleanerCallable = true;
 
