@@ -113,6 +113,13 @@ class BadInputTest {
                 .expect("word.csv line 2: column b holds 'zero', expected a number"));
         cases.add(on(file("csv/label.csv", csvHeader + "1,0,0,0,0\n7,0,0,0,0\n"), "--layers", "4,3,3")
                 .expect("label.csv line 3: label 7 is outside [0, 3)"));
+        cases.add(on(file("csv/huge-label.csv", csvHeader + "1,0,0,0,0\n1e19,0,0,0,0\n"), "--layers", "4,3,3")
+                .expect("huge-label.csv line 3: label 1e19 is outside [0, 3), the last layer size"));
+        cases.add(on(file("csv/infinite-label.csv", csvHeader + "1,0,0,0,0\n+Infinity,0,0,0,0\n"), "--layers", "4,3,3")
+                .expect("infinite-label.csv line 3: label +Infinity is not a class index (an integer in [0, 3))"));
+        cases.add(on(file("csv/huge-feature.csv", csvHeader + "1,0,1e39,0,0\n"), "--layers", "4,3,3")
+                .expect("huge-feature.csv line 2: column b is 1e39, beyond float32's range (±3.4028235E38) in which"
+                        + " examples are kept"));
         cases.add(on(file("csv/empty.csv", ""), "--layers", "4,3,3").expect("empty.csv: empty file"));
         cases.add(on(file("svm/zero.svm", "1 1:0.5\n0 0:1\n"), "--layers", "4,3,3", "--num-features", "4")
                 .expect("zero.svm line 2: feature index 0 is outside [1, 4]"));

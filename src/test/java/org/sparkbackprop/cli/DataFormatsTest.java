@@ -167,7 +167,7 @@ class DataFormatsTest {
         assertBadCsv(bad.resolve("columns.csv"), header + "\n1,0,0,0,0\n2,0,0,0\n", "columns.csv line 3: 4 columns, expected 5");
         assertBadCsv(bad.resolve("text.csv"), header + "\n1,0,0,0,0\n2,0,zero,0,0\n", "text.csv line 3: column p1 holds 'zero', expected a number");
         assertBadCsv(bad.resolve("nan.csv"), header + "\n1,0,NaN,0,0\n", "nan.csv line 2: column p1 is NaN, expected a finite number");
-        assertBadCsv(bad.resolve("infinite.csv"), header + "\n1,0,0,-Infinity,0\n", "infinite.csv line 2: column p2 holds -Infinity");
+        assertBadCsv(bad.resolve("infinite.csv"), header + "\n1,0,0,-Infinity,0\n", "infinite.csv line 2: column p2 is -Infinity");
         assertBadCsv(bad.resolve("label.csv"), header + "\n1,0,0,0,0\n1,0,0,0,0\n3,0,0,0,0\n", "label.csv line 4: label 3 is outside [0, 3)");
         assertBadCsv(bad.resolve("empty.csv"), "", "empty.csv: empty file");
         assertBadCsv(bad.resolve("header-only.csv"), header + "\n", "header-only.csv: no examples");

@@ -358,7 +358,21 @@ class SqlSourcesTest {
         }
         Files.writeString(nullLabel, rows.toString());
         String json = directory.resolve("images.json").toString();
+        String pixels = "0.5, ".repeat(FEATURES - 1) + "0.5";
+        // numbers beyond a long and beyond float32, named as the column holds them
+        Path hugeLabel = directory.resolve("huge-label.json");
+        Files.writeString(hugeLabel, "{\"digit\": 1.0, \"pixels\": [" + pixels + "]}\n{\"digit\": 1e19, \"pixels\": ["
+                + pixels + "]}\n");
+        Path hugeFeature = directory.resolve("huge-feature.json");
+        Files.writeString(hugeFeature, "{\"digit\": 1, \"pixels\": [" + pixels + "]}\n{\"digit\": 2, \"pixels\": [1e39, "
+                + "0.5, ".repeat(FEATURES - 2) + "0.5]}\n");
         return Stream.of(
+                Arguments.of(List.of("--format", "json", "--train", hugeLabel.toString(), "--label-col", "digit",
+                        "--features-col", "pixels"), hugeLabel + " row 1: label 1.0E19 is outside [0, 3), the last layer"
+                        + " size"),
+                Arguments.of(List.of("--format", "json", "--train", hugeFeature.toString(), "--label-col", "digit",
+                        "--features-col", "pixels"), hugeFeature + " row 1: pixels[0] is 1.0E39, beyond float32's range"
+                        + " (±3.4028235E38) in which examples are kept"),
                 Arguments.of(List.of("--format", "xlsx", "--train", json),
                         "unknown format 'xlsx': not one of idx, csv, libsvm, parquet, table, nor a data source Spark can"
                                 + " load (is its package on the classpath?)"),

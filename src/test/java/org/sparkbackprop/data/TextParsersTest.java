@@ -52,6 +52,21 @@ class TextParsersTest {
         assertBad(() -> layout.parse("10,2,3", "d.csv line 8", 10), "d.csv line 8: label 10 is outside [0, 10)");
         assertBad(() -> layout.parse("-1,2,3", "d.csv line 8", 10), "label -1 is outside [0, 10)");
         assertBad(() -> layout.parse("1.5,2,3", "d.csv line 9", 10), "label 1.5 is not a class index");
+        // named as the file has them, never as a number cast from them
+        assertBad(() -> layout.parse("1e19,2,3", "d.csv line 9", 10),
+                "d.csv line 9: label 1e19 is outside [0, 10), the last layer size");
+        assertBad(() -> layout.parse("3000000000,2,3", "d.csv line 9", 10),
+                "d.csv line 9: label 3000000000 is outside [0, 10), the last layer size");
+        assertBad(() -> layout.parse("Infinity,2,3", "d.csv line 9", 10),
+                "d.csv line 9: label Infinity is not a class index (an integer in [0, 10))");
+        assertBad(() -> layout.parse("-Infinity,2,3", "d.csv line 9", 10), "label -Infinity is not a class index");
+        assertBad(() -> layout.parse("1,1e39,3", "d.csv line 10", 10), "d.csv line 10: column p0 is 1e39, beyond"
+                + " float32's range (±3.4028235E38) in which examples are kept");
+        CsvLayout scaled = CsvLayout.resolve("d.csv", "label,p0,p1", true, null, null, null, 1e10);
+        assertBad(() -> scaled.parse("1,1e30,3", "d.csv line 11", 10), "d.csv line 11: column p0 is 1e30 (1.0E40 after"
+                + " the feature scale 1.0E10), beyond float32's range (±3.4028235E38) in which examples are kept");
+        assertArrayEquals(new float[] {Float.MAX_VALUE, 3f}, layout.parse("1,3.4028235e38,3", "d.csv line 12", 10)
+                .features(), "the largest float32 is kept");
         assertBad(() -> CsvLayout.resolve("d.csv", "label,p0", true, "target", null, null, 1),
                 "label-col: d.csv has no column 'target'");
     }
@@ -76,6 +91,9 @@ class TextParsersTest {
         assertBad(() -> parser.parse("1 2:abc", "s.svm line 4", 10), "feature 2 holds 'abc', expected a number");
         assertBad(() -> parser.parse("1 2:NaN", "s.svm line 4", 10), "feature 2 is NaN, expected a finite number");
         assertBad(() -> parser.parse("12 2:1", "s.svm line 5", 10), "s.svm line 5: label 12 is outside [0, 10)");
+        assertBad(() -> parser.parse("1e19 2:1", "s.svm line 5", 10), "s.svm line 5: label 1e19 is outside [0, 10)");
+        assertBad(() -> parser.parse("1 2:-1e39", "s.svm line 5", 10), "s.svm line 5: feature 2 is -1e39, beyond"
+                + " float32's range");
         assertBad(() -> parser.parse("1 2", "s.svm line 6", 10), "'2' is not index:value");
     }
 
