@@ -448,7 +448,8 @@ class BackpropClassifierTest {
         Dataset<Row> frame = spark().createDataFrame(rows, schema);
         BackpropClassifier classifier = new BackpropClassifier().setLayers(new int[] {3, 5, 3}).setBatchSize(8)
                 .setSeed(2).setNumPartitions(2).setBlas("ejml");
-        byte[] straight = modelBytes(classifier.copy(new ParamMap()).setMaxIter(3).fit(frame), "straight");
+        BackpropClassificationModel straightModel = classifier.copy(new ParamMap()).setMaxIter(3).fit(frame);
+        byte[] straight = modelBytes(straightModel, "straight");
 
         String checkpoints = directory.resolve("checkpoints").toString();
         classifier.setCheckpointDir(checkpoints).setCheckpointInterval(7);
@@ -462,6 +463,9 @@ class BackpropClassifierTest {
         assertTrue(log.stream().anyMatch(line -> line.contains("resuming from") && line.contains("2 epochs")),
                 String.join("\n", log));
         assertArrayEquals(straight, modelBytes(resumed, "resumed"));
+        // the summary has the epochs before the checkpoint too, with the losses of the uninterrupted fit
+        assertEquals(3, resumed.summary().totalIterations());
+        assertArrayEquals(straightModel.summary().objectiveHistory(), resumed.summary().objectiveHistory());
 
         // other rows are another run's data: refused, not trained on from the wrong start
         Dataset<Row> other = spark().createDataFrame(rows.subList(0, 299), schema);
