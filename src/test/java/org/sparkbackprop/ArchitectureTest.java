@@ -62,7 +62,7 @@ class ArchitectureTest {
                     OURS + "spark.input.", OURS + "spark.step.")),
             Map.entry("run", List.of("org.apache.spark.", "scala.", "org.slf4j.", "me.tongfei.progressbar.",
                     "com.fasterxml.jackson.", OURS + "common.", OURS + "blas.", OURS + "checkpoint.", OURS + "data.", OURS + "files.",
-                    OURS + "network.", OURS + "spark.", OURS + "training.")),
+                    OURS + "network.", OURS + "report.", OURS + "spark.", OURS + "training.")),
             Map.entry("ml", List.of("org.apache.spark.", "org.apache.hadoop.", "scala.", "com.fasterxml.jackson.",
                     OURS + "common.", OURS + "blas.",
                     OURS + "checkpoint.", OURS + "data.", OURS + "files.", OURS + "model.", OURS + "network.", OURS + "onnx.",

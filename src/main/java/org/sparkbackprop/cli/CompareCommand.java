@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.sparkbackprop.run.MetricsLine;
 import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.files.DriverFiles;
+import org.sparkbackprop.run.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

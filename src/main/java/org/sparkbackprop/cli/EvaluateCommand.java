@@ -9,6 +9,7 @@ import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
 import org.sparkbackprop.network.Scores;
+import org.sparkbackprop.run.RunReport;
 import org.sparkbackprop.run.ScoresJson;
 import org.sparkbackprop.spark.input.CachedExamples;
 import org.sparkbackprop.spark.input.IdxSource;

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +23,7 @@ import org.sparkbackprop.network.Architecture;
 import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.run.LiveReport;
 import org.sparkbackprop.run.TrainingRun;
 import org.sparkbackprop.spark.input.CachedExamples;
 import org.sparkbackprop.spark.input.IdxSource;
@@ -131,8 +131,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "DIR",
             description = "Write a report here: charts (PNG) of loss and accuracy per epoch, the confusion matrix or"
-                    + " per-label F1, and index.html with the settings, timings and results.")
+                    + " per-label F1, and index.html with the settings, timings and results; kept current while the"
+                    + " run goes on (--report-every).")
     String report;
+
+    @Option(names = "--report-every", paramLabel = "SECONDS", defaultValue = "" + LiveReport.DEFAULT_EVERY_SECONDS,
+            description = "Refresh --report after an epoch once this many seconds have passed since it was last"
+                    + " written; 0: after every epoch (default: ${DEFAULT-VALUE}).")
+    double reportEvery;
 
     @Override
     public Integer call() {
@@ -148,6 +154,9 @@ final class TrainCommand implements Callable<Integer> {
             dataSet.requireExists("--test", test);
         }
         dataSet.validate();
+        if (!(reportEvery >= 0) || Double.isInfinite(reportEvery)) {
+            throw new BadInputException("report-every must be 0 (every epoch) or a number of seconds, got " + reportEvery);
+        }
         TrainingRun.Checkpointing checkpointing = new TrainingRun.Checkpointing(checkpointDir == null ? null
                 : new CheckpointStore(checkpointDir, keepCheckpoints), checkpointEvery, resume);
         HoldOut holdOut = holdOut();
@@ -172,7 +181,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Result finished;
         try {
             finished = train(checkpointing, architecture, settings, initial, startValues, how, classNames, stored,
-                    holdOut);
+                    holdOut, reportRequest(started));
         } catch (LostExecutors.LostForGood lost) {
             throw new BadInputException(lost.getMessage() + "; " + resumeHint(checkpointing), lost);
         }
@@ -186,17 +195,28 @@ final class TrainCommand implements Callable<Integer> {
             LOG.info("model written to {}", DriverFiles.resolve(modelOut));
         }
         finished.metrics().write();
-        if (report != null) {
-            writeReport(finished, architecture, kernel, (System.nanoTime() - started) / 1e9);
-        }
         return ExitCodes.OK;
+    }
+
+    /** What --report asks of the run (null without it): the directory, its refresh, the data by their options. */
+    private LiveReport.Request reportRequest(long started) {
+        if (report == null) {
+            return null;
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("train", train);
+        if (validationFraction != null) {
+            data.put("validation", "fraction " + validationFraction + " of the training data");
+        }
+        data.put("test", test == null ? "none" : test);
+        return new LiveReport.Request(report, reportEvery, data, started);
     }
 
     /** Loads the data and trains on Spark, which starts and stops here; class names, where the labels are names, to {@code classNames}. */
     private TrainingRun.Result train(TrainingRun.Checkpointing checkpointing, Architecture architecture,
                                      TrainingSettings settings, Parameters initial, Map<String, String> startValues,
                                      TrainingRun.Execution how, AtomicReference<List<String>> classNames,
-                                     ModelFile.Stored stored, HoldOut holdOut) {
+                                     ModelFile.Stored stored, HoldOut holdOut, LiveReport.Request reportRequest) {
         return SparkRun.with("spark-backprop train", context -> {
             PartitionCount.Choice partitions = dataSet.partitionChoice(context);
             int partitionCount = partitions.count();
@@ -223,7 +243,7 @@ final class TrainCommand implements Callable<Integer> {
                     partitions.log();
                 }
                 return run.train(context, new TrainingRun.Request(settings, how, initial, startValues, dataFingerprint,
-                        checkpointing, metricsOut, report != null));
+                        checkpointing, metricsOut, reportRequest));
             }
         });
     }
@@ -241,22 +261,6 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             return "the checkpoints in " + checkpointing.store() + " cannot be read (" + e.getMessage() + ")";
         }
-    }
-
-    private void writeReport(TrainingRun.Result finished, Architecture architecture, Blas.Selection kernel,
-                             double wallSeconds) {
-        Map<String, String> runSettings = new LinkedHashMap<>();
-        runSettings.put("train", train + " (" + finished.trainExamples() + " examples)");
-        if (validationFraction != null) {
-            runSettings.put("validation", "fraction " + validationFraction + " of the training data ("
-                    + finished.validationExamples() + " examples)");
-        }
-        runSettings.put("test", test == null ? "none" : test);
-        runSettings.putAll(finished.settingValues());
-        runSettings.put("matrix products", kernel.description());
-        RunReport.forTraining(architecture.output(), finished.metrics().epochs(), runSettings, finished.state(),
-                finished.keptScores(), finished.scoredSet(), wallSeconds).write(report);
-        LOG.info("report written to {}", new Path(DriverFiles.resolve(report), "index.html"));
     }
 
     /** The network's shape from --layers and --output, which must agree with --init-model when both are given. */

@@ -8,9 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
@@ -36,6 +34,7 @@ import org.sparkbackprop.network.Initialization;
 import org.sparkbackprop.network.Loss;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Parameters;
+import org.sparkbackprop.run.LiveReport;
 import org.sparkbackprop.run.TrainingRun;
 import org.sparkbackprop.spark.ExecutorLossLog;
 import org.sparkbackprop.spark.HadoopConfigurationOfSpark;
@@ -99,6 +98,14 @@ public final class BackpropClassifier
             "steps between checkpoints within an epoch; 0 for epoch ends only (>= 0)", ParamValidators.gtEq(0));
     private final IntParam keepCheckpoints = new IntParam(this, "keepCheckpoints",
             "how many of the newest checkpoints to keep (>= 1)", ParamValidators.gtEq(1));
+    private final Param<String> metricsOut = new Param<>(this, "metricsOut",
+            "write one JSON line per epoch here, the file replaced after every epoch (any Hadoop file system's URI)");
+    private final Param<String> reportDir = new Param<>(this, "reportDir",
+            "write the run's report here (charts and index.html), kept current while the fit goes on (any Hadoop"
+                    + " file system's URI)");
+    private final DoubleParam reportEvery = new DoubleParam(this, "reportEvery",
+            "refresh reportDir after an epoch once this many seconds have passed since it was last written; 0: after"
+                    + " every epoch (>= 0)", ParamValidators.gtEq(0));
 
     public BackpropClassifier() {
         this(Identifiable$.MODULE$.randomUID("backpropClassifier"));
@@ -133,6 +140,7 @@ public final class BackpropClassifier
         setDefault(cache, BlockCache.MEMORY.id());
         setDefault(checkpointInterval, TrainingRun.Checkpointing.DEFAULT_EVERY);
         setDefault(keepCheckpoints, TrainingRun.Checkpointing.DEFAULT_KEEP);
+        setDefault(reportEvery, LiveReport.DEFAULT_EVERY_SECONDS);
     }
 
     @Override
@@ -173,6 +181,18 @@ public final class BackpropClassifier
 
     public IntParam keepCheckpoints() {
         return keepCheckpoints;
+    }
+
+    public Param<String> metricsOut() {
+        return metricsOut;
+    }
+
+    public Param<String> reportDir() {
+        return reportDir;
+    }
+
+    public DoubleParam reportEvery() {
+        return reportEvery;
     }
 
     public BackpropClassifier setLayers(int[] value) {
@@ -271,6 +291,18 @@ public final class BackpropClassifier
         return (BackpropClassifier) set(keepCheckpoints, value);
     }
 
+    public BackpropClassifier setMetricsOut(String value) {
+        return (BackpropClassifier) set(metricsOut, value);
+    }
+
+    public BackpropClassifier setReportDir(String value) {
+        return (BackpropClassifier) set(reportDir, value);
+    }
+
+    public BackpropClassifier setReportEvery(double value) {
+        return (BackpropClassifier) set(reportEvery, value);
+    }
+
     public String getStepMode() {
         return $(stepMode);
     }
@@ -297,6 +329,18 @@ public final class BackpropClassifier
 
     public int getKeepCheckpoints() {
         return (Integer) $(keepCheckpoints);
+    }
+
+    public String getMetricsOut() {
+        return $(metricsOut);
+    }
+
+    public String getReportDir() {
+        return $(reportDir);
+    }
+
+    public double getReportEvery() {
+        return (Double) $(reportEvery);
     }
 
     /**
@@ -371,6 +415,7 @@ public final class BackpropClassifier
     /** Trains on {@code dataset}, whose label column Spark has cast to double. */
     @Override
     public BackpropClassificationModel train(Dataset<?> dataset) {
+        long started = System.nanoTime();
         TrainingSettings settings = trainingSettings();
         Architecture architecture = settings.architecture();
         String validationCol = isDefined(validationIndicatorCol()) ? getValidationIndicatorCol() : null;
@@ -408,7 +453,9 @@ public final class BackpropClassifier
                     dataFingerprint.put("train digest", loaded.train().digest());
                 }
                 TrainingRun.Result result = run.train(context, new TrainingRun.Request(settings, how, initial,
-                        startValues(validationCol), dataFingerprint, checkpointing, null, false));
+                        startValues(validationCol), dataFingerprint, checkpointing,
+                        isDefined(metricsOut) ? getMetricsOut() : null, reportRequest(validationCol, started)));
+                result.metrics().write();
                 BestEpoch best = result.state().best();
                 return new BackpropClassificationModel(uid(), result.state().model()).trainedWith(this,
                         new BackpropTrainingSummary(result.metrics().epochs(), best == null ? 0 : best.epoch(),
@@ -427,6 +474,20 @@ public final class BackpropClassifier
             lost.close();
             context.sc().removeSparkListener(executorLoss);
         }
+    }
+
+    /** What reportDir asks of the run (null without it). */
+    private LiveReport.Request reportRequest(String validationCol, long started) {
+        if (!isDefined(reportDir)) {
+            return null;
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("train", validationCol == null ? "the DataFrame" : "the DataFrame's rows where " + validationCol
+                + " is false");
+        if (validationCol != null) {
+            data.put("validation", "the DataFrame's rows where " + validationCol + " is true");
+        }
+        return new LiveReport.Request(getReportDir(), getReportEvery(), data, started);
     }
 
     /** What the settings do not hold but the bits depend on: the start and the validation rows. */

@@ -44,6 +44,8 @@ public final class Report {
 
     private final String title;
     private final Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+    private String status;
+    private int reloadSeconds;
     private final List<EpochRow> epochs = new ArrayList<>();
     private String epochScoreName;
     private final List<NamedChart> charts = new ArrayList<>();
@@ -53,6 +55,16 @@ public final class Report {
     }
 
     /** Adds a table of {@code rows} (name → value, in order) under {@code heading}. Modifies this. */
+    /**
+     * A line under the title saying how the run stands (going, finished, stopped); while
+     * {@code reloadSeconds} is above 0 the page reloads itself that often, for a run still going.
+     */
+    public Report status(String line, int reloadSeconds) {
+        this.status = line;
+        this.reloadSeconds = reloadSeconds;
+        return this;
+    }
+
     public Report section(String heading, Map<String, String> rows) {
         sections.put(heading, new LinkedHashMap<>(rows));
         return this;
@@ -172,7 +184,11 @@ public final class Report {
 
     private void writeHtml(OutputStream out) throws IOException {
         StringBuilder html = new StringBuilder();
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        if (reloadSeconds > 0) {
+            html.append("<meta http-equiv=\"refresh\" content=\"").append(reloadSeconds).append("\">\n");
+        }
+        html.append("<title>")
                 .append(escape(title)).append("</title>\n<style>\n")
                 .append("body { font-family: sans-serif; margin: 2em auto; max-width: 60em; color: #222; }\n")
                 .append("table { border-collapse: collapse; margin-bottom: 1.5em; }\n")
@@ -180,6 +196,9 @@ public final class Report {
                 .append("td.number { text-align: right; font-variant-numeric: tabular-nums; }\n")
                 .append("img { max-width: 100%; }\n</style>\n</head>\n<body>\n<h1>").append(escape(title))
                 .append("</h1>\n");
+        if (status != null) {
+            html.append("<p><strong>").append(escape(status)).append("</strong></p>\n");
+        }
         for (Map.Entry<String, Map<String, String>> section : sections.entrySet()) {
             html.append("<h2>").append(escape(section.getKey())).append("</h2>\n<table>\n");
             for (Map.Entry<String, String> row : section.getValue().entrySet()) {

@@ -18,8 +18,10 @@ import org.sparkbackprop.training.TrainingState;
 
 /**
  * Reports each epoch: one log line as it ends, and with {@code --metrics-out} one JSON object
- * per line per epoch, written atomically by {@link #write()} once training has succeeded, so
- * that a failed or killed run leaves an earlier metrics file as it was.
+ * per line per epoch, the whole file replaced atomically after every epoch (on local disks by a
+ * rename, on Hadoop file systems likewise), so that a reader, {@code tail -f} or {@code compare},
+ * never sees half a line, and a failed or killed run keeps the lines of its finished epochs. A
+ * run that fails before its first epoch ends leaves an earlier file as it was.
  */
 public final class MetricsLog implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsLog.class);
@@ -28,6 +30,7 @@ public final class MetricsLog implements TrainingListener {
     private final Output output;
     private final Kernel kernel;
     private final String metricsOut;
+    /** Read by a report's shutdown hook while training adds to it: every access holds the lock. */
     private final List<String> lines = new ArrayList<>();
 
     /** {@code kernel}: what ran the matrix products, which each line names (the bits depend on it). */
@@ -39,25 +42,26 @@ public final class MetricsLog implements TrainingListener {
     }
 
     /** The JSON lines of the epochs so far. */
-    public List<String> lines() {
+    public synchronized List<String> lines() {
         return List.copyOf(lines);
     }
 
     /** Takes up the lines of the epochs a resumed run did before it stopped. Modifies this. */
-    public void restore(List<String> earlier) {
+    public synchronized void restore(List<String> earlier) {
         lines.clear();
         lines.addAll(earlier);
     }
 
     /** Every epoch's metrics so far, read back from the lines (so a resumed run has the earlier ones too). */
-    public List<MetricsLine> epochs() {
+    public synchronized List<MetricsLine> epochs() {
         return lines.stream().map(MetricsLine::fromJson).toList();
     }
 
     @Override
-    public void epochEnded(EpochMetrics metrics, TrainingState state) {
+    public synchronized void epochEnded(EpochMetrics metrics, TrainingState state) {
         LOG.info(describe(metrics));
         lines.add(MetricsLine.of(metrics, output.multiLabel(), kernel).toJson());
+        write();
     }
 
     @Override
@@ -67,8 +71,8 @@ public final class MetricsLog implements TrainingListener {
                 best.epoch());
     }
 
-    /** Writes the metrics file, when there is one. */
-    public void write() {
+    /** Writes the metrics file with every epoch so far, when there is one. */
+    public synchronized void write() {
         if (metricsOut == null) {
             return;
         }

@@ -83,21 +83,21 @@ public final class TrainingRun implements AutoCloseable {
      * front end set that decides the bits ({@code startValues}: the init model, the validation
      * set's choice; shown with the settings and fingerprinted). {@code dataFingerprint}: what
      * identifies the training data beyond its count and partitions, for checkpoints.
-     * {@code metricsOut}: where the metrics file goes (null: none). {@code scoreKept}: score the
-     * kept model at the end, for a report.
+     * {@code metricsOut}: where the metrics file goes (null: none), rewritten after every epoch.
+     * {@code report}: the report to keep current while the run goes on (null: none); the kept
+     * model is scored at the end for it.
      */
     public record Request(TrainingSettings settings, Execution how, Parameters initial,
                           Map<String, String> startValues, Map<String, String> dataFingerprint,
-                          Checkpointing checkpointing, String metricsOut, boolean scoreKept) {
+                          Checkpointing checkpointing, String metricsOut, LiveReport.Request report) {
     }
 
     /**
-     * What a run ends with: its end state, every epoch's metrics, the kept model's scores on the
-     * test set (else the validation set; null when neither, or not asked for) and which set that
-     * was, and every setting by name as the report shows them.
+     * What a run ends with: its end state, every epoch's metrics, its example counts, and every
+     * setting by name as the report shows them.
      */
-    public record Result(TrainingState state, MetricsLog metrics, Scores keptScores, String scoredSet,
-                         long trainExamples, long validationExamples, Map<String, String> settingValues) {
+    public record Result(TrainingState state, MetricsLog metrics, long trainExamples, long validationExamples,
+                         Map<String, String> settingValues) {
     }
 
     private TrainingRun(CachedExamples train, CachedExamples validation, CachedExamples test) {
@@ -156,6 +156,36 @@ public final class TrainingRun implements AutoCloseable {
             metrics.restore(resumed.metrics());
         }
 
+        LiveReport report = request.report() == null ? null : new LiveReport(request.report(),
+                settings.architecture().output(), settings.epochs(), metrics, reportSettings(request.report(),
+                        settingValues, how));
+        try {
+            TrainingState end = train(context, request, start, position, metrics, checkpoints, report);
+            DistributedSource scored = scoredSource(context, request);
+            Scores keptScores = report == null || scored == null ? null : scored.score(end.model());
+            String scoredSet = test != null ? "test" : "validation";
+            if (report != null) {
+                report.finished(end, keptScores, scoredSet);
+            }
+            return new Result(end, metrics, train.exampleCount(), validation == null ? 0 : validation.exampleCount(),
+                    settingValues);
+        } catch (RuntimeException | Error e) {
+            if (report != null) {
+                report.stopped(e);
+            }
+            throw e;
+        } finally {
+            if (report != null) {
+                report.close();
+            }
+        }
+    }
+
+    private TrainingState train(JavaSparkContext context, Request request, TrainingState start,
+                                TrainingPosition position, MetricsLog metrics, CheckpointPolicy checkpoints,
+                                LiveReport report) {
+        TrainingSettings settings = request.settings();
+        Execution how = request.how();
         int batchSize = settings.batchSize();
         DistributedSource testSource = test == null ? null
                 : new DistributedSource(context, test, batchSize, Combine.ORDERED, how.kernel().kernel());
@@ -168,12 +198,32 @@ public final class TrainingRun implements AutoCloseable {
                         how.exchange()) : jobs;
              Progress progress = Progress.forThisProcess(settings.epochs())) {
             end = new MiniBatchTrainer(settings).train(start, position, steps, testSource, validationSource,
-                    new Listeners(progress, metrics, checkpoints));
+                    new Listeners(progress, metrics, checkpoints, report));
         }
-        DistributedSource scored = testSource != null ? testSource : validationSource;
-        Scores keptScores = !request.scoreKept() || scored == null ? null : scored.score(end.model());
-        return new Result(end, metrics, keptScores, testSource != null ? "test" : "validation", train.exampleCount(),
-                validation == null ? 0 : validation.exampleCount(), settingValues);
+        return end;
+    }
+
+    /** Where the kept model is scored for the report: the test set, else the validation set; null for neither. */
+    private DistributedSource scoredSource(JavaSparkContext context, Request request) {
+        CachedExamples scored = test != null ? test : validation;
+        return scored == null ? null : new DistributedSource(context, scored, request.settings().batchSize(),
+                Combine.ORDERED, request.how().kernel().kernel());
+    }
+
+    /** The report's Settings section: the data with their counts, every setting, and the kernel in words. */
+    private Map<String, String> reportSettings(LiveReport.Request report, Map<String, String> settingValues,
+                                               Execution how) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("train", report.data().get("train") + " (" + train.exampleCount() + " examples)");
+        if (validation != null) {
+            rows.put("validation", report.data().getOrDefault("validation", "held out") + " ("
+                    + validation.exampleCount() + " examples)");
+        }
+        rows.put("test", report.data().getOrDefault("test", "none"));
+        // the data's rows say more than a setting of the same name (the estimator's validation column)
+        settingValues.forEach(rows::putIfAbsent);
+        rows.put("matrix products", how.kernel().description());
+        return rows;
     }
 
     /** The Spark and Scala this run is on, e.g. {@code 4.2.0 (Scala 2.13)}: each Spark line has its own build. */

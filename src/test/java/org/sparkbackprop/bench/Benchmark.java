@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * went into it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures kernel speed, step overhead, Spark efficiency, time to accuracy, a large model's step and"
+        description = "Measures kernel speed, step overhead, the README run and what its live report costs, Spark"
+                + " efficiency, time to accuracy, a large model's step and"
                 + " the two ways of combining, the resident step on a standalone cluster against local[2], and (--rows scale, as"
                 + " root) the star and sliced exchanges on an emulated network of 2 to 8 executors.")
 public final class Benchmark implements Callable<Integer> {
@@ -35,7 +36,7 @@ public final class Benchmark implements Callable<Integer> {
                     + " of the target (default: ${DEFAULT-VALUE}).")
     int mllibMaxIterations;
 
-    @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,readme,efficiency,outofcore,accuracy,large,combine,cluster",
+    @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,readme,report,efficiency,outofcore,accuracy,large,combine,cluster",
             description = "Rows to measure (default: ${DEFAULT-VALUE}; scale, which needs root, only when named).")
     List<String> rows;
 
@@ -65,6 +66,9 @@ public final class Benchmark implements Callable<Integer> {
             }
             if (rows.contains("readme")) {
                 new ReadmeRunRow(quick).measure(context, fashion, data, table);
+            }
+            if (rows.contains("report")) {
+                new LiveReportRow(quick).measure(context, fashion, table);
             }
             if (rows.contains("efficiency")) {
                 new SparkEfficiencyRow(quick).measure(context, fashion, table);

@@ -93,7 +93,8 @@ class HadoopClusterIT {
                 "submit/yarn.sh", "train", "--config", hdfs + "/conf/run.properties",
                 "--train", hdfs + "/data/fashion", "--test", hdfs + "/data/fashion",
                 "--model-out", hdfs + "/out/yarn/model.json", "--metrics-out", hdfs + "/out/yarn/metrics.jsonl",
-                "--report", hdfs + "/out/yarn/report", "--checkpoint-dir", hdfs + "/out/yarn/checkpoints");
+                "--report", hdfs + "/out/yarn/report", "--report-every", "0",
+                "--checkpoint-dir", hdfs + "/out/yarn/checkpoints");
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("application_") && run.output().contains("finished"), run.output());
         // kept beside the other logs: the driver's log is in the application master's container, gone with YARN
@@ -219,11 +220,15 @@ class HadoopClusterIT {
         for (String file : List.of("index.html", "loss.png", "accuracy.png", "confusion-matrix.png")) {
             assertTrue(fileSystem.exists(new org.apache.hadoop.fs.Path(folder + "/report/" + file)), where + ": report " + file);
         }
+        // the metrics and (on YARN, --report-every 0) the report were replaced after every epoch, then finished
+        assertTrue(readHdfs(folder + "/report/index.html").contains("Finished: 3 of 3 epochs."), where + ": report");
         assertTrue(hasCheckpoint(folder + "/checkpoints"), where + ": checkpoints");
         List<String> hidden = new ArrayList<>();
-        for (FileStatus status : fileSystem.listStatus(new org.apache.hadoop.fs.Path(folder))) {
-            if (status.getPath().getName().startsWith(".")) {
-                hidden.add(status.getPath().getName());
+        for (String directory : List.of(folder, folder + "/report")) {
+            for (FileStatus status : fileSystem.listStatus(new org.apache.hadoop.fs.Path(directory))) {
+                if (status.getPath().getName().startsWith(".")) {
+                    hidden.add(status.getPath().getName());
+                }
             }
         }
         assertEquals(List.of(), hidden, where + ": no temporary file left");

@@ -213,6 +213,22 @@ class TrainedModelTest {
     }
 
     @Test
+    void aFitWritesItsMetricsAndItsReportAsTrainDoes() throws IOException {
+        Path metrics = directory.resolve("metrics.jsonl");
+        Path report = directory.resolve("report");
+        Dataset<Row> rows = frame().withColumn("validation", functions.rand(3).lt(0.25));
+        BackpropClassificationModel model = classifier().setMaxIter(3).setValidationIndicatorCol("validation")
+                .setMetricsOut(metrics.toString()).setReportDir(report.toString()).setReportEvery(0).fit(rows);
+        List<String> lines = Files.readAllLines(metrics);
+        assertEquals(model.summary().epochs().stream().map(MetricsLine::toJson).toList(), lines);
+        String page = Files.readString(report.resolve("index.html"));
+        assertTrue(page.contains("Finished: 3 of 3 epochs."), page);
+        assertTrue(page.contains("the DataFrame&#39;s rows where validation is true")
+                || page.contains("the DataFrame's rows where validation is true"), page);
+        assertTrue(Files.exists(report.resolve("confusion-matrix.png")), "the kept model scored on the validation rows");
+    }
+
+    @Test
     void evaluateGivesTheNumbersOfTheEvaluateCommand() throws IOException {
         BackpropClassificationModel model = learner().fit(frame());
         Path saved = directory.resolve("model");

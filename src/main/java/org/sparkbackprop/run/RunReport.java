@@ -1,4 +1,4 @@
-package org.sparkbackprop.cli;
+package org.sparkbackprop.run;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,15 +6,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sparkbackprop.run.MetricsLine;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Scores;
 import org.sparkbackprop.report.EpochRow;
 import org.sparkbackprop.report.Report;
 import org.sparkbackprop.training.TrainingState;
 
-/** {@code --report DIR} of train and evaluate: what each command's report shows, put together. */
-final class RunReport {
+/** {@code --report DIR} of train, evaluate and compare: what each report shows, put together. */
+public final class RunReport {
     private final Report report;
 
     private RunReport(Report report) {
@@ -26,7 +25,7 @@ final class RunReport {
      * ({@code keptScores}, null without a test or validation set) and the metrics of every epoch
      * (as the metrics file's lines have them).
      */
-    static RunReport forTraining(Output output, List<MetricsLine> epochs, Map<String, String> settings, TrainingState end,
+    public static RunReport forTraining(Output output, List<MetricsLine> epochs, Map<String, String> settings, TrainingState end,
                                  Scores keptScores, String scoredSet, double wallSeconds) {
         boolean multiLabel = output.multiLabel();
         String scoreName = multiLabel ? "micro-F1" : "accuracy";
@@ -34,8 +33,8 @@ final class RunReport {
 
         Map<String, String> results = new LinkedHashMap<>();
         results.put("epochs run", Integer.toString(epochs.size()));
-        results.put("model kept", end.best() != null ? "epoch " + end.best().epoch() + " (lowest " + monitored(epochs)
-                + " loss, " + format(end.best().loss()) + ")" : "the last epoch's");
+        results.put("model kept", end == null ? "none yet" : end.best() != null ? "epoch " + end.best().epoch()
+                + " (lowest " + monitored(epochs) + " loss, " + format(end.best().loss()) + ")" : "the last epoch's");
         if (!epochs.isEmpty()) {
             results.put("last train loss", format(epochs.get(epochs.size() - 1).trainLoss()));
         }
@@ -67,7 +66,7 @@ final class RunReport {
     }
 
     /** The report's rows of the epochs of a metrics file; scores are micro-F1 for a multi-label run. */
-    static List<EpochRow> rows(List<MetricsLine> epochs) {
+    public static List<EpochRow> rows(List<MetricsLine> epochs) {
         List<EpochRow> rows = new ArrayList<>();
         for (MetricsLine epoch : epochs) {
             rows.add(new EpochRow(epoch.epoch(), epoch.learningRate(), epoch.trainLoss(), loss(epoch.validation()),
@@ -85,7 +84,7 @@ final class RunReport {
     }
 
     /** Runs side by side, from their metrics files' lines (run name → epochs). */
-    static RunReport forComparison(Map<String, List<MetricsLine>> runs, Map<String, String> files) {
+    public static RunReport forComparison(Map<String, List<MetricsLine>> runs, Map<String, String> files) {
         boolean multiLabel = multiLabel(runs);
         Map<String, List<EpochRow>> rows = new LinkedHashMap<>();
         runs.forEach((name, epochs) -> rows.put(name, rows(epochs)));
@@ -98,12 +97,12 @@ final class RunReport {
      * Whether runs' metrics are of multi-label models: they have micro-F1 scores, of a test or a
      * validation set. The one test of it, for the report and for {@code compare}'s table.
      */
-    static boolean multiLabel(Map<String, List<MetricsLine>> runs) {
+    public static boolean multiLabel(Map<String, List<MetricsLine>> runs) {
         return runs.values().stream().flatMap(List::stream).anyMatch(MetricsLine::multiLabel);
     }
 
     /** A saved model's report on one data set. */
-    static RunReport forEvaluation(String model, String data, Output output, Scores scores, double wallSeconds) {
+    public static RunReport forEvaluation(String model, String data, Output output, Scores scores, double wallSeconds) {
         boolean multiLabel = output.multiLabel();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("model", model);
@@ -117,7 +116,13 @@ final class RunReport {
         return new RunReport(report);
     }
 
-    void write(String directory) {
+    /** The run's state under the title; the page reloads itself every {@code reloadSeconds} while above 0. */
+    public RunReport status(String line, int reloadSeconds) {
+        report.status(line, reloadSeconds);
+        return this;
+    }
+
+    public void write(String directory) {
         try {
             report.write(directory);
         } catch (IOException e) {
