@@ -125,11 +125,21 @@ class StoppedRunIT {
         }
     }
 
-    /** The driver's JVM under the script (spark-submit runs it as a child of bash). */
+    /** The driver's JVM: the script itself once it has exec'd SparkSubmit, or a process under it. */
     private static ProcessHandle driver(Process script) {
-        return script.descendants().filter(process -> process.info().command().orElse("").endsWith("/java")
-                && process.info().arguments().map(arguments -> String.join(" ", arguments).contains("SparkSubmit"))
-                        .orElse(false)).findFirst().orElseThrow(() -> new AssertionError("no driver JVM under the script"));
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(script.toHandle()), script.descendants())
+                .filter(process -> commandLine(process).contains("org.apache.spark.deploy.SparkSubmit"))
+                .findFirst().orElseThrow(() -> new AssertionError("no driver JVM under the script"));
+    }
+
+    /** The whole command line, from /proc: ProcessHandle's leaves out a JVM's long ones. */
+    private static String commandLine(ProcessHandle process) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static void awaitEnd(Process script, ProcessHandle driver) throws Exception {
