@@ -92,12 +92,8 @@ public final class TrainingRun implements AutoCloseable {
                           Checkpointing checkpointing, String metricsOut, LiveReport.Request report) {
     }
 
-    /**
-     * What a run ends with: its end state, every epoch's metrics, its example counts, and every
-     * setting by name as the report shows them.
-     */
-    public record Result(TrainingState state, MetricsLog metrics, long trainExamples, long validationExamples,
-                         Map<String, String> settingValues) {
+    /** What a run ends with: its end state and every epoch's metrics. */
+    public record Result(TrainingState state, MetricsLog metrics) {
     }
 
     private TrainingRun(CachedExamples train, CachedExamples validation, CachedExamples test) {
@@ -167,8 +163,7 @@ public final class TrainingRun implements AutoCloseable {
             if (report != null) {
                 report.finished(end, keptScores, scoredSet);
             }
-            return new Result(end, metrics, train.exampleCount(), validation == null ? 0 : validation.exampleCount(),
-                    settingValues);
+            return new Result(end, metrics);
         } catch (RuntimeException | Error e) {
             if (report != null) {
                 report.stopped(e);

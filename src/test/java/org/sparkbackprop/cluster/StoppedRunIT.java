@@ -57,41 +57,20 @@ class StoppedRunIT {
 
     @Test
     void aKilledDriverLeavesItsFinishedEpochsInTheMetricsAndTheReport() throws Exception {
-        Path metrics = directory.resolve("metrics.jsonl");
-        Path report = directory.resolve("report");
-        Path model = directory.resolve("model.json");
-        Process run = startAndAwaitEpochs(metrics, report, model, "kill.log");
-        ProcessHandle driver = driver(run);
-        driver.destroyForcibly();
-        awaitEnd(run, driver);
-
-        List<String> lines = Files.readAllLines(metrics);
-        assertTrue(lines.size() >= 3 && lines.size() < EPOCHS, lines.size() + " epochs");
-        for (int i = 0; i < lines.size(); i++) {
-            assertEquals(i + 1, MetricsLine.fromJson(lines.get(i)).epoch(), "epoch " + (i + 1) + " whole");
-        }
-        String page = Files.readString(report.resolve("index.html"));
+        List<String> lines = stopMidway(true);
+        String page = Files.readString(directory.resolve("report/index.html"));
         Matcher running = RUNNING.matcher(page);
         assertTrue(running.find(), page);
         int reported = Integer.parseInt(running.group(1));
         // the report is written after the metrics: the kill may fall between the two
         assertTrue(reported == lines.size() || reported == lines.size() - 1, reported + " vs " + lines.size());
         assertEquals(reported, epochRows(page));
-        assertFalse(Files.exists(model), "no model file: it is written at the end only");
     }
 
     @Test
     void aTerminatedDriverSaysInItsReportAfterWhichEpochItStopped() throws Exception {
-        Path metrics = directory.resolve("metrics.jsonl");
-        Path report = directory.resolve("report");
-        Path model = directory.resolve("model.json");
-        Process run = startAndAwaitEpochs(metrics, report, model, "term.log");
-        ProcessHandle driver = driver(run);
-        driver.destroy();
-        awaitEnd(run, driver);
-
-        List<String> lines = Files.readAllLines(metrics);
-        String page = Files.readString(report.resolve("index.html"));
+        List<String> lines = stopMidway(false);
+        String page = Files.readString(directory.resolve("report/index.html"));
         Matcher stopped = STOPPED.matcher(page);
         assertTrue(stopped.find(), page);
         int done = Integer.parseInt(stopped.group(1));
@@ -99,7 +78,30 @@ class StoppedRunIT {
         assertEquals(done + 1, Integer.parseInt(stopped.group(2)));
         assertEquals(done, epochRows(page));
         assertFalse(page.contains("http-equiv=\"refresh\""), "a stopped run's page does not reload");
+    }
+
+    /**
+     * Starts a run, stops its driver after 3 epochs, SIGKILL when {@code kill}, else SIGTERM, and
+     * returns the metrics file's lines, each checked whole and in order; no model file is left.
+     */
+    private List<String> stopMidway(boolean kill) throws Exception {
+        Path metrics = directory.resolve("metrics.jsonl");
+        Path model = directory.resolve("model.json");
+        Process run = startAndAwaitEpochs(metrics, directory.resolve("report"), model, kill ? "kill.log" : "term.log");
+        ProcessHandle driver = driver(run);
+        if (kill) {
+            driver.destroyForcibly();
+        } else {
+            driver.destroy();
+        }
+        awaitEnd(run, driver);
+        List<String> lines = Files.readAllLines(metrics);
+        assertTrue(lines.size() >= 3 && lines.size() < EPOCHS, lines.size() + " epochs");
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(i + 1, MetricsLine.fromJson(lines.get(i)).epoch(), "epoch " + (i + 1) + " whole");
+        }
         assertFalse(Files.exists(model), "no model file: it is written at the end only");
+        return lines;
     }
 
     private Process startAndAwaitEpochs(Path metrics, Path report, Path model, String log) throws Exception {
