@@ -154,9 +154,7 @@ final class TrainCommand implements Callable<Integer> {
             dataSet.requireExists("--test", test);
         }
         dataSet.validate();
-        if (!(reportEvery >= 0) || Double.isInfinite(reportEvery)) {
-            throw new BadInputException("report-every must be 0 (every epoch) or a number of seconds, got " + reportEvery);
-        }
+        LiveReport.Request.checkRefresh(reportEvery);
         TrainingRun.Checkpointing checkpointing = new TrainingRun.Checkpointing(checkpointDir == null ? null
                 : new CheckpointStore(checkpointDir, keepCheckpoints), checkpointEvery, resume);
         HoldOut holdOut = holdOut();

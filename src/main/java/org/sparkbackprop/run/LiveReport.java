@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkbackprop.common.BadInputException;
 import org.sparkbackprop.files.DriverFiles;
 import org.sparkbackprop.network.Output;
 import org.sparkbackprop.network.Scores;
@@ -38,10 +39,16 @@ public final class LiveReport implements TrainingListener, AutoCloseable {
      */
     public record Request(String directory, double refreshSeconds, Map<String, String> data, long startedNanos) {
         public Request {
+            checkRefresh(refreshSeconds);
+        }
+
+        /** {@code refreshSeconds} when it is 0 or a finite number of seconds; else bad input saying so. */
+        public static double checkRefresh(double refreshSeconds) {
             if (!(refreshSeconds >= 0) || Double.isInfinite(refreshSeconds)) {
-                throw new IllegalArgumentException("report-every must be 0 (every epoch) or a number of seconds, got "
+                throw new BadInputException("report-every must be 0 (every epoch) or a number of seconds, got "
                         + refreshSeconds);
             }
+            return refreshSeconds;
         }
     }
 

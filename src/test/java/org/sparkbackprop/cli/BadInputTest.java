@@ -89,6 +89,8 @@ class BadInputTest {
                 .expect("lr-decay-every must be a positive integer, got 0"));
         cases.add(train("--lr-decay", "cosine").expect("unknown lr-decay 'cosine', expected one of: none, step, exponential"));
         cases.add(train("--validation-fraction", "1").expect("validation-fraction must be in (0, 1), got 1.0"));
+        cases.add(train("--report-every", "-1", "--report", directory.resolve("no-such").toString())
+                .expect("report-every must be 0 (every epoch) or a number of seconds, got -1.0"));
         cases.add(train("--early-stop-patience", "-1")
                 .expect("early-stop-patience must be 0 (off) or a positive integer, got -1"));
         cases.add(train("--early-stop-patience", "2")
