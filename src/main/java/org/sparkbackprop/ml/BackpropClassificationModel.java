@@ -272,8 +272,9 @@ public final class BackpropClassificationModel
     public BackpropClassificationSummary evaluate(Dataset<?> dataset) {
         StructType schema = dataset.schema();
         Columns.checkFeatures(schema, getFeaturesCol(), network.architecture().sizes());
+        boolean named = schema.apply(getLabelCol()).dataType().equals(DataTypes.StringType);
         Dataset<?> labelled = dataset;
-        if (!schema.apply(getLabelCol()).dataType().equals(DataTypes.StringType)) {
+        if (!named) {
             labelled = dataset.withColumn(getLabelCol(), functions.col(getLabelCol()).cast(DataTypes.DoubleType));
         } else if (classNames == null) {
             throw new BadInputException(uid() + ": label column '" + getLabelCol() + "' holds strings, but the model"
@@ -284,7 +285,7 @@ public final class BackpropClassificationModel
         Architecture architecture = network.architecture();
         CachedExamples examples = DatasetExamples.cache(labelled, getFeaturesCol(), getLabelCol(), null,
                 architecture.inputSize(), architecture.outputSize(), PartitionCount.chosen(context).count(),
-                BlockCache.MEMORY, classNames).train();
+                BlockCache.MEMORY, named ? classNames : null).train();
         try {
             KernelCheck.onExecutors(context, examples, kernel.kernel());
             return new BackpropClassificationSummary(new DistributedSource(context, examples,

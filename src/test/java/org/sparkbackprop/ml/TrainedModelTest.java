@@ -252,6 +252,8 @@ class TrainedModelTest {
         BackpropClassificationModel namedModel = learner().fit(named);
         BackpropClassificationSummary byName = namedModel.evaluate(named);
         assertEquals(List.of(names), byName.labels());
+        // the same rows labelled by index score the same against a model fitted on names
+        assertEquals(byName.toJson(), namedModel.evaluate(frame()).toJson());
         assertEquals(evaluated.toJson().replace("{\"class\":0,", "{\"class\":0,\"name\":\"ant\",")
                 .replace("{\"class\":1,", "{\"class\":1,\"name\":\"bee\",")
                 .replace("{\"class\":2,", "{\"class\":2,\"name\":\"cat\","), byName.toJson());
