@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -16,7 +17,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +46,11 @@ import org.sparkbackprop.training.GradientSource;
  * Only this run's tasks are let in: each proves it knows a random secret that travels inside
  * the task ({@link ResidentProtocol}). The stage ends when the epoch's steps are done, so that
  * test scoring runs as jobs, and starts again at the next step. A lost task or executor ends the
- * stage: the driver, which holds the weights, starts a new one and sends the same step again.
- * Where a resident stage cannot run (see {@link #unavailable}), or cannot start, steps run as
- * jobs and the log says why.
+ * stage: the driver, which holds the weights, starts a new one and sends the same step again,
+ * at once when Spark has a task slot for every partition, else once it has them again (a
+ * replacement executor registered); meanwhile the steps run as jobs. {@link Restarts} spaces
+ * the tries after failures and ends them when stages keep failing. Where a resident stage
+ * cannot run at all (see {@link #unavailable}), steps run as jobs and the log says why.
  */
 public final class ResidentSource implements GradientSource {
     /** The driver's port for resident tasks: 0 for any free one; set it where only chosen ports are open. */
@@ -65,7 +71,8 @@ public final class ResidentSource implements GradientSource {
      */
     public static final String IN_JVM = "spark.backprop.resident.inJvm";
     private static final Logger LOG = LoggerFactory.getLogger(ResidentSource.class);
-    private static final int RESTARTS_PER_STEP = 3;
+    private static final Pattern BARRIER_TASK_FAILED = Pattern.compile(
+            "Stage failed because barrier task ResultTask\\(\\d+, (\\d+)\\) finished unsuccessfully\\.");
     /** How long a stage told to stop has to end by itself before it is cancelled. */
     private static final long STOP_MILLIS = 10_000;
 
@@ -95,6 +102,8 @@ public final class ResidentSource implements GradientSource {
     private final boolean sealing;
     /** How tasks read blocks cached on another executor's disk; null when they read them anywhere. */
     private final BlockCache.PartitionRebuild rebuild;
+    /** Spark's cache of the examples' blocks, which a task keeps where it runs. */
+    private final ResidentTask.CachedBlocks cachedBlocks;
     /** Where the steps go when resident tasks cannot run, and the kernel and combining they share. */
     private final DistributedSource jobs;
     /** The exchange asked for ({@code --exchange}). */
@@ -107,9 +116,21 @@ public final class ResidentSource implements GradientSource {
     private boolean sliceable;
     /** Whether a stage's tasks have connected to each other yet: the log says so once. */
     private boolean meshFormed;
-    /** False once resident tasks could not start: every later step runs as a job. */
-    private boolean resident = true;
+    /** When a lost or refused stage is tried again, and when the tries end. */
+    private final Restarts restarts;
     private Stage stage;
+    /** The step being taken, as the trainer counts it (from 1): the log names it. */
+    private int epoch;
+    private long step;
+    private long steps;
+    /** When the resident steps stopped ({@link System#nanoTime()}), or 0 while they run or before the first. */
+    private long stoppedNanos;
+    /** Steps run as jobs since the resident steps stopped. */
+    private long jobSteps;
+    /** Whether the log said the steps wait for task slots since they stopped. */
+    private boolean toldWaiting;
+    /** Whether a step ran resident yet. */
+    private boolean servedBefore;
     private long stepsSent;
     private long slicedSteps;
     private int stagesStarted;
@@ -127,6 +148,8 @@ public final class ResidentSource implements GradientSource {
         this.context = context;
         this.exchange = exchange;
         this.rebuild = cache.rebuildOf(examples.blocks());
+        this.cachedBlocks = new ResidentTask.CachedBlocks(examples.blocks().rdd().id(),
+                examples.blocks().rdd().getStorageLevel());
         this.jobs = jobs;
         this.examples = examples;
         this.batchCapacity = batchCapacity;
@@ -136,6 +159,7 @@ public final class ResidentSource implements GradientSource {
         this.startMillis = Math.min(timeoutMillis, conf.getTimeAsSeconds(START_TIMEOUT,
                 ResidentProtocol.START_MILLIS / 1000 + "s") * 1000);
         this.dynamicAllocation = PartitionCount.dynamicAllocation(conf);
+        this.restarts = new Restarts(conf.getInt(Restarts.MAX_FAILURES, Restarts.DEFAULT_MAX_FAILURES));
         random.nextBytes(secret);
         this.inJvm = context.isLocal() && conf.getBoolean(IN_JVM, true);
         this.sealing = ChannelKeys.sealingWanted(conf);
@@ -211,12 +235,9 @@ public final class ResidentSource implements GradientSource {
 
     @Override
     public void stepStarting(int epoch, long step, long steps) {
-        if (resident) {
-            // the stage's job takes this name when the epoch's first step starts it
-            context.setJobDescription("epoch " + epoch + " resident steps");
-        } else {
-            jobs.stepStarting(epoch, step, steps);
-        }
+        this.epoch = epoch;
+        this.step = step;
+        this.steps = steps;
     }
 
     /** How many resident stages were started so far: one per epoch, and one more after each loss. */
@@ -256,25 +277,143 @@ public final class ResidentSource implements GradientSource {
 
     @Override
     public Gradients sumGradients(Parameters parameters, long[] sortedBatch) {
-        if (!resident || stage == null && !startOrFallBack()) {
-            return jobs.sumGradients(parameters, sortedBatch);
-        }
-        for (int attempt = 0; ; attempt++) {
+        while (true) {
+            if (stage == null && !startWhenReady()) {
+                return jobStep(parameters, sortedBatch);
+            }
             try {
-                return step(parameters, sortedBatch);
+                Gradients sums = step(parameters, sortedBatch);
+                restarts.served();
+                if (stoppedNanos != 0) {
+                    LOG.info("resident steps {}from {}, {} s after {} ({})", servedBefore ? "again " : "", position(),
+                            String.format(Locale.ROOT, "%.1f", (System.nanoTime() - stoppedNanos) / 1e9),
+                            servedBefore ? "they stopped" : "the first step", jobSteps == 0 ? "no step ran as a Spark job"
+                                    : jobSteps + (jobSteps == 1 ? " step ran" : " steps ran") + " as Spark jobs meanwhile");
+                    stoppedNanos = 0;
+                }
+                servedBefore = true;
+                return sums;
             } catch (IOException e) {
                 String why = watch.lost() != null ? watch.lost() : describe(e);
-                LOG.warn("resident tasks lost ({}); starting them again for this step", why);
                 stopStage(true);
-                if (attempt == RESTARTS_PER_STEP) {
-                    throw new UncheckedIOException("resident tasks were lost " + (attempt + 1)
-                            + " times in a row at the same step: " + why, e);
-                }
-                if (!startOrFallBack()) {
-                    return jobs.sumGradients(parameters, sortedBatch);
-                }
+                long now = System.nanoTime();
+                restarts.lost(now);
+                stopped(now);
+                LOG.warn("resident tasks lost at {} ({}); {}", position(), why, afterLoss(now));
             }
         }
+    }
+
+    /** What becomes of the steps after a stage was lost at {@code now}. */
+    private String afterLoss(long now) {
+        if (restarts.givenUp()) {
+            return givenUp();
+        }
+        String waiting = waitingFor();
+        if (waiting != null) {
+            toldWaiting = true;
+            return waiting;
+        }
+        return restarts.mayTry(now) ? "starting them again for this step"
+                : "the steps run as Spark jobs, and the driver starts them again in "
+                        + ResidentChannel.formatMillis(restarts.pauseMillis());
+    }
+
+    /** One step as a Spark job, while the resident stage is down. */
+    private Gradients jobStep(Parameters parameters, long[] sortedBatch) {
+        jobs.stepStarting(epoch, step, steps);
+        jobSteps++;
+        return jobs.sumGradients(parameters, sortedBatch);
+    }
+
+    /** Where the training is, for the log: "epoch 4, step 312/1875". */
+    private String position() {
+        return "epoch " + epoch + ", step " + step + "/" + steps;
+    }
+
+    /** The resident steps stopped at {@code now}, unless they had already. */
+    private void stopped(long now) {
+        if (stoppedNanos == 0) {
+            stoppedNanos = now;
+            jobSteps = 0;
+            toldWaiting = false;
+        }
+    }
+
+    /**
+     * Starts a stage when one may be tried: not within a pause after a failure, and (but for a
+     * stage under dynamic allocation, whose pending tasks ask for the executors) with a task slot
+     * for each partition. False, after the log said why when it is news, when the step is to run
+     * as a job.
+     */
+    private boolean startWhenReady() {
+        long now = System.nanoTime();
+        if (!restarts.mayTry(now)) {
+            return false;
+        }
+        String waiting = waitingFor();
+        if (waiting != null) {
+            stopped(now);
+            if (!toldWaiting) {
+                toldWaiting = true;
+                LOG.warn("resident tasks cannot start at {}: {}", position(), waiting);
+            }
+            return false;
+        }
+        String failure = tryStart();
+        if (failure != null) {
+            stopped(now);
+            LOG.warn("resident tasks could not start at {} ({}); {}", position(), failure, afterFailure());
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * What a new stage waits for, or null when it may start now: a task slot for each partition,
+     * counted as Spark's barrier check counts them (every executor's cores over spark.task.cpus).
+     * Under dynamic allocation a stage's pending tasks are what ask for executors, and it may
+     * always start.
+     */
+    private String waitingFor() {
+        if (dynamicAllocation) {
+            return null;
+        }
+        int slots = slots();
+        return slots >= examples.partitions() ? null : "the steps run as Spark jobs until Spark has "
+                + examples.partitions() + " task slots (it has " + slots + ": an executor is lost, or not yet registered)";
+    }
+
+    private int slots() {
+        SparkContext spark = context.sc();
+        return spark.maxNumConcurrentTasks(spark.resourceProfileManager().defaultResourceProfile());
+    }
+
+    /** Starts a stage; null when its tasks all connected, else why they did not. */
+    private String tryStart() {
+        context.setJobDescription("epoch " + epoch + " resident steps");
+        try {
+            startStage();
+            restarts.started();
+            return null;
+        } catch (IOException e) {
+            stopStage(true);
+            restarts.failed(System.nanoTime());
+            return e.getMessage();
+        }
+    }
+
+    /** What follows a failed stage: the next try, or none. */
+    private String afterFailure() {
+        return restarts.givenUp() ? givenUp() : "the steps run as Spark jobs, and the driver tries again "
+                + (restarts.pauseMillis() == 0 ? "at the next step" : "in " + ResidentChannel.formatMillis(restarts.pauseMillis()))
+                + " (" + restarts.failuresInARow() + " of " + restarts.maxFailures() + " failures in a row, "
+                + Restarts.MAX_FAILURES + ")";
+    }
+
+    private String givenUp() {
+        return restarts.maxFailures() + " resident stages in a row failed (" + Restarts.MAX_FAILURES + "): the"
+                + " remaining steps run as Spark jobs";
     }
 
     /** The epoch's steps are done: the stage ends, so that scoring jobs find free cores. */
@@ -403,20 +542,6 @@ public final class ResidentSource implements GradientSource {
         };
     }
 
-    /** Starts a stage and waits for every task to connect; false, after saying why, when it cannot. */
-    private boolean startOrFallBack() {
-        try {
-            startStage();
-            return true;
-        } catch (IOException e) {
-            stopStage(true);
-            LOG.warn("resident tasks could not start ({}); the remaining steps run as Spark jobs", e.getMessage());
-            resident = false;
-            close();
-            return false;
-        }
-    }
-
     private void startStage() throws IOException {
         int partitions = examples.partitions();
         String group = "spark-backprop resident " + UUID.randomUUID();
@@ -424,7 +549,7 @@ public final class ResidentSource implements GradientSource {
         BlockingQueue<ResidentChannel.InJvm> arriving = inJvm ? ResidentChannel.openInJvmStage(group) : null;
         ResidentTask task = new ResidentTask(inJvm ? group : null, stageNumber, advertisedHost, server.getLocalPort(),
                 secret, sealing, architecture, batchCapacity, jobs.kernel(), startMillis, timeoutMillis, partitions,
-                sliceable, rebuild);
+                sliceable, rebuild, inJvm ? null : cachedBlocks);
         boolean mesh = sliceable;
         String description = context.getLocalProperty("spark.job.description");
         watch.watch(group);
@@ -563,10 +688,32 @@ public final class ResidentSource implements GradientSource {
             job.get();
             return "it finished";
         } catch (ExecutionException e) {
-            return Throwables.innermostMessage(e);
+            return sparkFailure(String.valueOf(Throwables.innermost(e).getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
+    }
+
+    /**
+     * A stage's failure as Spark words it, in one line and without the wrapping: "Job aborted due
+     * to stage failure: Could not recover from a failed barrier ResultStage. Most recent failure
+     * reason: Stage failed because barrier task ResultTask(5, 0) finished unsuccessfully.\n
+     * ExecutorLostFailure (...)" becomes "the task of partition 0 failed: ExecutorLostFailure (...)".
+     */
+    static String sparkFailure(String message) {
+        String reason = message;
+        for (String wrapping : List.of("Job aborted due to stage failure: ",
+                "Could not recover from a failed barrier ResultStage. Most recent failure reason: ")) {
+            if (reason.startsWith(wrapping)) {
+                reason = reason.substring(wrapping.length());
+            }
+        }
+        Matcher barrierTask = BARRIER_TASK_FAILED.matcher(reason);
+        if (barrierTask.lookingAt()) {
+            String cause = reason.substring(barrierTask.end()).strip().lines().findFirst().orElse("");
+            return "the task of partition " + barrierTask.group(1) + " failed" + (cause.isEmpty() ? "" : ": " + cause);
+        }
+        return reason.lines().findFirst().orElse("");
     }
 }

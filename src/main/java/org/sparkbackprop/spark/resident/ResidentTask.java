@@ -7,8 +7,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.RDDBlockId;
+import org.apache.spark.storage.StorageLevel;
 import org.sparkbackprop.data.ExampleBlock;
 import org.sparkbackprop.data.ExamplePartition;
 import org.sparkbackprop.network.Architecture;
@@ -48,6 +53,12 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
     private final boolean mesh;
     /** How a partition cached on disk is read where the task runs; null for blocks readable anywhere. */
     private final BlockCache.PartitionRebuild rebuild;
+    /** The cached blocks the task reads, kept where it runs; null when they are not cached, or the task runs in the driver. */
+    private final CachedBlocks cached;
+
+    /** Spark's cache of the blocks: the id of the persisted RDD, and its storage level. */
+    record CachedBlocks(int rdd, StorageLevel level) implements Serializable {
+    }
 
     /**
      * {@code inJvmStage}: the stage's id when its tasks in the driver's JVM use queues, else null;
@@ -58,11 +69,13 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
      * driver's deadline for a stage's tasks to connect; {@code timeoutMillis}: how long to
      * wait for a message from the driver; {@code partitions}: the stage's; {@code mesh}: whether
      * the tasks connect to each other for sliced steps ({@link PeerMesh}); {@code rebuild}: how to
-     * read blocks cached on another executor's disk, or null.
+     * read blocks cached on another executor's disk, or null; {@code cached}: the cache the
+     * blocks come from, moved to where the task runs when they were read from another executor
+     * ({@link #keepHere}), or null.
      */
     ResidentTask(String inJvmStage, long stage, String driverHost, int driverPort, byte[] secret, boolean sealing,
                  Architecture architecture, int capacity, Kernel kernel, long startMillis, long timeoutMillis,
-                 int partitions, boolean mesh, BlockCache.PartitionRebuild rebuild) {
+                 int partitions, boolean mesh, BlockCache.PartitionRebuild rebuild, CachedBlocks cached) {
         this.inJvmStage = inJvmStage;
         this.stage = stage;
         this.driverHost = driverHost;
@@ -77,6 +90,7 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
         this.partitions = partitions;
         this.mesh = mesh;
         this.rebuild = rebuild;
+        this.cached = cached;
     }
 
     @Override
@@ -155,7 +169,9 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
         }
         ExamplePartition partition;
         try {
-            partition = new ExamplePartition(rebuild == null ? list : rebuild.readableHere(list));
+            List<ExampleBlock> readable = rebuild == null ? list : rebuild.readableHere(list);
+            keepHere(readable);
+            partition = new ExamplePartition(readable);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -167,6 +183,41 @@ final class ResidentTask extends scala.runtime.AbstractFunction1<scala.collectio
             }
             return null;
         });
+    }
+
+    /**
+     * Caches {@code blocks} on this executor when Spark read them from another one: after a loss
+     * the steps ran as jobs on the executors left, which cached the lost partition there, and the
+     * replacement executor's task read it from them. Kept here and nowhere else, the next stage
+     * finds each partition where its task runs, and Spark's scheduler launches the stage at
+     * once; else it waits out spark.locality.wait (3 s by default) at every epoch's start for a
+     * slot next to the block that the other partition's task holds.
+     */
+    private void keepHere(List<ExampleBlock> blocks) {
+        SparkEnv env = SparkEnv.get();
+        if (cached == null || env == null || !cached.level().isValid()) {
+            return;
+        }
+        BlockManager manager = env.blockManager();
+        RDDBlockId id = new RDDBlockId(cached.rdd(), TaskContext.get().partitionId());
+        // Spark caches a block it computes where it computes it: one not here was fetched from another executor
+        if (manager.getStatus(id).isDefined()) {
+            return;
+        }
+        // first the other copies, as the master knows them now, then this one
+        manager.master().removeBlock(id);
+        Iterator<ExampleBlock> each = blocks.iterator();
+        manager.putIterator(id, new scala.collection.AbstractIterator<ExampleBlock>() {
+            @Override
+            public boolean hasNext() {
+                return each.hasNext();
+            }
+
+            @Override
+            public ExampleBlock next() {
+                return each.next();
+            }
+        }, cached.level(), true, scala.reflect.ClassTag$.MODULE$.apply(ExampleBlock.class));
     }
 
     private void answerSteps(ExamplePartition partition, Workspace workspace, ResidentChannel.TaskEnd channel)

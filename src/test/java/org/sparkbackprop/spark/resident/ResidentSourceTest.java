@@ -307,14 +307,117 @@ class ResidentSourceTest {
             assertTrue(viaJobs.bitwiseEquals(parameters));
             assertTrue(millis < 30_000, "the driver noticed the failed stage after " + millis + " ms");
             assertTrue(log.lines().stream().anyMatch(line -> line.startsWith("WARN " + ResidentSource.class.getName()
-                    + ": resident tasks lost (the task of partition 1 ended (java.lang.IllegalStateException: partition 1"
-                    + " lost")), log.lines().toString());
+                    + ": resident tasks lost at epoch 0, step 0/0 (the task of partition 1 ended (java.lang.IllegalStateException:"
+                    + " partition 1 lost") && line.endsWith("; starting them again for this step")), log.lines().toString());
         } finally {
             LOSE_NEXT_STAGE.set(false);
             RELEASE_SILENT.set(true);
             cached.release();
             LocalSpark.stop();
             RELEASE_SILENT.set(false);
+        }
+    }
+
+    /** How many of the next resident stages fail: their task of partition 0 fails at its first look at its blocks. */
+    private static final AtomicInteger FAIL_NEXT_STAGES = new AtomicInteger();
+
+    /**
+     * Two stages in a row that fail before their first step (the second started at once, as after
+     * a loss that raced its replacement): the steps run as jobs for a pause of 1 s, and then are
+     * resident again, each change in one line; every step is the job step, bit for bit.
+     */
+    @Test
+    void stagesThatFailAreTriedAgainAfterAPauseAndTheStepsComeBack() throws Exception {
+        JavaSparkContext context = context(true);
+        Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
+        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
+        CachedExamples losable = new CachedExamples("losable", cached.blocks().mapPartitionsWithIndex(LosableBlocks::new,
+                true), cached.exampleCount(), cached.featureCount(), cached.targetCount());
+        DistributedSource jobs = new DistributedSource(context, losable, BATCH);
+        try (LogCapture log = LogCapture.start();
+             ResidentSource resident = assertInstanceOf(ResidentSource.class,
+                     ResidentSource.open(context, losable, BATCH, architecture, jobs, BlockCache.MEMORY, Exchange.STAR))) {
+            FAIL_NEXT_STAGES.set(2);
+            Parameters start = Initialization.NORMAL.initialize(architecture, 8);
+            Parameters viaResident = start.copy();
+            GradientDescent descent = new GradientDescent(0.5);
+            List<long[]> batches = new ArrayList<>();
+            List<Parameters> afterEach = new ArrayList<>();
+            long started = System.nanoTime();
+            for (int epoch = 1; resident.stagesStarted() < 3; epoch++) {
+                assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), "still not resident after 30 s");
+                EpochOrder order = new EpochOrder(8, epoch, 100);
+                for (long step = 0; step < order.batchCount(BATCH); step++) {
+                    resident.stepStarting(epoch, step + 1, order.batchCount(BATCH));
+                    batches.add(order.batch(step, BATCH));
+                    descent.apply(resident.sumGradients(viaResident, batches.get(batches.size() - 1)), viaResident);
+                    afterEach.add(viaResident.copy());
+                }
+            }
+            assertNotNull(resident.lastStep(), "the last step ran on the resident tasks");
+            resident.epochStepsDone();
+            // the job steps after the resident ones: a running resident stage holds the cores a job needs
+            Parameters viaJobs = start.copy();
+            for (int i = 0; i < batches.size(); i++) {
+                descent.apply(jobs.sumGradients(viaJobs, batches.get(i)), viaJobs);
+                assertTrue(afterEach.get(i).bitwiseEquals(viaJobs), "step " + i);
+            }
+            List<String> lines = log.lines().stream()
+                    .filter(line -> line.replaceFirst("^[A-Z]+ ", "").startsWith(ResidentSource.class.getName() + ": ")).toList();
+            assertEquals(3, lines.size(), lines.toString());
+            String failed = " (the task of partition 0 ended (java.lang.IllegalStateException: partition 0 failed)); ";
+            assertEquals("WARN " + ResidentSource.class.getName() + ": resident tasks lost at epoch 1, step 1/2" + failed
+                    + "starting them again for this step", lines.get(0));
+            assertEquals("WARN " + ResidentSource.class.getName() + ": resident tasks lost at epoch 1, step 1/2" + failed
+                    + "the steps run as Spark jobs, and the driver starts them again in 1 s", lines.get(1));
+            assertTrue(lines.get(2).matches("INFO " + ResidentSource.class.getName().replace(".", "\\.") + ": resident"
+                    + " steps from epoch [0-9]+, step [12]/2, [0-9.]+ s after the first step \\([0-9]+ steps? ran as Spark"
+                    + " jobs meanwhile\\)"), lines.get(2));
+        } finally {
+            FAIL_NEXT_STAGES.set(0);
+            cached.release();
+        }
+    }
+
+    /**
+     * Stages that keep failing are given up after spark.backprop.resident.maxFailures of them in a
+     * row, in one line, and the remaining steps run as jobs: no stage is started after that.
+     */
+    @Test
+    void stagesThatKeepFailingAreGivenUpAfterTheLimitInOneLine() throws Exception {
+        JavaSparkContext context = LocalSpark.context("local[2]", Map.of(Restarts.MAX_FAILURES, "3"));
+        Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
+        CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
+        CachedExamples losable = new CachedExamples("losable", cached.blocks().mapPartitionsWithIndex(LosableBlocks::new,
+                true), cached.exampleCount(), cached.featureCount(), cached.targetCount());
+        DistributedSource jobs = new DistributedSource(context, losable, BATCH);
+        try (LogCapture log = LogCapture.start();
+             ResidentSource resident = assertInstanceOf(ResidentSource.class,
+                     ResidentSource.open(context, losable, BATCH, architecture, jobs, BlockCache.MEMORY, Exchange.STAR))) {
+            FAIL_NEXT_STAGES.set(1_000);
+            Parameters viaResident = Initialization.NORMAL.initialize(architecture, 9);
+            Parameters viaJobs = viaResident.copy();
+            GradientDescent descent = new GradientDescent(0.5);
+            long started = System.nanoTime();
+            EpochOrder order = new EpochOrder(9, 0, 100);
+            // the third failure comes after the pause of 1 s that followed the second
+            while (System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(1_500)) {
+                resident.stepStarting(1, 1, 1);
+                descent.apply(resident.sumGradients(viaResident, order.batch(0, BATCH)), viaResident);
+                descent.apply(jobs.sumGradients(viaJobs, order.batch(0, BATCH)), viaJobs);
+                assertTrue(viaJobs.bitwiseEquals(viaResident));
+            }
+            assertEquals(3, resident.stagesStarted());
+            List<String> lines = log.lines().stream()
+                    .filter(line -> line.replaceFirst("^[A-Z]+ ", "").startsWith(ResidentSource.class.getName() + ": ")).toList();
+            assertEquals(3, lines.size(), lines.toString());
+            assertEquals("WARN " + ResidentSource.class.getName() + ": resident tasks lost at epoch 1, step 1/1 (the task of"
+                    + " partition 0 ended (java.lang.IllegalStateException: partition 0 failed)); 3 resident stages in a row"
+                    + " failed (spark.backprop.resident.maxFailures): the remaining steps run as Spark jobs", lines.get(2));
+        } finally {
+            FAIL_NEXT_STAGES.set(0);
+            cached.release();
+            LocalSpark.stop();
         }
     }
 
@@ -345,6 +448,11 @@ class ResidentSourceTest {
     }
 
     private static void loseIfAsked(int partition) {
+        // resident tasks only: the barrier stage's, not the job steps'
+        if (partition == 0 && org.apache.spark.TaskContext.get() instanceof org.apache.spark.BarrierTaskContext
+                && FAIL_NEXT_STAGES.getAndUpdate(stages -> Math.max(0, stages - 1)) > 0) {
+            throw new IllegalStateException("partition 0 failed");
+        }
         if (LOSE_NEXT_STAGE.get() && partition == 0) {
             while (!RELEASE_SILENT.get()) {
                 try {
@@ -375,7 +483,7 @@ class ResidentSourceTest {
         Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
         try (ServerSocket nobodyServes = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             ResidentTask late = new ResidentTask("a closed stage", 1, "127.0.0.1", nobodyServes.getLocalPort(),
-                    new byte[32], false, architecture, BATCH, Kernel.EJML, 60_000, 120_000, 1, false, null);
+                    new byte[32], false, architecture, BATCH, Kernel.EJML, 60_000, 120_000, 1, false, null, null);
             CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> cached.blocks().rdd()
                     .mapPartitions(late, false, scala.reflect.ClassTag$.MODULE$.apply(Object.class)).count());
             ExecutionException failed = assertThrows(ExecutionException.class, () -> job.get(20, TimeUnit.SECONDS));
@@ -396,7 +504,7 @@ class ResidentSourceTest {
         context.sc().addSparkListener(ends);
         try (ServerSocket neverAnswers = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             ResidentTask task = new ResidentTask(null, 1, "127.0.0.1", neverAnswers.getLocalPort(), new byte[32],
-                    false, architecture, BATCH, Kernel.EJML, 60_000, 120_000, 1, false, null);
+                    false, architecture, BATCH, Kernel.EJML, 60_000, 120_000, 1, false, null, null);
             String group = "handshake-kill-test";
             CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> {
                 context.setJobGroup(group, "a task in its handshake", true);
@@ -508,9 +616,9 @@ class ResidentSourceTest {
             assertTrue(viaFallback.bitwiseEquals(parameters));
             List<String> warnings = log.lines().stream().filter(line -> !line.startsWith("INFO") && !line.startsWith("DEBUG"))
                     .toList();
-            assertEquals(List.of("WARN org.sparkbackprop.spark.resident.ResidentSource: resident tasks could not start (Spark has"
-                    + " fewer free task slots than the 3 partitions, whose tasks a resident stage runs at once); the"
-                    + " remaining steps run as Spark jobs"), warnings);
+            assertEquals(List.of("WARN org.sparkbackprop.spark.resident.ResidentSource: resident tasks cannot start at"
+                    + " epoch 0, step 0/0: the steps run as Spark jobs until Spark has 3 task slots (it has 2: an executor"
+                    + " is lost, or not yet registered)"), warnings);
         } finally {
             cached.release();
             LocalSpark.stop();
