@@ -3,7 +3,7 @@
 # against --cache memory, time to accuracy against Spark MLlib, a large model's step, and the step on
 # a standalone cluster of this machine against local[2] (and with Spark's network authenticated and
 # encrypted against plain), each as a ratio measured in this run.
-#   submit/bench.sh [--quick] [--rows kernel,overhead,readme,efficiency,outofcore,accuracy,large,combine,cluster] [--help]
+#   submit/bench.sh [--quick] [--rows kernel,overhead,readme,report,efficiency,outofcore,accuracy,large,combine,cluster,recovery] [--help]
 # Runs in Spark local mode (SPARK_MASTER, default local[2]) with Fashion-MNIST from
 # submit/get-fashion-mnist.sh; MLlib comes from the test classpath, never the application jar.
 # Environment: BENCH_HEAP (default 8g).

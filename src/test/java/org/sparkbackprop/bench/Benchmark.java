@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures kernel speed, step overhead, the README run and what its live report costs, Spark"
                 + " efficiency, time to accuracy, a large model's step and"
-                + " the two ways of combining, the resident step on a standalone cluster against local[2], and (--rows scale, as"
+                + " the two ways of combining, the resident step on a standalone cluster against local[2], the speed after an executor's loss, and (--rows scale, as"
                 + " root) the star and sliced exchanges on an emulated network of 2 to 8 executors.")
 public final class Benchmark implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "data/fashion-mnist", description = "Fashion-MNIST in the IDX layout (default: ${DEFAULT-VALUE}).")
@@ -36,7 +36,7 @@ public final class Benchmark implements Callable<Integer> {
                     + " of the target (default: ${DEFAULT-VALUE}).")
     int mllibMaxIterations;
 
-    @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,readme,report,efficiency,outofcore,accuracy,large,combine,cluster",
+    @Option(names = "--rows", split = ",", defaultValue = "kernel,overhead,readme,report,efficiency,outofcore,accuracy,large,combine,cluster,recovery",
             description = "Rows to measure (default: ${DEFAULT-VALUE}; scale, which needs root, only when named).")
     List<String> rows;
 
@@ -92,6 +92,9 @@ public final class Benchmark implements Callable<Integer> {
         if (rows.contains("cluster")) {
             // a SparkContext of its own per side, so after this JVM's local one is gone
             new ClusterStepRow(quick).measure(data, table);
+        }
+        if (rows.contains("recovery")) {
+            new LossRecoveryRow(quick).measure(data, table);
         }
         if (rows.contains("scale")) {
             // not among the default rows: it needs root, for the network namespaces

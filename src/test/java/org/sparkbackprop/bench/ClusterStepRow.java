@@ -225,7 +225,7 @@ final class ClusterStepRow {
         }
     }
 
-    private static void script(List<String> environment, Path log, String... arguments)
+    static void script(List<String> environment, Path log, String... arguments)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("submit/local-cluster.sh"));
         command.addAll(List.of(arguments));
@@ -243,7 +243,7 @@ final class ClusterStepRow {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -17,14 +17,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The exchanges on a real standalone cluster of four Workers (1 core each, executors in JVMs of
  * their own, all on 127.0.0.1): {@code train --partitions 4} with {@code --exchange star} and
  * with {@code --exchange sliced} stays resident, the sliced tasks connecting to each other, and
- * writes the model local[2] writes with 4 partitions, bit for bit; so does a sliced run through a
- * Worker SIGKILL.
+ * writes the model local[2] writes with 4 partitions, bit for bit. Sliced runs through executor
+ * losses: {@link ExecutorLossIT}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -67,28 +66,6 @@ class ScaleOutIT {
                 run.output().contains("sliced steps: the 4 tasks are connected to each other"), run.output());
         assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve(exchange + ".json")),
                 "--exchange " + exchange + " on four executors vs local[2]");
-    }
-
-    @Test
-    @Order(1)
-    void aWorkerKilledMidRunUnderSlicedStepsChangesNothingInTheModel() throws Exception {
-        Path output = STATE.resolve("killed.log");
-        String[] command = standalone(train("killed.json", "--exchange", "sliced"));
-        Process run = Scripts.start(Map.of("SPARK_MASTER", cluster.master()), output, command);
-        long deadline = System.nanoTime() + 300_000_000_000L;
-        while (!Files.readString(output).contains("epoch 1/3: train loss") && run.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertTrue(run.isAlive(), "training ended before the first epoch was reported:\n" + Files.readString(output));
-        long worker = Long.parseLong(Files.readString(STATE.resolve("worker-4.pid")).trim());
-        assertTrue(ProcessHandle.of(worker).orElseThrow().destroyForcibly(), "SIGKILL to worker-4");
-
-        Scripts.Run finished = Scripts.await(run, output, 10, command);
-        assertEquals(0, finished.exitCode(), finished.output());
-        assertTrue(finished.output().contains("resident tasks lost")
-                || finished.output().contains("resident tasks could not start"), finished.output());
-        assertArrayEquals(localModel, Files.readAllBytes(STATE.resolve("killed.json")),
-                "sliced steps through a lost Worker vs local[2]");
     }
 
     private String[] train(String model, String... more) {

@@ -148,7 +148,9 @@ class StandaloneClusterIT {
                 "the log says an executor was lost:\n" + finished.output());
         // the loss lands in an epoch's steps (the stage is lost) or between them (the next stage cannot start)
         assertTrue(finished.output().contains("resident tasks lost")
-                || finished.output().contains("resident tasks could not start"), finished.output());
+                || finished.output().contains("resident tasks cannot start"), finished.output());
+        assertTrue(finished.output().contains("the steps run as Spark jobs until Spark has 2 task slots (it has 1"),
+                "the steps wait for a slot that never comes back, as jobs:\n" + finished.output());
         assertEquals(3, Files.readAllLines(metrics).size());
         assertTrue(Files.readString(output).lines().limit(lineOf(output, "epoch 1/3: train loss"))
                 .noneMatch(line -> line.contains("steps run as Spark jobs") || line.contains("resident tasks")),

@@ -288,7 +288,8 @@ public final class ResidentSource implements GradientSource {
                     LOG.info("resident steps {}from {}, {} s after {} ({})", servedBefore ? "again " : "", position(),
                             String.format(Locale.ROOT, "%.1f", (System.nanoTime() - stoppedNanos) / 1e9),
                             servedBefore ? "they stopped" : "the first step", jobSteps == 0 ? "no step ran as a Spark job"
-                                    : jobSteps + (jobSteps == 1 ? " step ran" : " steps ran") + " as Spark jobs meanwhile");
+                                    : jobSteps == 1 ? "1 step ran as a Spark job meanwhile"
+                                    : jobSteps + " steps ran as Spark jobs meanwhile");
                     stoppedNanos = 0;
                 }
                 servedBefore = true;
@@ -399,7 +400,7 @@ public final class ResidentSource implements GradientSource {
         } catch (IOException e) {
             stopStage(true);
             restarts.failed(System.nanoTime());
-            return e.getMessage();
+            return describe(e);
         }
     }
 
