@@ -285,12 +285,7 @@ public final class ResidentSource implements GradientSource {
                 Gradients sums = step(parameters, sortedBatch);
                 restarts.served();
                 if (stoppedNanos != 0) {
-                    LOG.info("resident steps {}from {}, {} s after {} ({})", servedBefore ? "again " : "", position(),
-                            String.format(Locale.ROOT, "%.1f", (System.nanoTime() - stoppedNanos) / 1e9),
-                            servedBefore ? "they stopped" : "the first step", jobSteps == 0 ? "no step ran as a Spark job"
-                                    : jobSteps == 1 ? "1 step ran as a Spark job meanwhile"
-                                    : jobSteps + " steps ran as Spark jobs meanwhile");
-                    stoppedNanos = 0;
+                    sayResidentAgain();
                 }
                 servedBefore = true;
                 return sums;
@@ -303,6 +298,15 @@ public final class ResidentSource implements GradientSource {
                 LOG.warn("resident tasks lost at {} ({}); {}", position(), why, afterLoss(now));
             }
         }
+    }
+
+    /** The first resident step since they stopped (or since the first step, which could not be) is done. */
+    private void sayResidentAgain() {
+        LOG.info("resident steps {}from {}, {} s after {} ({})", servedBefore ? "again " : "", position(),
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - stoppedNanos) / 1e9),
+                servedBefore ? "they stopped" : "the first step", jobSteps == 0 ? "no step ran as a Spark job"
+                        : jobSteps == 1 ? "1 step ran as a Spark job meanwhile" : jobSteps + " steps ran as Spark jobs meanwhile");
+        stoppedNanos = 0;
     }
 
     /** What becomes of the steps after a stage was lost at {@code now}. */

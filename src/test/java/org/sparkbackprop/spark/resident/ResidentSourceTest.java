@@ -285,8 +285,7 @@ class ResidentSourceTest {
         Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
         CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
         // the task connects, then reads its blocks: that is where it goes silent or fails, after connecting
-        CachedExamples losable = new CachedExamples("losable", cached.blocks().mapPartitionsWithIndex(LosableBlocks::new,
-                true), cached.exampleCount(), cached.featureCount(), cached.targetCount());
+        CachedExamples losable = losable(cached);
         DistributedSource jobs = new DistributedSource(context, losable, BATCH);
         try (LogCapture log = LogCapture.start();
              ResidentSource resident = assertInstanceOf(ResidentSource.class,
@@ -331,8 +330,7 @@ class ResidentSourceTest {
         JavaSparkContext context = context(true);
         Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
         CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
-        CachedExamples losable = new CachedExamples("losable", cached.blocks().mapPartitionsWithIndex(LosableBlocks::new,
-                true), cached.exampleCount(), cached.featureCount(), cached.targetCount());
+        CachedExamples losable = losable(cached);
         DistributedSource jobs = new DistributedSource(context, losable, BATCH);
         try (LogCapture log = LogCapture.start();
              ResidentSource resident = assertInstanceOf(ResidentSource.class,
@@ -388,8 +386,7 @@ class ResidentSourceTest {
         JavaSparkContext context = LocalSpark.context("local[2]", Map.of(Restarts.MAX_FAILURES, "3"));
         Architecture architecture = new Architecture(new int[] {12, 5, 4}, Activation.SIGMOID, Output.SOFTMAX);
         CachedExamples cached = LocalSpark.cache(context, SyntheticData.blocks(3, 100, 12, 4, false, 6), 2);
-        CachedExamples losable = new CachedExamples("losable", cached.blocks().mapPartitionsWithIndex(LosableBlocks::new,
-                true), cached.exampleCount(), cached.featureCount(), cached.targetCount());
+        CachedExamples losable = losable(cached);
         DistributedSource jobs = new DistributedSource(context, losable, BATCH);
         try (LogCapture log = LogCapture.start();
              ResidentSource resident = assertInstanceOf(ResidentSource.class,
@@ -419,6 +416,12 @@ class ResidentSourceTest {
             cached.release();
             LocalSpark.stop();
         }
+    }
+
+    /** {@code cached}'s blocks read through {@link LosableBlocks}. */
+    private static CachedExamples losable(CachedExamples cached) {
+        return new CachedExamples("losable", cached.blocks().mapPartitionsWithIndex(LosableBlocks::new, true),
+                cached.exampleCount(), cached.featureCount(), cached.targetCount());
     }
 
     /** A partition's blocks, lost when asked: at the first look, which the task makes after it connected. */
@@ -560,6 +563,18 @@ class ResidentSourceTest {
             cached.release();
             LocalSpark.stop();
         }
+    }
+
+    /** Spark's failure of a barrier stage, as the driver quotes it in its one line: without the wrapping. */
+    @Test
+    void sparkStageFailuresAreQuotedInOneLineWithoutTheirWrapping() {
+        assertEquals("the task of partition 0 failed: ExecutorLostFailure (executor 0 exited caused by one of the running"
+                + " tasks) Reason: Command exited with code 137", ResidentSource.sparkFailure("Job aborted due to stage"
+                + " failure: Could not recover from a failed barrier ResultStage. Most recent failure reason: Stage failed"
+                + " because barrier task ResultTask(5, 0) finished unsuccessfully.\nExecutorLostFailure (executor 0 exited"
+                + " caused by one of the running tasks) Reason: Command exited with code 137\nDriver stacktrace:\n\tat x"));
+        assertEquals("Task 1 in stage 3.0 failed 1 times, most recent failure: boom", ResidentSource.sparkFailure(
+                "Job aborted due to stage failure: Task 1 in stage 3.0 failed 1 times, most recent failure: boom\n\tat y"));
     }
 
     @Test
