@@ -4,6 +4,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.TaskFailedReason;
+import org.apache.spark.TaskKilled;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -80,8 +81,10 @@ final class StageWatch extends SparkListener {
         if (partition >= served.length || served[partition] != end.taskInfo().attemptNumber()) {
             return;
         }
-        String reason = end.reason() instanceof TaskFailedReason failed ? failed.toErrorString()
-                : String.valueOf(end.reason());
+        // a task killed because Spark failed the stage carries the stage's failure text: quoted as its cause
+        String reason = end.reason() instanceof TaskKilled killed ? "killed: " + ResidentSource.sparkFailure(
+                killed.reason().replaceFirst("^Stage cancelled: ", ""))
+                : end.reason() instanceof TaskFailedReason failed ? failed.toErrorString() : String.valueOf(end.reason());
         lost = "the task of partition " + end.taskInfo().index() + " ended ("
                 + reason.lines().findFirst().orElse("") + ")";
         Runnable action = onLost;
